@@ -1,0 +1,50 @@
+# Thin front of CMake. `make run` and `make test` work on a fresh Debian 12 machine as root: they install the
+# Debian packages that are missing first.
+BUILD ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+PY := /usr/bin/python3
+V2XSIM := $(BUILD)/sim/v2xsim
+SCENARIO ?= scenarios/default.textproto
+OUT ?= out/default.h5
+
+DEBS := g++ make cmake pkg-config libsimgrid-dev libboost-graph-dev libprotobuf-dev protobuf-compiler \
+        libhdf5-dev hdf5-tools catch2 libcli11-dev zlib1g-dev liblzma-dev libexpat1-dev \
+        python3 python3-h5py python3-pandas python3-matplotlib python3-pytest python3-numpy \
+        sumo sumo-tools time
+
+.PHONY: all deps build run test bench fuzz clean format
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p $(dir $(OUT))
+	$(V2XSIM) run $(SCENARIO) -o $(OUT)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	tools/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files 'sim/*.cpp' 'sim/*.hpp' 'tests/*.cpp' 'tests/*.hpp')

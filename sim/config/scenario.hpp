@@ -1,0 +1,159 @@
+#pragma once
+// The scenario as the engine sees it: plain structs, units in names, translated from the Protobuf text
+// format by proto/ and validated by config/. Defaults and documentation live in sim/proto/scenario.proto.
+#include "core/distribution.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace v2x {
+
+enum class TraceFormat { Auto, SumoFcd, Csv, Ns2 };
+enum class NetworkModel { Cm02, Lv08 };
+
+struct MobilityConfig {
+  std::string trace;                  // resolved path
+  TraceFormat format = TraceFormat::Auto;
+  double max_gap_s = 2.0;
+  double start_s = 0;
+  std::uint32_t max_vehicles = 0;
+};
+
+struct RsuConfig {
+  std::string id;
+  double x_m = 0, y_m = 0;
+  double cell_radius_m = 300;
+  double cell_capacity_bps = 750000;
+  double cell_latency_s = 0.002;
+  std::string mec;  // empty = nearest
+};
+
+struct MecConfig {
+  std::string id;
+  double x_m = 0, y_m = 0;
+  std::uint32_t cores = 16;
+  double core_speed_flops_per_s = 1e9;
+  double memory_mb = 65536;
+  std::uint32_t pod_slots = 110;
+  std::uint32_t max_concurrent_ops = 4;
+};
+
+struct CloudConfig {
+  double x_m = 0, y_m = 0;
+  std::uint32_t cores = 1024;
+  double core_speed_flops_per_s = 1e9;
+  double memory_mb = 4194304;
+  std::uint32_t pod_slots = 100000;
+  std::uint32_t max_concurrent_ops = 64;
+  double link_bandwidth_bps = 125e6;
+  double link_latency_s = 0.015;
+};
+
+struct LinkConfig {
+  std::string from, to;
+  double bandwidth_bps = 125e6;
+  double latency_s = 0.001;
+};
+
+struct BrokerConfig {
+  std::string id;
+  std::string site;  // MEC id or "cloud"
+  double service_flops = 20000;
+};
+
+struct InfrastructureConfig {
+  std::vector<RsuConfig> rsus;
+  std::vector<MecConfig> mecs;
+  CloudConfig cloud;
+  std::vector<BrokerConfig> brokers;  // filled with defaults by the loader when the scenario has none
+  std::vector<std::string> routers;
+  std::vector<LinkConfig> links;      // filled with the default backhaul by the loader when empty
+  double rsu_link_bandwidth_bps = 125e6;
+  double rsu_link_latency_s = 0.001;
+  double mec_link_bandwidth_bps = 1.25e9;
+  double mec_link_latency_s = 0.002;
+  std::string platform;  // resolved path of a SimGrid XML platform, or empty
+  double image_registry_bandwidth_bps = 12.5e6;
+  double image_registry_latency_s = 0.02;
+};
+
+struct TelemetryConfig {
+  double rate_hz = 10;
+  double rsu_rate_hz = 1;
+  double rsu_message_b = 200;
+  double area_size_m = 500;
+  double start_jitter_s = -1;
+};
+
+struct TwinConfig {
+  double cpu_cores = 0.25;
+  double memory_mb = 256;
+  double image_b = 150e6;
+  double state_b = 1e6;
+  double message_flops = 2e5;
+  double dashboard_period_s = 1;
+  double dashboard_message_b = 500;
+};
+
+struct OrchestratorConfig {
+  Distribution request;
+  Distribution scheduling;
+  Distribution container_start;
+  Distribution readiness;
+  Distribution terminate_request;
+  Distribution container_stop;
+  Distribution cleanup;
+  bool image_cache = true;
+  std::vector<std::string> prepulled;
+};
+
+struct ManualMigrationConfig {
+  double at_s = 0;
+  std::string station;
+  std::string to;
+};
+
+struct MigrationConfig {
+  std::string policy = "nearest";
+  std::string mechanism = "stateless-restart";
+  double decision_interval_s = 1;
+  std::vector<ManualMigrationConfig> manual;
+};
+
+struct RateStep {
+  double distance_m = 0;
+  double rate_bps = 0;
+};
+
+struct NetworkConfig {
+  NetworkModel model = NetworkModel::Cm02;
+  std::vector<RateStep> rate_steps;  // sorted by distance; filled with the 802.11p default when empty
+};
+
+struct OutputConfig {
+  std::string path = "v2xsim-out.h5";
+  bool messages = true;
+  double sample_period_s = 1;
+  std::uint32_t chunk_rows = 8192;
+  std::uint32_t compression = 1;
+};
+
+struct Scenario {
+  std::string name = "unnamed";
+  std::uint64_t seed = 1;
+  double duration_s = 0;
+  MobilityConfig mobility;
+  InfrastructureConfig infrastructure;
+  TelemetryConfig telemetry;
+  TwinConfig twin;
+  OrchestratorConfig orchestrator;
+  MigrationConfig migration;
+  NetworkConfig network;
+  OutputConfig output;
+
+  std::string source_file;  // the scenario file as given
+  std::string source_text;  // its text after --set overrides (recorded in the output)
+};
+
+} // namespace v2x

@@ -1,0 +1,58 @@
+#pragma once
+// The only code that includes HDF5. Writes one run's file: root attributes, the static infrastructure
+// tables, and the streamed datasets (compound, chunked, deflate-compressed, extended chunk by chunk).
+// The file is written as `<path>.partial` and renamed to `<path>` by commit(); a writer destroyed
+// without commit() removes the partial file, so a failed run never leaves a file that looks complete.
+#include "metrics/records.hpp"
+#include "metrics/summary.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace v2x {
+
+struct RunMetadata {
+  std::string simulator_version;
+  std::string command_line;
+  std::string scenario_name;
+  std::string scenario_text;
+  std::uint64_t seed = 0;
+  std::string policy;
+  std::string mechanism;
+};
+
+inline constexpr int kSchemaVersion = 1;
+
+class Hdf5Writer {
+public:
+  /// Creates `<path>.partial`; throws std::runtime_error naming the path when it cannot.
+  Hdf5Writer(const std::string& path, const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression);
+  ~Hdf5Writer();
+  Hdf5Writer(const Hdf5Writer&) = delete;
+  Hdf5Writer& operator=(const Hdf5Writer&) = delete;
+
+  void write_sites(std::span<const SiteRecord> rows);      // /infrastructure/sites
+  void write_rsus(std::span<const RsuRecord> rows);        // /infrastructure/rsus
+  void write_brokers(std::span<const BrokerRecord> rows);  // /infrastructure/brokers
+
+  // Streamed datasets: each call appends rows at the end (one HDF5 extend + write).
+  void append(std::span<const MessageRecord> rows);    // /messages
+  void append(std::span<const HandoverRecord> rows);   // /handovers
+  void append(std::span<const MigrationRecord> rows);  // /migrations
+  void append(std::span<const PhaseRecord> rows);      // /migration_phases
+  void append(std::span<const StationRecord> rows);    // /stations
+  void append(std::span<const TwinSample> rows);       // /twins
+  void append(std::span<const MecSample> rows);        // /mecs
+
+  void write_summary(const Summary& s);  // attributes of group /summary
+  /// Flushes, closes and renames the file to its final name.
+  void commit();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace v2x

@@ -1,0 +1,36 @@
+#pragma once
+// Run summary: computed by the recorder from what it saw, written as attributes of /summary and printed.
+#include <cstdint>
+#include <string>
+
+namespace v2x {
+
+struct Summary {
+  std::uint64_t vehicles = 0;             // vehicles that appeared
+  std::uint64_t rsus = 0;
+  std::uint64_t messages_created = 0;     // all telemetry messages (incl. not sent)
+  std::uint64_t messages_delivered = 0;
+  std::uint64_t messages_lost = 0;
+  std::uint64_t messages_dropped = 0;
+  std::uint64_t messages_not_sent = 0;
+  double latency_mean_s = 0;              // created -> processed, delivered messages only
+  double latency_p50_s = 0;
+  double latency_p95_s = 0;
+  double latency_p99_s = 0;
+  double latency_max_s = 0;
+  std::uint64_t handovers = 0;
+  std::uint64_t migrations = 0;           // completed, reason Policy or Manual
+  std::uint64_t migrations_rejected = 0;
+  std::uint64_t migrations_aborted = 0;
+  double downtime_total_s = 0;            // sum over completed migrations
+  double downtime_mean_s = 0;
+  double downtime_max_s = 0;
+  double vehicle_seconds = 0;             // sum of the vehicles' presence
+  double simulated_s = 0;
+  double wall_s = 0;
+  std::uint64_t peak_rss_kb = 0;
+};
+
+std::string format_summary(const Summary& s, const std::string& output_path);
+
+} // namespace v2x

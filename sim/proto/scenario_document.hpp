@@ -1,0 +1,51 @@
+#pragma once
+// A scenario file as a Protobuf document. The only place (with proto/*.cpp) that sees *.pb.h: the rest of
+// v2xsim works on config/scenario.hpp's plain structs.
+#include "config/scenario.hpp"
+#include "core/error.hpp"
+
+#include <memory>
+#include <string>
+
+namespace v2x {
+
+class ScenarioDocument {
+public:
+  /// Parses Protobuf text format. Throws InputError(file, line, column) for syntax errors, unknown fields
+  /// and values of the wrong type, with the parser's message.
+  static ScenarioDocument parse(const std::string& text, const std::string& file);
+  /// Reads and parses a file; InputError naming the file when it cannot be read.
+  static ScenarioDocument load(const std::string& file);
+
+  ScenarioDocument(ScenarioDocument&&) noexcept;
+  ScenarioDocument& operator=(ScenarioDocument&&) noexcept;
+  ~ScenarioDocument();
+
+  /// `--set path=value` through Protobuf reflection, for any scalar field: path components separated by '.',
+  /// repeated messages indexed as name[i] (i < size, or i == size to append one). Numbers, booleans
+  /// (true/false/1/0), enum value names and strings are parsed per the field's type. Throws InputError with
+  /// field = path and value = value saying what is wrong (unknown field, not a scalar, bad number, ...).
+  void set(const std::string& path, const std::string& value);
+  /// Where the field at `path` was written in the file (line and column from the parse), else the nearest
+  /// enclosing message that was; file only when nothing was (e.g. the value came from --set).
+  SourceLocation locate(const std::string& path) const;
+  /// The document in text format after overrides (recorded in the output).
+  std::string text() const;
+  /// Plain structs with the schema's defaults for absent fields; no semantic checks, no path resolution.
+  Scenario to_scenario() const;
+  const std::string& file() const;
+
+private:
+  ScenarioDocument();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Serialised size in bytes of a Cam with these values (the simulated size of a telemetry message).
+std::uint32_t cam_wire_size(std::uint32_t station, double time_s, double x_m, double y_m, double speed_mps,
+                            double heading_deg, std::uint32_t station_type, std::uint32_t sequence);
+/// Serialised size of a TwinReport.
+std::uint32_t twin_report_wire_size(std::uint32_t station, double time_s, double last_update_s, std::uint32_t site,
+                                    double x_m, double y_m);
+
+} // namespace v2x

@@ -1,0 +1,100 @@
+#pragma once
+// The infrastructure: sites (MECs, then the cloud), RSUs, brokers, and the backhaul as a Boost.Graph
+// graph whose vertices are nodes (RSU, MEC, cloud, router, image registry) and whose edges are links.
+// Built from the scenario (with references checked) or derived from a loaded SimGrid platform.
+#include "config/scenario.hpp"
+#include "core/ids.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace v2x {
+
+struct SiteInfo {
+  std::string name;
+  bool is_cloud = false;
+  double x_m = 0, y_m = 0;
+  std::uint32_t cores = 0;
+  double core_speed_flops_per_s = 0;
+  double memory_mb = 0;
+  std::uint32_t pod_slots = 0;
+  std::uint32_t max_concurrent_ops = 0;
+};
+
+struct RsuInfo {
+  std::string name;
+  double x_m = 0, y_m = 0;
+  double radius_m = 0;
+  double capacity_bps = 0;
+  double cell_latency_s = 0;
+  SiteId site = kNone;      // MEC whose backhaul it uses
+  BrokerId broker = kNone;  // broker it publishes to (the one on its site, else the nearest by latency)
+};
+
+struct BrokerInfo {
+  std::string name;
+  SiteId site = kNone;
+  double service_flops = 0;
+};
+
+enum class NodeKind : std::uint8_t { Rsu, Mec, Cloud, Router, Registry };
+
+struct NodeProps {
+  std::string name;
+  NodeKind kind = NodeKind::Router;
+  std::uint32_t index = kNone;  // RsuId for Rsu, SiteId for Mec/Cloud
+};
+
+struct LinkProps {
+  std::string name;
+  double bandwidth_bps = 0;
+  double latency_s = 0;
+};
+
+class Infrastructure {
+public:
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, NodeProps, LinkProps>;
+  using Node = Graph::vertex_descriptor;
+  using Edge = Graph::edge_descriptor;
+
+  /// Builds and checks the infrastructure of a scenario: unique names, links between known nodes, positive
+  /// capacities, a connected backhaul. Throws InputError naming the field path
+  /// (e.g. "infrastructure.link[3].to") and the value.
+  static Infrastructure from_config(const InfrastructureConfig& cfg);
+
+  const std::vector<SiteInfo>& sites() const { return sites_; }
+  const std::vector<RsuInfo>& rsus() const { return rsus_; }
+  const std::vector<BrokerInfo>& brokers() const { return brokers_; }
+  SiteId cloud() const { return static_cast<SiteId>(sites_.size() - 1); }
+  std::optional<SiteId> find_site(std::string_view name) const;  // "cloud" names the cloud
+  std::optional<RsuId> find_rsu(std::string_view name) const;
+  /// The broker a twin on `site` subscribes at: the first broker on that site, else the nearest by latency.
+  BrokerId broker_of_site(SiteId site) const;
+
+  const Graph& graph() const { return graph_; }
+  Node rsu_node(RsuId r) const { return rsu_nodes_[r]; }
+  Node site_node(SiteId s) const { return site_nodes_[s]; }
+  Node registry_node() const { return registry_node_; }
+  /// Shortest path by total latency (ties: fewer hops, then lower vertex index), as edges from a to b.
+  std::vector<Edge> route(Node a, Node b) const;
+  double route_latency(Node a, Node b) const;
+
+  // For builders of the graph (from_config and the platform loader).
+  Node add_node(NodeProps props);
+  void add_link(Node a, Node b, LinkProps props);
+  std::vector<SiteInfo> sites_;
+  std::vector<RsuInfo> rsus_;
+  std::vector<BrokerInfo> brokers_;
+  std::vector<Node> rsu_nodes_;
+  std::vector<Node> site_nodes_;
+  Node registry_node_ = 0;
+
+private:
+  Graph graph_;
+};
+
+} // namespace v2x

@@ -1,0 +1,47 @@
+#pragma once
+// The SimGrid side of the infrastructure. Hosts: "<rsu>.cell" (the air side of an RSU's cell: vehicles'
+// uplinks start there), "<rsu>" (the RSU), one host per site (MEC cluster or "cloud", with its cores),
+// "registry" (container images). Links: "<rsu>.cell" (the cell's shared capacity, radio latency) and one
+// SimGrid link per backhaul edge. One full zone; routes are the graph's shortest paths, so a vehicle's
+// message is a single transfer over cell link + backhaul (cut-through, see DESIGN.md).
+#include "topology/infrastructure.hpp"
+
+#include <simgrid/s4u.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace v2x {
+
+namespace sg4 = simgrid::s4u;
+
+class Platform {
+public:
+  /// Creates the platform in `engine` (the network model must already be configured). Once per engine.
+  static Platform build(const Infrastructure& infra, sg4::Engine& engine);
+  /// Loads a SimGrid XML platform whose hosts carry v2x.* properties (platforms/README.md) and derives the
+  /// infrastructure from it. Throws InputError naming the file, host and property.
+  static std::pair<Infrastructure, Platform> load(const std::string& xml_path, const InfrastructureConfig& defaults,
+                                                  sg4::Engine& engine);
+
+  sg4::Host* cell_host(RsuId r) const { return cell_hosts_[r]; }
+  sg4::Host* rsu_host(RsuId r) const { return rsu_hosts_[r]; }
+  sg4::Host* site_host(SiteId s) const { return site_hosts_[s]; }
+  sg4::Host* broker_host(BrokerId b) const { return broker_hosts_[b]; }
+  sg4::Host* registry_host() const { return registry_host_; }
+  /// Where the orchestrator and the manager run (the cloud site's host).
+  sg4::Host* control_host() const { return control_host_; }
+  /// Sum of link latencies from RSU r (after its cell link) to broker b's host.
+  double backhaul_latency(RsuId r, BrokerId b) const;
+
+  std::vector<sg4::Host*> cell_hosts_;
+  std::vector<sg4::Host*> rsu_hosts_;
+  std::vector<sg4::Host*> site_hosts_;
+  std::vector<sg4::Host*> broker_hosts_;
+  sg4::Host* registry_host_ = nullptr;
+  sg4::Host* control_host_ = nullptr;
+  std::vector<double> cell_latency_;  // per RSU, latency of its cell link
+};
+
+} // namespace v2x

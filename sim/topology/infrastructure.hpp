@@ -7,6 +7,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,7 @@ public:
   SiteId cloud() const { return static_cast<SiteId>(sites_.size() - 1); }
   std::optional<SiteId> find_site(std::string_view name) const;  // "cloud" names the cloud
   std::optional<RsuId> find_rsu(std::string_view name) const;
+  std::optional<BrokerId> find_broker(std::string_view name) const;
   /// The broker a twin on `site` subscribes at: the first broker on that site, else the nearest by latency.
   BrokerId broker_of_site(SiteId site) const;
 
@@ -80,12 +82,38 @@ public:
   Node site_node(SiteId s) const { return site_nodes_[s]; }
   Node registry_node() const { return registry_node_; }
   /// Shortest path by total latency (ties: fewer hops, then lower vertex index), as edges from a to b.
+  /// Symmetric: route(b, a) is route(a, b) reversed (both come from the tree rooted at the lower index).
+  /// Empty when a == b or when b cannot be reached from a.
   std::vector<Edge> route(Node a, Node b) const;
+  /// Sum of the latencies along route(a, b); +infinity when unreachable, 0 when a == b.
   double route_latency(Node a, Node b) const;
+
+  /// Shortest-path tree from one root. Preference between paths: lower total latency (compared in whole
+  /// picoseconds, so that sums of the same latencies in another order tie), then fewer hops, then, vertex
+  /// by vertex, the predecessor with the lower index.
+  struct PathTree {
+    Node root = 0;
+    std::vector<double> latency_s;      // per vertex, summed from the root; +infinity when unreachable
+    std::vector<std::uint32_t> hops;    // per vertex
+    std::vector<Node> parent;           // per vertex; parent[root] == root; kNoNode when unreachable
+    std::vector<Edge> parent_edge;      // per vertex, the edge to parent (meaningless for root/unreachable)
+    bool reaches(Node v) const { return parent[v] != kNoNode; }
+  };
+  static constexpr Node kNoNode = static_cast<Node>(-1);
+  PathTree shortest_paths(Node root) const;
+  /// The edges of the tree path from tree.root to b, in that order (empty when b is the root or unreachable).
+  static std::vector<Edge> path_from_root(const PathTree& tree, Node b);
+
+  const NodeProps& node(Node v) const { return graph_[v]; }
+  const LinkProps& link(Edge e) const { return graph_[e]; }
+  std::size_t node_count() const { return boost::num_vertices(graph_); }
 
   // For builders of the graph (from_config and the platform loader).
   Node add_node(NodeProps props);
   void add_link(Node a, Node b, LinkProps props);
+  /// Sets RsuInfo::broker where it is kNone and the table behind broker_of_site(); call once sites, RSUs,
+  /// brokers and the graph are complete. Throws std::logic_error when there is no broker at all.
+  void resolve_brokers();
   std::vector<SiteInfo> sites_;
   std::vector<RsuInfo> rsus_;
   std::vector<BrokerInfo> brokers_;
@@ -95,6 +123,7 @@ public:
 
 private:
   Graph graph_;
+  std::vector<BrokerId> site_broker_;  // per site, filled by resolve_brokers()
 };
 
 } // namespace v2x

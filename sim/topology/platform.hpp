@@ -34,6 +34,10 @@ public:
   sg4::Host* control_host() const { return control_host_; }
   /// Sum of link latencies from RSU r (after its cell link) to broker b's host.
   double backhaul_latency(RsuId r, BrokerId b) const;
+  /// Sum of link latencies of the SimGrid route from RSU r's host to site s's host.
+  double rsu_site_latency(RsuId r, SiteId s) const { return rsu_site_latency_[r * site_count_ + s]; }
+  /// Latency of RSU r's cell link (radio access).
+  double cell_latency(RsuId r) const { return cell_latency_[r]; }
 
   std::vector<sg4::Host*> cell_hosts_;
   std::vector<sg4::Host*> rsu_hosts_;
@@ -42,6 +46,11 @@ public:
   sg4::Host* registry_host_ = nullptr;
   sg4::Host* control_host_ = nullptr;
   std::vector<double> cell_latency_;  // per RSU, latency of its cell link
+
+private:
+  std::size_t site_count_ = 0;
+  std::vector<SiteId> broker_site_;       // per broker
+  std::vector<double> rsu_site_latency_;  // [r * site_count_ + s]: route latency from RSU r's host to site s's
 };
 
 } // namespace v2x

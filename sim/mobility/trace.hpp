@@ -17,6 +17,8 @@ struct VehicleSample {
   double speed_mps = 0;     // m/s (0 when the format has none: then derived from positions)
   double angle_deg = 0;     // degrees clockwise from north (SUMO convention)
   std::string type;         // vehicle type when the format has one ("bus", ...), else empty
+  bool has_speed = true;    // false when the trace gives no speed (ns-2 has it, plain CSV may not)
+  bool has_angle = true;    // false when the trace gives no angle (ns-2, plain CSV without it)
 };
 
 struct TraceStep {
@@ -33,7 +35,26 @@ public:
 };
 
 /// Opens a trace (plain, .gz or .xz, detected from the bytes), detecting the format from the content when
-/// `format` is Auto. Throws InputError for a missing/unreadable file or an unknown format.
+/// `format` is Auto: first non-blank byte '<' = SUMO FCD XML, '$' or '#' = ns-2, otherwise CSV when the first
+/// line is a header naming the needed columns. Throws InputError for a missing/unreadable/empty file or an
+/// unknown format; next() throws InputError (file, line, what) for anything malformed further on.
+///
+/// Formats (see the reader files for details):
+///  - SUMO FCD XML (<fcd-export><timestep time><vehicle id x y angle speed type .../>): x/y in metres. Geographic
+///    output (vehicle attributes lon/lat, or x/y holding lon/lat when SUMO's configuration comment at the top
+///    says fcd-output.geo is true) is projected to local metres with an equirectangular projection around the
+///    first point of the trace: x = R (lon - lon0) cos(lat0), y = R (lat - lat0), angles in radians,
+///    R = 6,371,008.8 m (mean Earth radius). Error under 0.1 % of distances within a city (< 20 km).
+///    Elements other than <vehicle> inside a timestep (<person>, <container>) are skipped.
+///  - CSV: SUMO's xml2csv.py FCD columns (timestep_time, vehicle_id, vehicle_x, vehicle_y, vehicle_speed,
+///    vehicle_angle, vehicle_type; vehicle_lon/vehicle_lat for geo) or the plain form time,id,x,y[,speed,angle]
+///    (also lon,lat and type); columns are found by header name, separator ';' or ',' from the header, rows
+///    grouped by time in increasing order. A row with a time and no vehicle (xml2csv's empty timestep) is an
+///    empty step.
+///  - ns-2 mobility as SUMO's traceExporter.py --ns2mobility-output writes it: `$ns_ at t "$node_(i) setdest x
+///    y speed"` is read as the vehicle's position at time t (traceExporter writes the FCD position of each step
+///    there), `$node_(i) set X_/Y_/Z_` lines are checked and skipped. Vehicle ids are the node ids "i": the
+///    mapping to the SUMO ids is not in the file. No angle (derived by the tracker from positions).
 std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format = TraceFormat::Auto);
 
 } // namespace v2x

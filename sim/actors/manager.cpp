@@ -1,1 +1,303 @@
-// placeholder: being written
+#include "actors/manager.hpp"
+
+#include "core/log.hpp"
+
+#include <simgrid/Exception.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_actors_manager, v2x_actors, "Manager (migration triggers)");
+
+namespace v2x {
+
+namespace sg4 = simgrid::s4u;
+
+Manager::Manager(ManagerDeps deps) : deps_(deps) {}
+
+Snapshot Manager::snapshot(MigrationTrigger trigger, StationId subject) const
+{
+  Snapshot s;
+  s.now = sg4::Engine::get_clock();
+  s.trigger = trigger;
+  s.subject = subject;
+  s.stations = deps_.stations.views();
+  s.sites = deps_.ledger.views();
+  s.cloud = deps_.infra.cloud();
+  return s;
+}
+
+MigrationRecord Manager::new_record(StationId s, SiteId from, SiteId to, MigrationReason reason,
+                                    MigrationTrigger trigger)
+{
+  MigrationRecord r;
+  r.id = next_id_++;
+  r.station = s;
+  r.from_site = from;
+  r.to_site = to;
+  r.reason = reason;
+  r.trigger = trigger;
+  r.mechanism = fixed_name(reason == MigrationReason::Policy || reason == MigrationReason::Manual
+                               ? std::string(deps_.mechanism.name())
+                               : std::string(reason == MigrationReason::Initial ? "place" : "remove"));
+  r.policy = fixed_name(std::string(deps_.policy.name()));
+  r.requested = sg4::Engine::get_clock();
+  return r;
+}
+
+void Manager::reject(MigrationRecord rec, const std::string& why)
+{
+  rec.outcome = MigrationOutcome::Rejected;
+  rec.note = fixed_name(why);
+  rec.finished = rec.requested;
+  XBT_DEBUG("t=%.6f reject station %u -> %u: %s", rec.requested, rec.station, rec.to_site, why.c_str());
+  deps_.recorder.migration(rec);
+}
+
+void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
+{
+  TwinRecord& tr = deps_.twins.record(rec.station);
+  tr.busy = true;
+  deps_.stations.view(rec.station).twin_busy = true;
+  const MigrationRun::Kind kind = rec.reason == MigrationReason::Initial   ? MigrationRun::Kind::Place
+                                  : rec.reason == MigrationReason::Removal ? MigrationRun::Kind::Remove
+                                                                           : MigrationRun::Kind::Migrate;
+  sg4::Actor::create("migration-" + std::to_string(rec.id), sg4::this_actor::get_host(),
+                     MigrationRun(kind, rec, current, use_mechanism ? &deps_.mechanism : nullptr, deps_));
+}
+
+void Manager::on_appear(StationId s)
+{
+  const Snapshot snap = snapshot(MigrationTrigger::Appear, s);
+  SiteId site = deps_.policy.place(snap, s);
+  MigrationRecord rec = new_record(s, kNone, site, MigrationReason::Initial, MigrationTrigger::Appear);
+  if (site >= deps_.infra.sites().size()) {
+    reject(rec, "policy chose no site");
+    return;
+  }
+  if (!deps_.ledger.can_host(site)) {
+    if (site == deps_.infra.cloud() || !deps_.ledger.can_host(deps_.infra.cloud())) {
+      reject(rec, "no capacity on " + deps_.infra.sites()[site].name);
+      return;
+    }
+    rec.note = fixed_name("full: " + deps_.infra.sites()[site].name);
+    site = rec.to_site = deps_.infra.cloud();
+  }
+  deps_.ledger.reserve(site);
+  if (deps_.stations.view(s).kind == StationKind::Vehicle)
+    ++vehicle_twins_;
+  start(rec, kNone, false);
+}
+
+void Manager::on_leave(StationId s)
+{
+  TwinRecord& tr = deps_.twins.record(s);
+  if (tr.busy) {
+    tr.removal_pending = true;
+    return;
+  }
+  if (tr.deployed == kNone)
+    return;
+  const SiteId site = deps_.twins.instance(tr.deployed).site;
+  start(new_record(s, site, kNone, MigrationReason::Removal, MigrationTrigger::Leave), tr.deployed, false);
+}
+
+void Manager::on_done(StationId s)
+{
+  TwinRecord& tr = deps_.twins.record(s);
+  tr.busy = false;
+  deps_.stations.view(s).twin_busy = false;
+  if (tr.deployed == kNone) {  // removed
+    if (deps_.stations.view(s).kind == StationKind::Vehicle)
+      --vehicle_twins_;
+    maybe_finish();
+    return;
+  }
+  if (tr.removal_pending) {
+    tr.removal_pending = false;
+    on_leave(s);
+  }
+}
+
+void Manager::request_move(StationId s, SiteId target, MigrationReason reason, MigrationTrigger trigger)
+{
+  const SiteId from = s < deps_.stations.size() ? deps_.stations.view(s).twin_site : kNone;
+  MigrationRecord rec = new_record(s, from, target, reason, trigger);
+  if (s >= deps_.stations.size() || !deps_.stations.view(s).present)
+    return reject(rec, "station not present");
+  TwinRecord& tr = deps_.twins.record(s);
+  if (tr.deployed == kNone)
+    return reject(rec, "no twin deployed");
+  if (tr.busy)
+    return reject(rec, "twin busy");
+  if (target >= deps_.infra.sites().size())
+    return reject(rec, "unknown target");
+  rec.from_site = deps_.twins.instance(tr.deployed).site;
+  if (target == rec.from_site)
+    return reject(rec, "already there");
+  if (!deps_.ledger.can_host(target))
+    return reject(rec, "no capacity on " + deps_.infra.sites()[target].name);
+  deps_.ledger.reserve(target);
+  start(rec, tr.deployed, true);
+}
+
+void Manager::decide(MigrationTrigger trigger, StationId subject)
+{
+  const Snapshot snap = snapshot(trigger, subject);
+  for (const Intent& i : deps_.policy.decide(snap))
+    request_move(i.station, i.target, MigrationReason::Policy, trigger);
+}
+
+void Manager::manual(const ManualMigrationConfig& m)
+{
+  const StationId s = deps_.stations.find(m.station);
+  const auto site = deps_.infra.find_site(m.to);
+  if (s == kNone) {
+    MigrationRecord rec = new_record(kNone, kNone, site.value_or(kNone), MigrationReason::Manual,
+                                     MigrationTrigger::Api);
+    return reject(rec, "unknown station " + m.station);
+  }
+  request_move(s, site.value_or(kNone), MigrationReason::Manual, MigrationTrigger::Api);
+}
+
+void Manager::maybe_finish()
+{
+  if (finish_reply_ != nullptr && vehicle_twins_ == 0) {
+    finish_reply_->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Finish}).release(), 0)
+        ->detach();
+    finish_reply_ = nullptr;
+  }
+}
+
+void Manager::operator()()
+{
+  const auto& cfg = deps_.scenario.migration;
+  std::vector<ManualMigrationConfig> manual_queue = cfg.manual;
+  std::stable_sort(manual_queue.begin(), manual_queue.end(),
+                   [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+  std::size_t next_manual = 0;
+  double next_tick = cfg.decision_interval_s > 0 ? cfg.decision_interval_s : INFINITY;
+  // RSUs exist from t = 0: their twins are placed first.
+  for (StationId s = 0; s < deps_.stations.size(); ++s)
+    if (deps_.stations.view(s).kind == StationKind::Rsu)
+      on_appear(s);
+
+  while (true) {
+    const double next_manual_at = next_manual < manual_queue.size() ? manual_queue[next_manual].at_s : INFINITY;
+    const double deadline = std::min(next_tick, next_manual_at);
+    const double now = sg4::Engine::get_clock();
+    std::unique_ptr<ManagerEvent> ev;
+    try {
+      ev = std::isinf(deadline) ? deps_.inbox->get_unique<ManagerEvent>()
+                                : deps_.inbox->get_unique<ManagerEvent>(std::max(deadline - now, 1e-9));
+    } catch (const simgrid::TimeoutException&) {
+      const double t = sg4::Engine::get_clock();
+      while (next_manual < manual_queue.size() && manual_queue[next_manual].at_s <= t)
+        manual(manual_queue[next_manual++]);
+      if (next_tick <= t) {
+        decide(MigrationTrigger::Tick, kNone);
+        next_tick += cfg.decision_interval_s;
+      }
+      continue;
+    }
+    switch (ev->type) {
+      case ManagerEvent::Type::Appear:
+        on_appear(ev->station);
+        break;
+      case ManagerEvent::Type::Leave:
+        on_leave(ev->station);
+        break;
+      case ManagerEvent::Type::Handover:
+        if (deps_.stations.view(ev->station).present)
+          decide(MigrationTrigger::Handover, ev->station);
+        break;
+      case ManagerEvent::Type::Done:
+        on_done(ev->station);
+        break;
+      case ManagerEvent::Type::Finish:
+        finish_reply_ = ev->reply;
+        maybe_finish();
+        break;
+    }
+  }
+}
+
+// ---- MigrationRun ----
+
+MigrationRun::MigrationRun(Kind kind, MigrationRecord record, InstanceId current, Mechanism* mechanism,
+                           const ManagerDeps& deps)
+    : kind_(kind), record_(record), current_(current), mechanism_(mechanism), deps_(deps)
+{
+}
+
+double MigrationRun::now() const
+{
+  return sg4::Engine::get_clock();
+}
+
+OrchestratorReply MigrationRun::call(OrchestratorRequest::Op op, SiteId site, InstanceId instance)
+{
+  auto req = std::make_unique<OrchestratorRequest>(
+      OrchestratorRequest{op, record_.station, site, instance, record_.id, reply_});
+  deps_.orchestrator->put_init(req.release(), 0)->detach();
+  std::unique_ptr<OrchestratorReply> reply = reply_->get_unique<OrchestratorReply>();
+  record_.bytes += reply->bytes;
+  return *reply;
+}
+
+InstanceId MigrationRun::instantiate(SiteId site)
+{
+  const InstanceId i = call(OrchestratorRequest::Op::Instantiate, site, kNone).instance;
+  deps_.twins.record(record_.station).deployed = i;
+  sg4::Actor::create("dashboard", deps_.platform.site_host(site),
+                     TwinDashboard(i, deps_.twins, deps_.scenario.twin, deps_.platform, deps_.infra))
+      ->daemonize();
+  return i;
+}
+
+void MigrationRun::serve(InstanceId instance)
+{
+  deps_.twins.serve(record_.station, instance, now());
+}
+
+void MigrationRun::terminate(InstanceId instance)
+{
+  call(OrchestratorRequest::Op::Terminate, deps_.twins.instance(instance).site, instance);
+  TwinRecord& tr = deps_.twins.record(record_.station);
+  if (tr.deployed == instance)
+    tr.deployed = kNone;
+}
+
+void MigrationRun::transfer(SiteId from, SiteId to, double bytes, std::string_view name)
+{
+  const double start = now();
+  sg4::Comm::sendto(deps_.platform.site_host(from), deps_.platform.site_host(to), static_cast<std::uint64_t>(bytes));
+  record_.bytes += bytes;
+  deps_.recorder.phase(PhaseRecord{record_.id, fixed_name(std::string(name)), to, start, now(), bytes});
+}
+
+void MigrationRun::operator()()
+{
+  reply_ = sg4::Mailbox::by_name("operation-" + std::to_string(record_.station));
+  const double down_before = deps_.twins.downtime(record_.station, now());
+  switch (kind_) {
+    case Kind::Place:
+      serve(instantiate(record_.to_site));
+      break;
+    case Kind::Remove:
+      terminate(current_);
+      break;
+    case Kind::Migrate:
+      mechanism_->execute(*this);
+      break;
+  }
+  record_.finished = now();
+  record_.downtime = kind_ == Kind::Migrate ? deps_.twins.downtime(record_.station, now()) - down_before : 0.0;
+  record_.outcome = MigrationOutcome::Completed;
+  deps_.recorder.migration(record_);
+  deps_.inbox->put_init(
+      std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, record_.station}).release(), 0)
+      ->detach();
+}
+
+} // namespace v2x

@@ -1,1 +1,52 @@
-// placeholder: being written
+#include "actors/sampler.hpp"
+
+#include <simgrid/s4u.hpp>
+
+namespace v2x {
+
+namespace sg4 = simgrid::s4u;
+
+Sampler::Sampler(double period_s, const StationTable& stations, TwinBook& twins, MecLedger& ledger,
+                 const std::vector<SiteInfo>& sites, Recorder& recorder)
+    : period_s_(period_s), stations_(stations), twins_(twins), ledger_(ledger), sites_(sites), recorder_(recorder)
+{
+}
+
+void Sampler::operator()()
+{
+  if (period_s_ <= 0)
+    return;
+  std::vector<double> busy_before(sites_.size(), 0.0);
+  for (double t = period_s_;; t += period_s_) {
+    sg4::this_actor::sleep_until(t);
+    for (StationId s = 0; s < stations_.size(); ++s) {
+      const StationView& v = stations_.view(s);
+      TwinRecord& r = twins_.record(s);
+      if (!v.present && r.deployed == kNone && !r.busy)
+        continue;
+      TwinSample row;
+      row.time = t;
+      row.station = s;
+      row.site = v.twin_site;
+      row.state = r.serving != kNone ? (r.busy ? TwinState::Migrating : TwinState::Serving)
+                                     : (r.busy ? TwinState::Starting : TwinState::Absent);
+      row.age_of_information = twins_.age_of_information(s, t);
+      recorder_.twin_sample(row);
+    }
+    for (SiteId site = 0; site < sites_.size(); ++site) {
+      const SiteLoad& l = ledger_.load(site);
+      MecSample row;
+      row.time = t;
+      row.site = site;
+      row.cpu_reserved_cores = l.cpu_reserved;
+      row.memory_reserved_mb = l.memory_reserved;
+      row.pods = l.pods;
+      row.ops_in_flight = l.ops_in_flight;
+      row.cpu_busy = (l.busy_core_s - busy_before[site]) / (period_s_ * sites_[site].cores);
+      busy_before[site] = l.busy_core_s;
+      recorder_.mec_sample(row);
+    }
+  }
+}
+
+} // namespace v2x

@@ -1,1 +1,29 @@
-// placeholder: being written
+#include "cli/commands.hpp"
+#include "mobility/trace.hpp"
+
+#include <iostream>
+
+namespace v2x::cli {
+
+int validate(const std::string& file, const std::vector<std::string>& sets)
+{
+  const Scenario scenario = load(file, sets, -1);
+  // The trace is streamed during a run; here it is read through once so that its errors show now.
+  auto reader = open_trace(scenario.mobility.trace, scenario.mobility.format);
+  TraceStep step;
+  std::uint64_t steps = 0, rows = 0;
+  double first = 0, last = 0;
+  while (reader->next(step)) {
+    if (steps == 0)
+      first = step.time_s;
+    last = step.time_s;
+    ++steps;
+    rows += step.vehicles.size();
+  }
+  std::cout << describe(scenario);
+  std::cout << "trace check: " << reader->format_name() << ", " << steps << " timesteps, " << rows
+            << " vehicle rows, t = " << first << " .. " << last << " s: ok\n";
+  return 0;
+}
+
+} // namespace v2x::cli

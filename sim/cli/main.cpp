@@ -1,1 +1,65 @@
-int main() { return 0; }
+// v2xsim: command-line entry. Thin: arguments -> subcommand. Bad input of any kind exits with status 2.
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char* argv[])
+{
+  CLI::App app{"v2xsim: discrete-event simulation of a V2X digital-twin network (SimGrid)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", V2X_VERSION);
+
+  v2x::cli::RunArgs run_args;
+  for (int i = 0; i < argc; ++i)
+    run_args.command_line += (i ? " " : "") + std::string(argv[i]);
+  auto* run = app.add_subcommand("run", "Run a scenario and write its HDF5 output");
+  run->add_option("scenario", run_args.scenario, "Scenario file (Protobuf text format)")->required();
+  run->add_option("--set", run_args.sets, "Override a scalar field: field.path=value (repeatable)");
+  run->add_option("--seed", run_args.seed, "Master seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+  run->add_option("-o,--output", run_args.output, "HDF5 output file (default: the scenario's output.path)");
+  run->add_flag("-q,--quiet", run_args.quiet, "Print nothing but errors");
+  run->add_option("--engine-arg", run_args.engine_args, "Extra SimGrid argument, e.g. --log=v2x.thresh:debug");
+
+  std::string validate_scenario;
+  std::vector<std::string> validate_sets;
+  auto* validate = app.add_subcommand("validate", "Check a scenario and print what would run");
+  validate->add_option("scenario", validate_scenario, "Scenario file")->required();
+  validate->add_option("--set", validate_sets, "Override a scalar field: field.path=value (repeatable)");
+
+  auto* policies = app.add_subcommand("policies", "List migration policies and their parameters");
+  auto* mechanisms = app.add_subcommand("mechanisms", "List migration mechanisms and their parameters");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    if (*run)
+      return v2x::cli::run(run_args);
+    if (*validate)
+      return v2x::cli::validate(validate_scenario, validate_sets);
+    if (*policies)
+      return v2x::cli::list_policies();
+    if (*mechanisms)
+      return v2x::cli::list_mechanisms();
+  } catch (const v2x::InputError& e) {
+    std::cerr << "v2xsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "v2xsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

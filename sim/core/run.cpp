@@ -1,1 +1,205 @@
-// placeholder: being written
+#include "core/run.hpp"
+
+#include "actors/broker.hpp"
+#include "actors/manager.hpp"
+#include "actors/mobility_driver.hpp"
+#include "actors/orchestrator.hpp"
+#include "actors/sampler.hpp"
+#include "actors/rsu.hpp"
+#include "actors/stations.hpp"
+#include "actors/telemetry.hpp"
+#include "actors/twin.hpp"
+#include "actors/vehicle.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "metrics/hdf5_writer.hpp"
+#include "metrics/recorder.hpp"
+#include "migration/registry.hpp"
+#include "mobility/cell_index.hpp"
+#include "mobility/tracker.hpp"
+#include "topology/platform.hpp"
+
+#include <simgrid/s4u.hpp>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <optional>
+
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_core_run, v2x_core, "Run builder");
+
+namespace v2x {
+
+namespace sg4 = simgrid::s4u;
+
+std::uint64_t peak_rss_kb()
+{
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss);
+}
+
+namespace {
+
+std::vector<std::string> engine_arguments(const Scenario& s, const RunOptions& options)
+{
+  std::vector<std::string> args{"v2xsim"};
+  // CM02: max-min sharing with the links' latencies as given (no TCP correction factors, see SIMGRID-3.32.md).
+  args.emplace_back(s.network.model == NetworkModel::Cm02 ? "--cfg=network/model:CM02"
+                                                          : "--cfg=network/model:LV08");
+  // No reverse-direction ACK flows: a message is one flow, whose duration the tests compute by hand.
+  args.emplace_back("--cfg=network/crosstraffic:0");
+  args.emplace_back("--log=root.thresh:warning");
+  args.emplace_back("--log=root.fmt:[%10.6r]%e[%c/%p]%e%m%n");
+  for (const auto& a : options.engine_args)
+    args.push_back(a);
+  return args;
+}
+
+} // namespace
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
+{
+  const auto wall_start = std::chrono::steady_clock::now();
+
+  std::vector<std::string> args = engine_arguments(scenario, options);
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  sg4::Engine engine(&argc, argv.data());
+
+  // Infrastructure and platform.
+  std::optional<Infrastructure> infra;
+  std::optional<Platform> platform;
+  if (!scenario.infrastructure.platform.empty()) {
+    auto loaded = Platform::load(scenario.infrastructure.platform, scenario.infrastructure, engine);
+    infra.emplace(std::move(loaded.first));
+    platform.emplace(std::move(loaded.second));
+  } else {
+    infra.emplace(Infrastructure::from_config(scenario.infrastructure));
+    platform.emplace(Platform::build(*infra, engine));
+  }
+
+  // Mobility.
+  MobilityOptions mobility_options;
+  mobility_options.max_gap_s = scenario.mobility.max_gap_s;
+  mobility_options.start_s = scenario.mobility.start_s > 0 ? scenario.mobility.start_s : std::nan("");
+  mobility_options.max_vehicles = scenario.mobility.max_vehicles;
+  MobilityTracker tracker(open_trace(scenario.mobility.trace, scenario.mobility.format), mobility_options);
+  std::vector<Cell> cells;
+  for (const RsuInfo& r : infra->rsus())
+    cells.push_back(Cell{r.x_m, r.y_m, r.radius_m});
+  const CellIndex cell_index(std::move(cells));
+  const RadioModel radio(scenario.network.rate_steps);
+
+  // Output.
+  const std::string out_path = options.output_path.empty() ? scenario.output.path : options.output_path;
+  std::unique_ptr<Hdf5Writer> writer;
+  if (options.write_output) {
+    RunMetadata meta{V2X_VERSION,    options.command_line,         scenario.name,
+                     scenario.source_text, scenario.seed, scenario.migration.policy,
+                     scenario.migration.mechanism};
+    writer = std::make_unique<Hdf5Writer>(out_path, meta, scenario.output.chunk_rows, scenario.output.compression);
+    std::vector<SiteRecord> sites;
+    for (SiteId s = 0; s < infra->sites().size(); ++s) {
+      const SiteInfo& i = infra->sites()[s];
+      sites.push_back(SiteRecord{s, fixed_name(i.name), static_cast<std::uint8_t>(i.is_cloud), i.x_m, i.y_m, i.cores,
+                                 i.memory_mb, i.pod_slots});
+    }
+    writer->write_sites(sites);
+    std::vector<RsuRecord> rsus;
+    for (RsuId r = 0; r < infra->rsus().size(); ++r) {
+      const RsuInfo& i = infra->rsus()[r];
+      rsus.push_back(RsuRecord{r, fixed_name(i.name), i.x_m, i.y_m, i.radius_m, i.site, i.broker});
+    }
+    writer->write_rsus(rsus);
+    std::vector<BrokerRecord> brokers;
+    for (BrokerId b = 0; b < infra->brokers().size(); ++b)
+      brokers.push_back(BrokerRecord{b, fixed_name(infra->brokers()[b].name), infra->brokers()[b].site});
+    writer->write_brokers(brokers);
+  }
+  Recorder recorder(writer.get(), scenario.output.chunk_rows, scenario.output.messages);
+
+  // Shared state.
+  StationTable stations;
+  MecLedger ledger(infra->sites(), scenario.twin, scenario.orchestrator.prepulled, scenario.orchestrator.image_cache);
+  ledger.create_slots();
+  TwinBook twins(stations, infra->sites(), scenario.twin, ledger);
+  BrokerNet brokers(infra->brokers(), infra->sites(), ledger);
+  TelemetryPath path(*infra, *platform, brokers, twins, stations, recorder);
+
+  const PolicyInfo* policy_info = find_policy(scenario.migration.policy);
+  const MechanismInfo* mechanism_info = find_mechanism(scenario.migration.mechanism);
+  if (policy_info == nullptr)
+    throw InputError({scenario.source_file}, "migration.policy", scenario.migration.policy, "unknown policy");
+  if (mechanism_info == nullptr)
+    throw InputError({scenario.source_file}, "migration.mechanism", scenario.migration.mechanism,
+                     "unknown mechanism");
+  std::unique_ptr<Policy> policy = policy_info->make(scenario);
+  std::unique_ptr<Mechanism> mechanism = mechanism_info->make(scenario);
+
+  sg4::Host* control = platform->control_host();
+  sg4::Mailbox* manager_box = sg4::Mailbox::by_name("manager");
+  sg4::Mailbox* orchestrator_box = sg4::Mailbox::by_name("orchestrator");
+
+  sg4::Actor::create("orchestrator", control,
+                     Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, ledger, twins,
+                                                   recorder, scenario.seed},
+                                  orchestrator_box))
+      ->daemonize();
+  ManagerDeps manager_deps{scenario, *infra,    *platform, stations,    twins,           ledger,
+                           *policy,  *mechanism, recorder, manager_box, orchestrator_box};
+  sg4::Actor::create("manager", control, Manager(manager_deps))->daemonize();
+  sg4::Actor::create("sampler", control,
+                     Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder))
+      ->daemonize();
+
+  // RSUs are stations from t = 0, with twins of their own.
+  for (RsuId r = 0; r < infra->rsus().size(); ++r) {
+    const RsuInfo& info = infra->rsus()[r];
+    const StationId s = stations.add(info.name, StationKind::Rsu, kNone, 0.0);
+    StationView& v = stations.view(s);
+    v.x_m = info.x_m;
+    v.y_m = info.y_m;
+    v.rsu = r;
+    v.rsu_site = info.site;
+    recorder.station(StationRecord{s, fixed_name(info.name), StationKind::Rsu, 0.0});
+    sg4::Actor::create("rsu-" + info.name, platform->rsu_host(r),
+                       Rsu(r, s, scenario.telemetry, *infra, *platform, stations, path, scenario.seed))
+        ->daemonize();
+  }
+
+  std::exception_ptr error;
+  VehicleDeps vehicle_deps{scenario.telemetry, *infra, *platform, tracker,     cell_index, radio,
+                           stations,           path,   recorder,  manager_box, scenario.seed};
+  sg4::Actor::create("mobility", control, MobilityDriver(tracker, vehicle_deps, scenario.duration_s, error));
+
+  if (scenario.duration_s > 0)
+    engine.run_until(scenario.duration_s);
+  else
+    engine.run();
+  if (error)
+    std::rethrow_exception(error);  // the writer's destructor removes the partial file
+
+  const double end = sg4::Engine::get_clock();
+  for (StationId s = 0; s < stations.size(); ++s)
+    if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
+      recorder.vehicle_left(end - stations.info(s).appeared);
+  recorder.flush();
+  RunResult result;
+  result.summary = recorder.summary();
+  result.summary.rsus = infra->rsus().size();
+  result.summary.simulated_s = end;
+  if (writer) {
+    writer->write_summary(result.summary);
+    writer->commit();
+    result.output_path = out_path;
+  }
+  result.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  result.summary.peak_rss_kb = peak_rss_kb();
+  return result;
+}
+
+} // namespace v2x

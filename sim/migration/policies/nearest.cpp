@@ -1,1 +1,45 @@
-// placeholder: being written
+// `nearest`: the twin follows its vehicle to the MEC behind its current RSU (the original system's location
+// trigger). Out of coverage, the twin stays where it is.
+#include "migration/registry.hpp"
+
+namespace v2x {
+namespace {
+
+class NearestPolicy final : public Policy {
+public:
+  std::string_view name() const override { return "nearest"; }
+
+private:
+  static bool wants_move(const StationView& v)
+  {
+    return v.present && v.kind == StationKind::Vehicle && !v.twin_busy && v.twin_site != kNone &&
+           v.rsu_site != kNone && v.rsu_site != v.twin_site;
+  }
+
+  void do_decide(const Snapshot& s, std::vector<Intent>& out) override
+  {
+    if (s.subject != kNone) {
+      if (wants_move(s.stations[s.subject]))
+        out.push_back({s.subject, s.stations[s.subject].rsu_site});
+      return;
+    }
+    for (StationId id = 0; id < s.stations.size(); ++id)
+      if (wants_move(s.stations[id]))
+        out.push_back({id, s.stations[id].rsu_site});
+  }
+
+  SiteId do_place(const Snapshot& s, StationId station) override
+  {
+    const SiteId site = s.stations[station].rsu_site;
+    return site == kNone ? s.cloud : site;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Policy> make_nearest_policy(const Scenario&)
+{
+  return std::make_unique<NearestPolicy>();
+}
+
+} // namespace v2x

@@ -1,0 +1,84 @@
+#pragma once
+// Manager: listens for triggers (stations appearing and leaving, handovers = the location trigger, its own
+// periodic tick, and the scenario's scripted requests = its API), asks the policy, validates each intent
+// (station present, twin idle, target known and different, capacity), records the rejected ones with a reason,
+// and runs the accepted ones with the mechanism, each in a MigrationRun actor of its own.
+#include "actors/messages.hpp"
+#include "actors/orchestrator.hpp"
+#include "actors/stations.hpp"
+#include "actors/twin.hpp"
+#include "migration/mechanism.hpp"
+#include "migration/policy.hpp"
+
+#include <simgrid/s4u.hpp>
+
+namespace v2x {
+
+struct ManagerDeps {
+  const Scenario& scenario;
+  const Infrastructure& infra;
+  const Platform& platform;
+  StationTable& stations;
+  TwinBook& twins;
+  MecLedger& ledger;
+  Policy& policy;
+  Mechanism& mechanism;
+  Recorder& recorder;
+  simgrid::s4u::Mailbox* inbox;
+  simgrid::s4u::Mailbox* orchestrator;
+};
+
+class Manager {
+public:
+  explicit Manager(ManagerDeps deps);
+  void operator()();
+
+private:
+  Snapshot snapshot(MigrationTrigger trigger, StationId subject) const;
+  void on_appear(StationId s);
+  void on_leave(StationId s);
+  void on_done(StationId s);
+  void decide(MigrationTrigger trigger, StationId subject);
+  void manual(const ManualMigrationConfig& m);
+  /// Validates and starts a move of `s`'s twin to `target`; records a rejection otherwise.
+  void request_move(StationId s, SiteId target, MigrationReason reason, MigrationTrigger trigger);
+  void start(MigrationRecord rec, InstanceId current, bool use_mechanism);
+  void reject(MigrationRecord rec, const std::string& why);
+  MigrationRecord new_record(StationId s, SiteId from, SiteId to, MigrationReason reason, MigrationTrigger trigger);
+  void maybe_finish();
+
+  ManagerDeps deps_;
+  std::uint32_t next_id_ = 0;
+  std::uint32_t vehicle_twins_ = 0;  // vehicle twins deployed or being deployed/removed
+  simgrid::s4u::Mailbox* finish_reply_ = nullptr;
+};
+
+/// One operation on one twin (initial placement, migration, removal), as an actor. Implements the
+/// MigrationContext through which mechanisms act.
+class MigrationRun final : public MigrationContext {
+public:
+  enum class Kind { Place, Migrate, Remove };
+  MigrationRun(Kind kind, MigrationRecord record, InstanceId current, Mechanism* mechanism, const ManagerDeps& deps);
+  void operator()();
+
+  double now() const override;
+  SiteId source() const override { return record_.from_site; }
+  SiteId target() const override { return record_.to_site; }
+  InstanceId current() const override { return current_; }
+  InstanceId instantiate(SiteId site) override;
+  void serve(InstanceId instance) override;
+  void terminate(InstanceId instance) override;
+  void transfer(SiteId from, SiteId to, double bytes, std::string_view name) override;
+
+private:
+  OrchestratorReply call(OrchestratorRequest::Op op, SiteId site, InstanceId instance);
+
+  Kind kind_;
+  MigrationRecord record_;
+  InstanceId current_;
+  Mechanism* mechanism_;
+  ManagerDeps deps_;
+  simgrid::s4u::Mailbox* reply_ = nullptr;
+};
+
+} // namespace v2x

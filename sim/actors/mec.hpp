@@ -1,0 +1,53 @@
+#pragma once
+// MEC (and cloud) capacity: pods, CPU and memory reserved by twins (admission), the image cache, the
+// orchestrator's bounded concurrency per site, and the CPU time spent processing messages.
+#include "config/scenario.hpp"
+#include "migration/policy.hpp"
+#include "topology/infrastructure.hpp"
+
+#include <simgrid/s4u.hpp>
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace v2x {
+
+struct SiteLoad {
+  double cpu_reserved = 0;
+  double memory_reserved = 0;
+  std::uint32_t pods = 0;
+  std::uint32_t ops_in_flight = 0;
+  double busy_core_s = 0;  // core-seconds spent processing messages (brokers and twins)
+  bool cached = false;     // the twin image is in this site's cache
+  simgrid::s4u::SemaphorePtr op_slots;
+  simgrid::s4u::MutexPtr pull_lock;
+};
+
+class MecLedger {
+public:
+  MecLedger(const std::vector<SiteInfo>& sites, const TwinConfig& twin, const std::vector<std::string>& prepulled,
+            bool image_cache);
+  /// Creates the SimGrid synchronisation objects (needs the engine).
+  void create_slots();
+
+  bool can_host(SiteId s) const;
+  void reserve(SiteId s);
+  void release(SiteId s);
+  void add_busy(SiteId s, double core_seconds) { loads_[s].busy_core_s += core_seconds; }
+  SiteLoad& load(SiteId s) { return loads_[s]; }
+  const SiteLoad& load(SiteId s) const { return loads_[s]; }
+  bool image_cache() const { return image_cache_; }
+  std::span<const SiteView> views() const { return views_; }
+
+private:
+  void refresh(SiteId s);
+
+  const std::vector<SiteInfo>& sites_;
+  const TwinConfig& twin_;
+  bool image_cache_;
+  std::vector<SiteLoad> loads_;
+  std::vector<SiteView> views_;
+};
+
+} // namespace v2x

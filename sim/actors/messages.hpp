@@ -1,0 +1,44 @@
+#pragma once
+// Control messages between actors: move-only structs with an enum class type, sent as unique_ptr payloads
+// through mailboxes and received with get_unique<T>(). Each value says its direction.
+#include "core/ids.hpp"
+#include "migration/mechanism.hpp"
+
+#include <simgrid/s4u/Mailbox.hpp>
+
+#include <cstdint>
+
+namespace v2x {
+
+struct ManagerEvent {
+  enum class Type : std::uint8_t {
+    Appear,    // MobilityDriver -> Manager: a station appeared (its view is filled)
+    Leave,     // MobilityDriver -> Manager: a station left
+    Handover,  // Vehicle -> Manager: the vehicle changed RSU (location trigger)
+    Done,      // MigrationRun -> Manager: the operation on `station`'s twin ended
+    Finish,    // MobilityDriver -> Manager: the trace is over; reply on `reply` once every vehicle twin is gone
+  };
+  Type type = Type::Appear;
+  StationId station = kNone;
+  simgrid::s4u::Mailbox* reply = nullptr;
+};
+
+struct OrchestratorRequest {
+  enum class Op : std::uint8_t {
+    Instantiate,  // MigrationRun -> Orchestrator: deploy an instance of `station`'s twin on `site`
+    Terminate,    // MigrationRun -> Orchestrator: delete `instance`
+  };
+  Op op = Op::Instantiate;
+  StationId station = kNone;
+  SiteId site = kNone;
+  InstanceId instance = kNone;
+  std::uint32_t migration = 0;  // for the phase records
+  simgrid::s4u::Mailbox* reply = nullptr;
+};
+
+struct OrchestratorReply {  // Orchestrator -> MigrationRun
+  InstanceId instance = kNone;
+  double bytes = 0;  // moved on the network (image pull)
+};
+
+} // namespace v2x

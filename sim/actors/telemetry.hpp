@@ -1,0 +1,41 @@
+#pragma once
+// The telemetry hot path. One message = one SimGrid transfer from the publisher's host to its broker's host
+// (for a vehicle: the cell link, then the RSU's backhaul, cut-through), then the broker's FCFS service, then,
+// only when the twin subscribes at another broker, one more transfer (the bridge), and the twin's FCFS
+// service. The publishing actor carries its message along the path (sleeping while servers work), so
+// there is no activity per message besides the transfers, and none per hop that does not cross the network.
+#include "actors/broker.hpp"
+#include "actors/stations.hpp"
+#include "actors/twin.hpp"
+#include "metrics/recorder.hpp"
+#include "topology/platform.hpp"
+
+namespace v2x {
+
+class TelemetryPath {
+public:
+  TelemetryPath(const Infrastructure& infra, const Platform& platform, BrokerNet& brokers, TwinBook& twins,
+                StationTable& stations, Recorder& recorder);
+
+  /// Carries `m` (station, seq, rsu, broker, size_b and created filled) from host `src` to the station's twin,
+  /// blocking the calling actor until the message is processed or lost, and records it.
+  /// From a cell (a vehicle): `rate_cap_bps` bounds the uplink's rate and `after_cell_latency_s` is the latency
+  /// from the RSU to the broker; under cut-through the last byte passes the RSU that long before it reaches the
+  /// broker, which gives at_rsu. Otherwise (an RSU's own message) at_rsu = created.
+  struct Uplink {
+    bool from_cell = false;
+    double rate_cap_bps = 0;
+    double after_cell_latency_s = 0;
+  };
+  void carry(MessageRecord& m, simgrid::s4u::Host* src, const Uplink& uplink);
+
+private:
+  const Infrastructure& infra_;
+  const Platform& platform_;
+  BrokerNet& brokers_;
+  TwinBook& twins_;
+  StationTable& stations_;
+  Recorder& recorder_;
+};
+
+} // namespace v2x

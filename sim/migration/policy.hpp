@@ -1,0 +1,72 @@
+#pragma once
+// A migration policy decides *when* and *where* a twin should run. It sees a read-only snapshot of the world
+// and returns intents; the manager validates and executes them with a mechanism. Policies never touch SimGrid
+// and do no I/O (ns-3 MobilityModel's public-non-virtual/private-virtual split: every decision goes through
+// decide()/place(), which log it the same way for every policy).
+#include "core/ids.hpp"
+#include "metrics/records.hpp"
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace v2x {
+
+/// What the policy may know of a station. Indexed by StationId; `present` is false before it appears and
+/// after it leaves.
+struct StationView {
+  bool present = false;
+  StationKind kind = StationKind::Vehicle;
+  double x_m = 0, y_m = 0;
+  double speed_mps = 0;
+  double heading_deg = 0;   // clockwise from north
+  RsuId rsu = kNone;        // serving RSU (kNone: out of coverage)
+  SiteId rsu_site = kNone;  // the MEC behind the serving RSU
+  // The twin:
+  SiteId twin_site = kNone;  // where the serving instance runs (kNone: none serves now)
+  bool twin_busy = false;    // an operation (placement, migration, removal) is running for this twin
+  double last_latency_s = 0; // end-to-end latency of its newest delivered message
+};
+
+struct SiteView {
+  std::string_view name;
+  bool is_cloud = false;
+  double x_m = 0, y_m = 0;
+  double cpu_free_cores = 0;
+  double memory_free_mb = 0;
+  std::uint32_t pods_free = 0;
+  double utilisation = 0;  // reserved CPU / cores
+};
+
+struct Snapshot {
+  double now = 0;
+  MigrationTrigger trigger = MigrationTrigger::Tick;
+  StationId subject = kNone;  // station whose event triggered the decision; kNone for a tick
+  std::span<const StationView> stations;
+  std::span<const SiteView> sites;
+  SiteId cloud = kNone;
+};
+
+/// A request to run `station`'s twin on `target`.
+struct Intent {
+  StationId station = kNone;
+  SiteId target = kNone;
+};
+
+class Policy {
+public:
+  virtual ~Policy() = default;
+  virtual std::string_view name() const = 0;
+
+  /// Intents for this snapshot (logged; at most one per station).
+  std::vector<Intent> decide(const Snapshot& s);
+  /// Where a twin goes when its station appears.
+  SiteId place(const Snapshot& s, StationId station);
+
+private:
+  virtual void do_decide(const Snapshot& s, std::vector<Intent>& out) = 0;
+  virtual SiteId do_place(const Snapshot& s, StationId station) = 0;
+};
+
+} // namespace v2x

@@ -1,1 +1,193 @@
-// placeholder: being written
+#include "metrics/recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <span>
+#include <stdexcept>
+
+namespace v2x {
+
+namespace {
+
+constexpr double kLowest = 1e-6;     // s: lower edge of the first bin
+constexpr double kHighest = 1e4;     // s: upper edge of the last bin
+constexpr double kBinRatio = 1.0005; // upper / lower edge of every bin (0.05 % wide)
+
+const double kLogRatio = std::log(kBinRatio);
+const double kLogLowest = std::log(kLowest);
+const std::size_t kBins = static_cast<std::size_t>(std::ceil(std::log(kHighest / kLowest) / kLogRatio));
+
+} // namespace
+
+LatencyHistogram::LatencyHistogram() : bins_(kBins, 0) {}
+
+void LatencyHistogram::add(double seconds)
+{
+  if (std::isnan(seconds))
+    return;
+  if (count_ == 0) {
+    min_ = seconds;
+    max_ = seconds;
+  } else {
+    min_ = std::min(min_, seconds);
+    max_ = std::max(max_, seconds);
+  }
+  ++count_;
+  sum_ += seconds;
+  if (seconds < kLowest) {
+    ++below_;
+    return;
+  }
+  const auto bin = static_cast<std::size_t>((std::log(seconds) - kLogLowest) / kLogRatio);
+  if (bin >= bins_.size()) {
+    ++above_;
+    return;
+  }
+  ++bins_[bin];
+}
+
+double LatencyHistogram::quantile(double q) const
+{
+  if (count_ == 0)
+    return 0.0;
+  const double n = static_cast<double>(count_);
+  // Rank of the q-quantile among the sorted values, 1-based. The small tolerance keeps q * n that should be an
+  // integer (0.95 * 100) from being rounded up by its binary representation.
+  const double exact_rank = std::ceil(std::clamp(q, 0.0, 1.0) * n - 1e-9);
+  const auto rank = static_cast<std::uint64_t>(std::max(1.0, exact_rank));
+  std::uint64_t seen = below_;
+  if (rank <= seen)
+    return min_;
+  for (std::size_t i = 0; i < bins_.size(); ++i) {
+    seen += bins_[i];
+    if (rank <= seen)
+      return std::exp(kLogLowest + (static_cast<double>(i) + 0.5) * kLogRatio);
+  }
+  return max_;  // among the values above the last bin
+}
+
+Recorder::Recorder(Hdf5Writer* writer, std::uint32_t chunk_rows, bool record_messages)
+    : writer_(writer), chunk_rows_(chunk_rows), record_messages_(record_messages)
+{
+  if (chunk_rows_ == 0)
+    throw std::invalid_argument("Recorder: chunk_rows must be at least 1");
+}
+
+template <class Row> void Recorder::push(std::vector<Row>& buffer, const Row& row)
+{
+  if (writer_ == nullptr)
+    return;
+  if (buffer.capacity() < chunk_rows_)
+    buffer.reserve(chunk_rows_);  // once, at the first row: streams that never record cost nothing
+  buffer.push_back(row);
+  if (buffer.size() >= chunk_rows_) {
+    writer_->append(std::span<const Row>(buffer));
+    buffer.clear();
+  }
+}
+
+void Recorder::message(const MessageRecord& r)
+{
+  ++summary_.messages_created;
+  switch (r.outcome) {
+  case MessageOutcome::Delivered:
+    ++summary_.messages_delivered;
+    latency_.add(r.processed - r.created);
+    break;
+  case MessageOutcome::Lost:
+    ++summary_.messages_lost;
+    break;
+  case MessageOutcome::Dropped:
+    ++summary_.messages_dropped;
+    break;
+  case MessageOutcome::NotSent:
+    ++summary_.messages_not_sent;
+    break;
+  }
+  if (record_messages_)
+    push(messages_, r);
+}
+
+void Recorder::handover(const HandoverRecord& r)
+{
+  ++summary_.handovers;
+  push(handovers_, r);
+}
+
+void Recorder::migration(const MigrationRecord& r)
+{
+  // Initial placements and removals are recorded but are not migrations: the counts and the downtime
+  // statistics cover the moves of a twin, asked for by the policy or scripted.
+  if (r.reason == MigrationReason::Policy || r.reason == MigrationReason::Manual) {
+    switch (r.outcome) {
+    case MigrationOutcome::Completed:
+      ++summary_.migrations;
+      downtime_.add(r.downtime);
+      break;
+    case MigrationOutcome::Rejected:
+      ++summary_.migrations_rejected;
+      break;
+    case MigrationOutcome::Aborted:
+      ++summary_.migrations_aborted;
+      break;
+    }
+  }
+  push(migrations_, r);
+}
+
+void Recorder::phase(const PhaseRecord& r)
+{
+  push(phases_, r);
+}
+
+void Recorder::station(const StationRecord& r)
+{
+  if (r.kind == StationKind::Vehicle)
+    ++summary_.vehicles;
+  push(stations_, r);
+}
+
+void Recorder::twin_sample(const TwinSample& r)
+{
+  push(twins_, r);
+}
+
+void Recorder::mec_sample(const MecSample& r)
+{
+  push(mecs_, r);
+}
+
+void Recorder::flush()
+{
+  if (writer_ == nullptr)
+    return;
+  auto hand_over = [this](auto& buffer) {
+    if (!buffer.empty()) {
+      writer_->append(std::span<const typename std::decay_t<decltype(buffer)>::value_type>(buffer));
+      buffer.clear();
+    }
+  };
+  hand_over(stations_);
+  hand_over(messages_);
+  hand_over(handovers_);
+  hand_over(migrations_);
+  hand_over(phases_);
+  hand_over(twins_);
+  hand_over(mecs_);
+}
+
+Summary Recorder::summary() const
+{
+  Summary s = summary_;
+  s.latency_mean_s = latency_.mean();
+  s.latency_p50_s = latency_.quantile(0.50);
+  s.latency_p95_s = latency_.quantile(0.95);
+  s.latency_p99_s = latency_.quantile(0.99);
+  s.latency_max_s = latency_.max();
+  s.downtime_total_s = downtime_.sum();
+  s.downtime_mean_s = downtime_.mean();
+  s.downtime_max_s = downtime_.max();
+  return s;
+}
+
+} // namespace v2x

@@ -1,1 +1,92 @@
-// placeholder: being written
+#include "metrics/summary.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdarg>
+#include <cstdio>
+
+namespace v2x {
+
+namespace {
+
+constexpr std::array kFields{
+    SummaryField{"vehicles", "count", &Summary::vehicles, nullptr},
+    SummaryField{"rsus", "count", &Summary::rsus, nullptr},
+    SummaryField{"messages_created", "count", &Summary::messages_created, nullptr},
+    SummaryField{"messages_delivered", "count", &Summary::messages_delivered, nullptr},
+    SummaryField{"messages_lost", "count", &Summary::messages_lost, nullptr},
+    SummaryField{"messages_dropped", "count", &Summary::messages_dropped, nullptr},
+    SummaryField{"messages_not_sent", "count", &Summary::messages_not_sent, nullptr},
+    SummaryField{"latency_mean_s", "s", nullptr, &Summary::latency_mean_s},
+    SummaryField{"latency_p50_s", "s", nullptr, &Summary::latency_p50_s},
+    SummaryField{"latency_p95_s", "s", nullptr, &Summary::latency_p95_s},
+    SummaryField{"latency_p99_s", "s", nullptr, &Summary::latency_p99_s},
+    SummaryField{"latency_max_s", "s", nullptr, &Summary::latency_max_s},
+    SummaryField{"handovers", "count", &Summary::handovers, nullptr},
+    SummaryField{"migrations", "count", &Summary::migrations, nullptr},
+    SummaryField{"migrations_rejected", "count", &Summary::migrations_rejected, nullptr},
+    SummaryField{"migrations_aborted", "count", &Summary::migrations_aborted, nullptr},
+    SummaryField{"downtime_total_s", "s", nullptr, &Summary::downtime_total_s},
+    SummaryField{"downtime_mean_s", "s", nullptr, &Summary::downtime_mean_s},
+    SummaryField{"downtime_max_s", "s", nullptr, &Summary::downtime_max_s},
+    SummaryField{"vehicle_seconds", "s", nullptr, &Summary::vehicle_seconds},
+    SummaryField{"simulated_s", "s", nullptr, &Summary::simulated_s},
+    SummaryField{"wall_s", "s", nullptr, &Summary::wall_s},
+    SummaryField{"peak_rss_kb", "kB", &Summary::peak_rss_kb, nullptr},
+};
+
+// Appends printf-style text to out.
+[[gnu::format(printf, 2, 3)]] void append(std::string& out, const char* fmt, ...)
+{
+  std::array<char, 512> buffer{};
+  va_list args;
+  va_start(args, fmt);
+  const int n = std::vsnprintf(buffer.data(), buffer.size(), fmt, args);
+  va_end(args);
+  if (n > 0)
+    out.append(buffer.data(), std::min(static_cast<std::size_t>(n), buffer.size() - 1));
+}
+
+double percent(std::uint64_t part, std::uint64_t whole)
+{
+  return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+} // namespace
+
+std::span<const SummaryField> summary_fields()
+{
+  return kFields;
+}
+
+std::string format_summary(const Summary& s, const std::string& output_path)
+{
+  using ull = unsigned long long;
+  std::string out;
+  append(out, "vehicles       %llu (%llu RSUs, %.1f vehicle-hours)\n", static_cast<ull>(s.vehicles),
+         static_cast<ull>(s.rsus), s.vehicle_seconds / 3600.0);
+  append(out, "messages       %llu created: %llu delivered (%.2f %%), %llu lost, %llu dropped, %llu not sent\n",
+         static_cast<ull>(s.messages_created), static_cast<ull>(s.messages_delivered),
+         percent(s.messages_delivered, s.messages_created), static_cast<ull>(s.messages_lost),
+         static_cast<ull>(s.messages_dropped), static_cast<ull>(s.messages_not_sent));
+  if (s.messages_delivered > 0)
+    append(out, "latency        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (mean %.3f ms, max %.3f ms)\n",
+           s.latency_p50_s * 1e3, s.latency_p95_s * 1e3, s.latency_p99_s * 1e3, s.latency_mean_s * 1e3,
+           s.latency_max_s * 1e3);
+  else
+    append(out, "latency        no message delivered\n");
+  append(out, "handovers      %llu\n", static_cast<ull>(s.handovers));
+  append(out, "migrations     %llu completed, %llu rejected, %llu aborted\n", static_cast<ull>(s.migrations),
+         static_cast<ull>(s.migrations_rejected), static_cast<ull>(s.migrations_aborted));
+  append(out, "twin downtime  total %.3f s, mean %.3f ms per migration (max %.3f ms)\n", s.downtime_total_s,
+         s.downtime_mean_s * 1e3, s.downtime_max_s * 1e3);
+  append(out, "time           %.1f s simulated in %.2f s wall", s.simulated_s, s.wall_s);
+  if (s.wall_s > 0)
+    append(out, " (%.1fx real time)", s.simulated_s / s.wall_s);
+  out += '\n';
+  append(out, "peak memory    %.1f MB\n", static_cast<double>(s.peak_rss_kb) / 1024.0);
+  out += "output         " + output_path + '\n';
+  return out;
+}
+
+} // namespace v2x

@@ -1,6 +1,7 @@
 #pragma once
 // Run summary: computed by the recorder from what it saw, written as attributes of /summary and printed.
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace v2x {
@@ -31,6 +32,19 @@ struct Summary {
   std::uint64_t peak_rss_kb = 0;
 };
 
+/// One field of Summary, for code that handles every field the same way (the HDF5 /summary attributes,
+/// tests). Exactly one of `count` and `value` is set.
+struct SummaryField {
+  const char* name;  // the member's name, also the attribute's name in /summary
+  const char* unit;  // "count", "s", "kB"
+  std::uint64_t Summary::*count;
+  double Summary::*value;
+};
+
+/// Every field of Summary, in declaration order.
+std::span<const SummaryField> summary_fields();
+
+/// A short human-readable summary (several lines, each ending with '\n').
 std::string format_summary(const Summary& s, const std::string& output_path);
 
 } // namespace v2x

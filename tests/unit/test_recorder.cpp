@@ -1,1 +1,224 @@
+// The recorder: streaming statistics (histogram quantiles against exact ones, counts by outcome) and the
+// chunked hand-over of rows to the writer.
+#include "metrics/hdf5_writer.hpp"
+#include "metrics/recorder.hpp"
+
 #include <catch2/catch.hpp>
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace v2x;
+
+namespace {
+
+/// The q-quantile as LatencyHistogram defines it: the value of rank ceil(q n) (1-based, at least 1).
+double exact_quantile(const std::vector<double>& sorted, double q)
+{
+  const double n = static_cast<double>(sorted.size());
+  const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(q * n - 1e-9)));
+  return sorted[rank - 1];
+}
+
+MessageRecord message(std::uint32_t seq, MessageOutcome outcome, double created, double processed)
+{
+  MessageRecord m;
+  m.station = 1;
+  m.seq = seq;
+  m.created = created;
+  m.processed = processed;
+  m.outcome = outcome;
+  return m;
+}
+
+MigrationRecord migration(MigrationReason reason, MigrationOutcome outcome, double downtime)
+{
+  MigrationRecord m;
+  m.reason = reason;
+  m.outcome = outcome;
+  m.downtime = downtime;
+  return m;
+}
+
+/// The `seq` column of /messages in the file at path.
+std::vector<std::uint32_t> read_seqs(const std::string& path)
+{
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(file >= 0);
+  const hid_t dset = H5Dopen2(file, "/messages", H5P_DEFAULT);
+  const hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(std::uint32_t));
+  H5Tinsert(type, "seq", 0, H5T_NATIVE_UINT32);
+  const hid_t space = H5Dget_space(dset);
+  std::vector<std::uint32_t> seqs(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  if (!seqs.empty())
+    REQUIRE(H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, seqs.data()) >= 0);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Dclose(dset);
+  H5Fclose(file);
+  return seqs;
+}
+
+std::string temp_file(const std::string& name)
+{
+  return (fs::temp_directory_path() / ("v2x-recorder-" + std::to_string(::getpid()) + "-" + name)).string();
+}
+
+} // namespace
+
+TEST_CASE("histogram quantiles are within 0.1 % of the exact quantiles of a seeded sample", "[recorder]")
+{
+  // Log-normal latencies around 20 ms spanning several decades, plus a few values below the first bin.
+  std::mt19937_64 rng(20240611);
+  std::lognormal_distribution<double> dist(std::log(0.02), 1.5);
+  std::vector<double> values;
+  LatencyHistogram h;
+  for (int i = 0; i < 200000; ++i) {
+    const double v = dist(rng);
+    values.push_back(v);
+    h.add(v);
+  }
+  std::sort(values.begin(), values.end());
+  REQUIRE(h.count() == values.size());
+  for (double q : {0.0, 0.001, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0}) {
+    INFO("q = " << q);
+    const double exact = exact_quantile(values, q);
+    CHECK(std::abs(h.quantile(q) - exact) / exact < 1e-3);
+  }
+  double sum = 0;
+  for (double v : values)
+    sum += v;
+  CHECK(h.mean() == Approx(sum / static_cast<double>(values.size())).epsilon(1e-12));
+  CHECK(h.max() == values.back());
+  CHECK(h.min() == values.front());
+}
+
+TEST_CASE("histogram edge cases: empty, zeros, beyond the last bin, NaN", "[recorder]")
+{
+  LatencyHistogram h;
+  CHECK(h.quantile(0.5) == 0.0);
+  CHECK(h.mean() == 0.0);
+  h.add(0.0);  // below 1 µs: counted apart, reported as the smallest value seen
+  h.add(0.0);
+  h.add(std::nan(""));  // ignored
+  h.add(2e4);           // above 10^4 s: reported as the largest value seen
+  CHECK(h.count() == 3);
+  CHECK(h.quantile(0.5) == 0.0);   // rank ceil(1.5) = 2 of {0, 0, 2e4}
+  CHECK(h.quantile(0.99) == 2e4);  // rank 3
+  CHECK(h.sum() == 2e4);
+}
+
+TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[recorder]")
+{
+  Recorder r(nullptr, 8, true);
+  // 3 delivered with latencies 10, 20, 30 ms; 2 lost; 1 dropped; 4 not sent.
+  r.message(message(0, MessageOutcome::Delivered, 1.0, 1.010));
+  r.message(message(1, MessageOutcome::Delivered, 2.0, 2.020));
+  r.message(message(2, MessageOutcome::Delivered, 3.0, 3.030));
+  for (std::uint32_t i = 0; i < 2; ++i)
+    r.message(message(3 + i, MessageOutcome::Lost, 4.0, std::nan("")));
+  r.message(message(5, MessageOutcome::Dropped, 5.0, std::nan("")));
+  for (std::uint32_t i = 0; i < 4; ++i)
+    r.message(message(6 + i, MessageOutcome::NotSent, 6.0, std::nan("")));
+  // Migrations: only policy/manual ones count; completed ones give the downtime statistics.
+  r.migration(migration(MigrationReason::Initial, MigrationOutcome::Completed, 9.0));
+  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Completed, 2.0));
+  r.migration(migration(MigrationReason::Manual, MigrationOutcome::Completed, 4.0));
+  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Completed, 0.0));  // make-before-break
+  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Rejected, 0.0));
+  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Aborted, 1.0));
+  r.migration(migration(MigrationReason::Removal, MigrationOutcome::Completed, 0.0));
+  StationRecord vehicle;
+  vehicle.kind = StationKind::Vehicle;
+  StationRecord rsu;
+  rsu.kind = StationKind::Rsu;
+  r.station(vehicle);
+  r.station(vehicle);
+  r.station(rsu);
+  r.handover(HandoverRecord{});
+  r.vehicle_left(12.5);
+  r.vehicle_left(7.5);
+
+  const Summary s = r.summary();
+  CHECK(s.messages_created == 10);
+  CHECK(s.messages_delivered == 3);
+  CHECK(s.messages_lost == 2);
+  CHECK(s.messages_dropped == 1);
+  CHECK(s.messages_not_sent == 4);
+  // Bin centres are within 0.025 % of the values; the mean and max are exact sums.
+  CHECK(s.latency_p50_s == Approx(0.020).epsilon(5e-4));  // rank ceil(1.5) = 2
+  CHECK(s.latency_p95_s == Approx(0.030).epsilon(5e-4));
+  CHECK(s.latency_mean_s == Approx(0.020).epsilon(1e-9));
+  CHECK(s.latency_max_s == Approx(0.030).epsilon(1e-9));
+  CHECK(s.migrations == 3);
+  CHECK(s.migrations_rejected == 1);
+  CHECK(s.migrations_aborted == 1);
+  CHECK(s.downtime_total_s == 6.0);  // 2 + 4 + 0
+  CHECK(s.downtime_mean_s == 2.0);
+  CHECK(s.downtime_max_s == 4.0);
+  CHECK(s.vehicles == 2);
+  CHECK(s.handovers == 1);
+  CHECK(s.vehicle_seconds == 20.0);
+
+  const std::string text = format_summary(s, "out/run.h5");
+  INFO(text);
+  CHECK(text.find("2 (0 RSUs") != std::string::npos);
+  CHECK(text.find("10 created: 3 delivered (30.00 %), 2 lost, 1 dropped, 4 not sent") != std::string::npos);
+  CHECK(text.find("latency        p50 ") != std::string::npos);  // the values are checked above
+  CHECK(text.find("3 completed, 1 rejected, 1 aborted") != std::string::npos);
+  CHECK(text.find("total 6.000 s, mean 2000.000 ms") != std::string::npos);
+  CHECK(text.find("out/run.h5") != std::string::npos);
+}
+
+TEST_CASE("the recorder hands full chunks to the writer, in order, and the rest at flush()", "[recorder]")
+{
+  const std::string path = temp_file("chunks.h5");
+  RunMetadata meta;
+  SECTION("without flush only the full chunks reach the file")
+  {
+    {
+      Hdf5Writer w(path, meta, 4, 1);
+      Recorder r(&w, 4, true);
+      for (std::uint32_t i = 0; i < 10; ++i)
+        r.message(message(i, MessageOutcome::Delivered, i, i + 0.01));
+      w.commit();  // 10 rows, chunks of 4: rows 0..7 were handed over, 8 and 9 still buffered
+    }
+    CHECK(read_seqs(path) == std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5, 6, 7});
+  }
+  SECTION("flush hands over the partial chunk after the full ones")
+  {
+    {
+      Hdf5Writer w(path, meta, 4, 1);
+      Recorder r(&w, 4, true);
+      for (std::uint32_t i = 0; i < 10; ++i)
+        r.message(message(i, MessageOutcome::Delivered, i, i + 0.01));
+      r.flush();
+      r.flush();  // nothing left: no duplicate rows
+      w.commit();
+    }
+    CHECK(read_seqs(path) == std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
+  SECTION("record_messages = false writes no message rows but still counts them")
+  {
+    Summary s;
+    {
+      Hdf5Writer w(path, meta, 4, 1);
+      Recorder r(&w, 4, false);
+      for (std::uint32_t i = 0; i < 10; ++i)
+        r.message(message(i, MessageOutcome::Delivered, i, i + 0.01));
+      r.flush();
+      s = r.summary();
+      w.commit();
+    }
+    CHECK(read_seqs(path).empty());
+    CHECK(s.messages_delivered == 10);
+  }
+  fs::remove(path);
+}

@@ -2,6 +2,7 @@
 // The run builder: scenario -> platform -> actors -> engine.run() -> HDF5. One run per process (SimGrid's
 // Engine is a singleton).
 #include "config/scenario.hpp"
+#include "metrics/observer.hpp"
 #include "metrics/summary.hpp"
 
 #include <string>
@@ -14,6 +15,7 @@ struct RunOptions {
   std::string output_path;             // empty = scenario.output.path
   bool write_output = true;
   std::vector<std::string> engine_args;  // extra SimGrid arguments (--cfg=..., --log=...)
+  RecordObserver* observer = nullptr;     // sees every record as it is recorded
 };
 
 struct RunResult {

@@ -1,1 +1,209 @@
+// One vehicle drives at 10 m/s along y = 0 from r0's cell (MEC m0) into r1's cell (MEC m1): the nearest
+// policy migrates its twin once, with stateless-restart. Latency and downtime are checked against hand sums
+// of the scenario's numbers.
+#include "core/run.hpp"
+#include "migration/registry.hpp"
+#include "support/sim_scenario.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace v2x;
+using namespace v2x::test;
+
+namespace {
+
+// Orchestrator delays (s), all constant.
+constexpr double kRequest = 0.3, kScheduling = 0.05, kStart = 2.0, kReadiness = 0.5;
+constexpr double kTermRequest = 0.3, kStop = 0.5, kCleanup = 0.1;
+
+Scenario crossing_scenario(bool image_on_m1)
+{
+  Scenario s;
+  s.name = "crossing";
+  s.seed = 7;
+  s.infrastructure = TinyInfra()
+                         .mec("m0", 0, 0)
+                         .mec("m1", 1000, 0)
+                         .rsu("r0", 0, 0, "m0")
+                         .rsu("r1", 1000, 0, "m1")
+                         .cell_radius(600)
+                         .cell_capacity(750000)
+                         .cell_latency(0.002)
+                         .rsu_link(125e6, 0.001)
+                         .mec_link(1.25e9, 0.002)
+                         .registry_link(12.5e6, 0.02)
+                         .build();
+  s.mobility.trace = write_fcd("crossing.fcd.xml", 0, 80, [](double t) {
+    return std::vector<TracePoint>{{"v0", 100 + 10 * t, 0, 90, 10}};
+  });
+  s.telemetry.rate_hz = 10;
+  s.telemetry.start_jitter_s = 0;  // sends at t = 0, 0.1, 0.2, ...
+  s.telemetry.rsu_rate_hz = 0;     // only the vehicle's traffic
+  s.twin.dashboard_period_s = 0;
+  s.twin.cpu_cores = 0.25;
+  s.twin.message_flops = 2e5;
+  s.twin.image_b = 150e6;
+  s.orchestrator = constant_orchestrator(kRequest, kScheduling, kStart, kReadiness, kTermRequest, kStop, kCleanup);
+  s.orchestrator.prepulled = image_on_m1 ? std::vector<std::string>{"*"} : std::vector<std::string>{"m0"};
+  s.network.rate_steps = {{1000, 1e6}};  // radio cap 1 MB/s: the cell (750 kB/s) is the bottleneck
+  s.migration.policy = "nearest";
+  s.migration.mechanism = "stateless-restart";
+  s.output.sample_period_s = 0;
+  return s;
+}
+
+struct Outcome {
+  Collected records;
+  Summary summary;
+};
+
+Outcome run(const Scenario& s)
+{
+  Outcome o;
+  RunOptions options;
+  options.write_output = false;
+  options.observer = &o.records;
+  o.summary = run_scenario(s, options).summary;
+  return o;
+}
+
+const MigrationRecord& the_policy_migration(const Collected& c)
+{
+  auto it = std::find_if(c.migrations.begin(), c.migrations.end(),
+                         [](const MigrationRecord& m) { return m.reason == MigrationReason::Policy; });
+  REQUIRE(it != c.migrations.end());
+  return *it;
+}
+
+} // namespace
+
+TEST_CASE("a vehicle crossing to another MEC's RSU: latency, handover and stateless-restart downtime", "[sim]")
+{
+  const Scenario s = crossing_scenario(true);
+  const Outcome o = run(s);
+  const Collected& c = o.records;
+
+  // Handover r0 -> r1 where x passes 500 m (equidistant at t = 40; ties go to the lower id): at t = 40.1.
+  REQUIRE(c.handovers.size() == 1);
+  CHECK(c.handovers[0].from_rsu == 0);
+  CHECK(c.handovers[0].to_rsu == 1);
+  CHECK(c.handovers[0].time == Approx(40.1).margin(1e-6));
+
+  // Exactly one policy migration, m0 -> m1, requested at the handover (the trigger reaches the manager at once).
+  const auto policy_migrations = std::count_if(c.migrations.begin(), c.migrations.end(), [](const auto& m) {
+    return m.reason == MigrationReason::Policy;
+  });
+  REQUIRE(policy_migrations == 1);
+  const MigrationRecord& m = the_policy_migration(c);
+  CHECK(m.from_site == 0);
+  CHECK(m.to_site == 1);
+  CHECK(m.trigger == MigrationTrigger::Handover);
+  CHECK(m.outcome == MigrationOutcome::Completed);
+  CHECK(m.requested == Approx(40.1).margin(1e-6));
+  // Hand sum: terminate (request, stop, cleanup) then instantiate (request, scheduling, no pull: cached,
+  // start, readiness).
+  CHECK(m.finished - m.requested ==
+        Approx(kTermRequest + kStop + kCleanup + kRequest + kScheduling + kStart + kReadiness).epsilon(1e-9));
+  // Downtime: from the container stop to the new instance's readiness.
+  const double downtime = kStop + kCleanup + kRequest + kScheduling + kStart + kReadiness;  // 3.45 s
+  CHECK(m.downtime == Approx(downtime).epsilon(1e-9));
+  CHECK(m.bytes == 0);
+
+  // Latency of a message sent at t = 10 s through r0 to the twin on m0, by hand: radio + backhaul latency,
+  // then size / bottleneck (the cell's 750 kB/s), broker service 2e4 flop / 1 Gflop/s, twin service
+  // 2e5 flop / (0.25 x 1 Gflop/s).
+  auto at10 = std::find_if(c.messages.begin(), c.messages.end(),
+                           [](const MessageRecord& r) { return std::abs(r.created - 10.0) < 1e-6; });
+  REQUIRE(at10 != c.messages.end());
+  REQUIRE(at10->outcome == MessageOutcome::Delivered);
+  const double uplink = 0.002 + 0.001 + at10->size_b / 750000.0;
+  CHECK(at10->at_broker - at10->created == Approx(uplink).epsilon(1e-9));
+  CHECK(at10->at_rsu - at10->created == Approx(0.002 + at10->size_b / 750000.0).epsilon(1e-9));
+  CHECK(at10->processed - at10->created == Approx(uplink + 2e-5 + 8e-4).epsilon(1e-9));
+  CHECK(at10->site == 0);
+
+  // After the handover and before the stop, messages go r1 -> broker-m1 -> bridge to broker-m0 -> twin on m0:
+  // one more broker service and the m1-m0 link (2 ms + size / 1.25 GB/s).
+  auto bridged = std::find_if(c.messages.begin(), c.messages.end(), [&](const MessageRecord& r) {
+    return r.created > m.requested + 0.05 && r.created < m.requested + kTermRequest - 0.05;
+  });
+  REQUIRE(bridged != c.messages.end());
+  REQUIRE(bridged->outcome == MessageOutcome::Delivered);
+  CHECK(bridged->rsu == 1);
+  CHECK(bridged->site == 0);
+  const double bridged_latency =
+      0.002 + 0.001 + bridged->size_b / 750000.0 + 2e-5 + 0.002 + bridged->size_b / 1.25e9 + 2e-5 + 8e-4;
+  CHECK(bridged->processed - bridged->created == Approx(bridged_latency).epsilon(1e-9));
+
+  // QoS 0: messages reaching the broker while no instance serves are lost: rate x downtime, within one.
+  const auto lost_in_migration = std::count_if(c.messages.begin(), c.messages.end(), [&](const MessageRecord& r) {
+    return r.outcome == MessageOutcome::Lost && r.created > m.requested;
+  });
+  CHECK(std::abs(static_cast<double>(lost_in_migration) - 10 * downtime) <= 1.0);
+
+  // The first placement takes request + scheduling + start + readiness: nothing is delivered before.
+  const double placed = kRequest + kScheduling + kStart + kReadiness;
+  for (const MessageRecord& r : c.messages)
+    if (r.outcome == MessageOutcome::Delivered)
+      CHECK(r.at_twin >= placed - 1e-9);
+
+  // The vehicle leaves at t = 80 (its last sample); its twin is then removed.
+  CHECK(o.summary.vehicles == 1);
+  CHECK(o.summary.vehicle_seconds == Approx(80));
+  CHECK(std::any_of(c.migrations.begin(), c.migrations.end(),
+                    [](const MigrationRecord& r) { return r.reason == MigrationReason::Removal; }));
+  // 10 Hz over [0, 80): 800 messages, the last at 79.9 s.
+  CHECK(o.summary.messages_created == 800);
+}
+
+TEST_CASE("an image missing from the target's cache is pulled over the registry link", "[sim]")
+{
+  const Scenario s = crossing_scenario(false);
+  const Outcome o = run(s);
+  const MigrationRecord& m = the_policy_migration(o.records);
+  // Pull = registry latency + 150 MB / 12.5 MB/s = 12.02 s, inside the downtime.
+  const double pull = 0.02 + 150e6 / 12.5e6;
+  CHECK(m.downtime == Approx(kStop + kCleanup + kRequest + kScheduling + pull + kStart + kReadiness).epsilon(1e-9));
+  CHECK(m.bytes == 150e6);
+  auto phase = std::find_if(o.records.phases.begin(), o.records.phases.end(), [&](const PhaseRecord& p) {
+    return p.migration == m.id && std::string(p.phase.data()) == "instantiate.image_pull";
+  });
+  REQUIRE(phase != o.records.phases.end());
+  CHECK(phase->end - phase->start == Approx(pull).epsilon(1e-9));
+  CHECK(phase->bytes == 150e6);
+}
+
+TEST_CASE("the never policy keeps the twin where it was placed; messages are bridged back", "[sim]")
+{
+  Scenario s = crossing_scenario(true);
+  s.migration.policy = "never";
+  const Outcome o = run(s);
+  for (const MigrationRecord& m : o.records.migrations)
+    CHECK(m.reason != MigrationReason::Policy);
+  // After the handover every delivered message was processed on m0.
+  for (const MessageRecord& r : o.records.messages)
+    if (r.outcome == MessageOutcome::Delivered)
+      CHECK(r.site == 0);
+  CHECK(o.summary.messages_lost < 30);  // only before the first placement (2.85 s at 10 Hz)
+}
+
+TEST_CASE("a scripted (manual) migration is validated and recorded with reason manual", "[sim]")
+{
+  Scenario s = crossing_scenario(true);
+  s.migration.policy = "never";
+  s.migration.manual = {{20.0, "v0", "cloud"}, {25.0, "nobody", "m1"}, {30.0, "v0", "cloud"}};
+  const Outcome o = run(s);
+  std::vector<MigrationRecord> manual;
+  for (const MigrationRecord& m : o.records.migrations)
+    if (m.reason == MigrationReason::Manual)
+      manual.push_back(m);
+  REQUIRE(manual.size() == 3);
+  CHECK(manual[0].outcome == MigrationOutcome::Completed);
+  CHECK(manual[0].to_site == 2);  // the cloud follows the two MECs
+  CHECK(manual[0].trigger == MigrationTrigger::Api);
+  CHECK(manual[1].outcome == MigrationOutcome::Rejected);
+  CHECK(std::string(manual[1].note.data()).find("unknown station") != std::string::npos);
+  CHECK(manual[2].outcome == MigrationOutcome::Rejected);  // already in the cloud
+}

@@ -1,0 +1,76 @@
+#pragma once
+// Support for simulation tests: scenarios built in code over tiny platforms (TinyInfra) and traces written
+// by the test, plus an observer that keeps every record.
+#include "config/scenario.hpp"
+#include "metrics/observer.hpp"
+#include "support/tiny_infra.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace v2x::test {
+
+struct Collected final : RecordObserver {
+  std::vector<MessageRecord> messages;
+  std::vector<HandoverRecord> handovers;
+  std::vector<MigrationRecord> migrations;
+  std::vector<PhaseRecord> phases;
+  void on_message(const MessageRecord& r) override { messages.push_back(r); }
+  void on_handover(const HandoverRecord& r) override { handovers.push_back(r); }
+  void on_migration(const MigrationRecord& r) override { migrations.push_back(r); }
+  void on_phase(const PhaseRecord& r) override { phases.push_back(r); }
+};
+
+/// A scratch directory for this test process.
+inline std::filesystem::path scratch_dir()
+{
+  auto dir = std::filesystem::temp_directory_path() / ("v2x-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+struct TracePoint {
+  std::string id;
+  double x, y, angle, speed;
+};
+
+/// Writes a SUMO FCD XML file with one timestep per second from t0 to t1 (inclusive); `at(t)` gives the
+/// vehicles present at t.
+inline std::string write_fcd(const std::string& name, double t0, double t1,
+                             const std::function<std::vector<TracePoint>(double)>& at)
+{
+  const auto path = scratch_dir() / name;
+  std::ofstream out(path);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<fcd-export>\n";
+  for (double t = t0; t <= t1 + 1e-9; t += 1.0) {
+    out << "  <timestep time=\"" << t << "\">\n";
+    for (const TracePoint& p : at(t))
+      out << "    <vehicle id=\"" << p.id << "\" x=\"" << p.x << "\" y=\"" << p.y << "\" angle=\"" << p.angle
+          << "\" type=\"car\" speed=\"" << p.speed << "\" pos=\"0\" lane=\"e_0\" slope=\"0\"/>\n";
+    out << "  </timestep>\n";
+  }
+  out << "</fcd-export>\n";
+  return path.string();
+}
+
+/// Orchestrator delays all constant, so that a migration's phases can be summed by hand.
+inline OrchestratorConfig constant_orchestrator(double request, double scheduling, double start, double readiness,
+                                                double terminate_request, double stop, double cleanup)
+{
+  OrchestratorConfig o;
+  o.request = Distribution::constant(request);
+  o.scheduling = Distribution::constant(scheduling);
+  o.container_start = Distribution::constant(start);
+  o.readiness = Distribution::constant(readiness);
+  o.terminate_request = Distribution::constant(terminate_request);
+  o.container_stop = Distribution::constant(stop);
+  o.cleanup = Distribution::constant(cleanup);
+  return o;
+}
+
+} // namespace v2x::test

@@ -1,1 +1,302 @@
-// placeholder: being written
+// Validation of everything a user can get wrong in a scenario, before anything is built or run.
+#include "config/validate.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace v2x {
+
+std::string number_text(double v)
+{
+  if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 1e15) {
+    char buf[24];
+    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+    return std::string(buf, ptr);
+  }
+  char buf[32];
+  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, ptr) : std::to_string(v);
+}
+
+namespace {
+
+std::string indexed(const std::string& list, std::size_t i)
+{
+  return list + "[" + std::to_string(i) + "]";
+}
+
+std::string join(const std::vector<std::string>& names)
+{
+  std::string s;
+  for (const auto& n : names)
+    s += (s.empty() ? "" : ", ") + n;
+  return s.empty() ? "(none)" : s;
+}
+
+class Checker {
+public:
+  explicit Checker(const ValidationContext& context)
+      : context_(context)
+  {
+  }
+
+  [[noreturn]] void fail(const std::string& path, const std::string& value, const std::string& what) const
+  {
+    throw InputError(context_.locate ? context_.locate(path) : SourceLocation{}, path, value, what);
+  }
+
+  void finite(const std::string& path, double v) const
+  {
+    if (!std::isfinite(v))
+      fail(path, number_text(v), "must be a finite number");
+  }
+  void positive(const std::string& path, double v, const std::string& note = "") const
+  {
+    if (!std::isfinite(v) || v <= 0)
+      fail(path, number_text(v), "must be a finite number > 0" + note);
+  }
+  void non_negative(const std::string& path, double v, const std::string& note = "") const
+  {
+    if (!std::isfinite(v) || v < 0)
+      fail(path, number_text(v), "must be a finite number >= 0" + note);
+  }
+  void at_least(const std::string& path, std::uint64_t v, std::uint64_t min) const
+  {
+    if (v < min)
+      fail(path, std::to_string(v), "must be >= " + std::to_string(min));
+  }
+
+  void distribution(const std::string& path, const Distribution& d) const
+  {
+    finite(path + ".value_s", d.value);
+    non_negative(path + ".value_s", d.value, " (a duration)");
+    non_negative(path + ".min_s", d.min, " (a duration)");
+    if (std::isnan(d.max) || d.max < 0)
+      fail(path + ".max_s", number_text(d.max), "must be a number >= 0 (a duration)");
+    const bool bounded = d.kind == Distribution::Kind::Uniform || d.kind == Distribution::Kind::Normal ||
+                         d.kind == Distribution::Kind::Lognormal; // the laws that use min_s and max_s
+    if (bounded && d.min > d.max)
+      fail(path + ".min_s", number_text(d.min), "must be <= max_s (" + number_text(d.max) + ")");
+    non_negative(path + ".stddev_s", d.stddev);
+    non_negative(path + ".sigma", d.sigma);
+    if (d.kind == Distribution::Kind::Uniform && !std::isfinite(d.max))
+      fail(path + ".max_s", number_text(d.max), "must be finite for a uniform law");
+    if ((d.kind == Distribution::Kind::Normal || d.kind == Distribution::Kind::Lognormal) &&
+        (d.value < d.min || d.value > d.max))
+      fail(path + ".value_s", number_text(d.value),
+           "must lie within [min_s, max_s] = [" + number_text(d.min) + ", " + number_text(d.max) + "]");
+  }
+
+  void readable_file(const std::string& path, const std::string& file, const std::string& what) const
+  {
+    std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (ec || !std::filesystem::exists(status))
+      fail(path, file, what + " not found");
+    if (std::filesystem::is_directory(status))
+      fail(path, file, what + " is a directory, not a file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+      fail(path, file, what + " cannot be read");
+  }
+
+private:
+  const ValidationContext& context_;
+};
+
+} // namespace
+
+void validate_scenario(const Scenario& s, const KnownNames& known, const ValidationContext& context)
+{
+  const Checker c(context);
+
+  c.non_negative("duration_s", s.duration_s, " (0 = until the trace ends)");
+
+  // mobility
+  if (s.mobility.trace.empty())
+    c.fail("mobility.trace", "", "a mobility trace is required (path relative to the scenario file)");
+  c.readable_file("mobility.trace", s.mobility.trace, "trace file");
+  c.positive("mobility.max_gap_s", s.mobility.max_gap_s);
+  c.non_negative("mobility.start_s", s.mobility.start_s);
+
+  // infrastructure: ids first (references are checked against them)
+  const InfrastructureConfig& inf = s.infrastructure;
+  if (inf.rsus.empty())
+    c.fail("infrastructure.rsu", "", "at least one RSU is required");
+  if (inf.mecs.empty())
+    c.fail("infrastructure.mec", "", "at least one MEC is required");
+
+  std::map<std::string, std::string> ids; // id -> path of its first use
+  const auto claim = [&](const std::string& path, const std::string& id, const std::string& note) {
+    if (id.empty())
+      c.fail(path, id, "an id is required" + note);
+    if (id == "cloud")
+      c.fail(path, id, "'cloud' is reserved for the cloud site" + note);
+    const auto [it, inserted] = ids.emplace(id, path);
+    if (!inserted)
+      c.fail(path, id, "duplicate id: already used by " + it->second + note);
+  };
+  // in the schema's order (RSUs, MECs, routers, brokers), so the later of two duplicates is the one reported
+  for (std::size_t i = 0; i < inf.rsus.size(); ++i)
+    claim(indexed("infrastructure.rsu", i) + ".id", inf.rsus[i].id, "");
+  std::set<std::string> mec_ids;
+  std::vector<std::string> mec_list;
+  for (std::size_t i = 0; i < inf.mecs.size(); ++i) {
+    claim(indexed("infrastructure.mec", i) + ".id", inf.mecs[i].id, "");
+    mec_ids.insert(inf.mecs[i].id);
+    mec_list.push_back(inf.mecs[i].id);
+  }
+  for (std::size_t i = 0; i < inf.routers.size(); ++i)
+    claim(indexed("infrastructure.router", i) + ".id", inf.routers[i], "");
+  const std::string broker_note = context.generated_brokers ? " (default broker generated for each MEC)" : "";
+  for (std::size_t i = 0; i < inf.brokers.size(); ++i)
+    claim(indexed("infrastructure.broker", i) + ".id", inf.brokers[i].id, broker_note);
+
+  const std::string mec_choices = "; MECs: " + join(mec_list);
+  for (std::size_t i = 0; i < inf.rsus.size(); ++i) {
+    const RsuConfig& r = inf.rsus[i];
+    const std::string p = indexed("infrastructure.rsu", i);
+    c.finite(p + ".x_m", r.x_m);
+    c.finite(p + ".y_m", r.y_m);
+    c.positive(p + ".cell_radius_m", r.cell_radius_m);
+    c.positive(p + ".cell_capacity_bps", r.cell_capacity_bps);
+    c.non_negative(p + ".cell_latency_s", r.cell_latency_s);
+    if (mec_ids.count(r.mec) == 0)
+      c.fail(p + ".mec", r.mec, "unknown MEC" + mec_choices);
+  }
+  for (std::size_t i = 0; i < inf.mecs.size(); ++i) {
+    const MecConfig& m = inf.mecs[i];
+    const std::string p = indexed("infrastructure.mec", i);
+    c.finite(p + ".x_m", m.x_m);
+    c.finite(p + ".y_m", m.y_m);
+    c.at_least(p + ".cores", m.cores, 1);
+    c.positive(p + ".core_speed_flops_per_s", m.core_speed_flops_per_s);
+    c.positive(p + ".memory_mb", m.memory_mb);
+    c.at_least(p + ".pod_slots", m.pod_slots, 1);
+    c.at_least(p + ".max_concurrent_ops", m.max_concurrent_ops, 1);
+  }
+  const CloudConfig& cloud = inf.cloud;
+  c.finite("infrastructure.cloud.x_m", cloud.x_m);
+  c.finite("infrastructure.cloud.y_m", cloud.y_m);
+  c.at_least("infrastructure.cloud.cores", cloud.cores, 1);
+  c.positive("infrastructure.cloud.core_speed_flops_per_s", cloud.core_speed_flops_per_s);
+  c.positive("infrastructure.cloud.memory_mb", cloud.memory_mb);
+  c.at_least("infrastructure.cloud.pod_slots", cloud.pod_slots, 1);
+  c.at_least("infrastructure.cloud.max_concurrent_ops", cloud.max_concurrent_ops, 1);
+  c.positive("infrastructure.cloud.link_bandwidth_bps", cloud.link_bandwidth_bps);
+  c.non_negative("infrastructure.cloud.link_latency_s", cloud.link_latency_s);
+
+  for (std::size_t i = 0; i < inf.brokers.size(); ++i) {
+    const BrokerConfig& b = inf.brokers[i];
+    const std::string p = indexed("infrastructure.broker", i);
+    if (b.site != "cloud" && mec_ids.count(b.site) == 0)
+      c.fail(p + ".site", b.site, "unknown site: a MEC id or \"cloud\"" + mec_choices + broker_note);
+    c.non_negative(p + ".service_flops", b.service_flops);
+  }
+
+  c.positive("infrastructure.rsu_link_bandwidth_bps", inf.rsu_link_bandwidth_bps);
+  c.non_negative("infrastructure.rsu_link_latency_s", inf.rsu_link_latency_s);
+  c.positive("infrastructure.mec_link_bandwidth_bps", inf.mec_link_bandwidth_bps);
+  c.non_negative("infrastructure.mec_link_latency_s", inf.mec_link_latency_s);
+  c.positive("infrastructure.image_registry_bandwidth_bps", inf.image_registry_bandwidth_bps);
+  c.non_negative("infrastructure.image_registry_latency_s", inf.image_registry_latency_s);
+
+  // links join network nodes: RSUs, MECs, routers and the cloud (brokers run on sites, they are not nodes)
+  std::set<std::string> nodes{"cloud"};
+  for (const auto& r : inf.rsus)
+    nodes.insert(r.id);
+  for (const auto& m : inf.mecs)
+    nodes.insert(m.id);
+  for (const auto& r : inf.routers)
+    nodes.insert(r);
+  const std::string link_note = context.generated_links ? " (default backhaul link)" : "";
+  for (std::size_t i = 0; i < inf.links.size(); ++i) {
+    const LinkConfig& l = inf.links[i];
+    const std::string p = indexed("infrastructure.link", i);
+    if (nodes.count(l.from) == 0)
+      c.fail(p + ".from", l.from, "unknown node: an RSU, MEC or router id, or \"cloud\"" + link_note);
+    if (nodes.count(l.to) == 0)
+      c.fail(p + ".to", l.to, "unknown node: an RSU, MEC or router id, or \"cloud\"" + link_note);
+    if (l.from == l.to)
+      c.fail(p + ".to", l.to, "a link cannot join a node to itself" + link_note);
+    c.positive(p + ".bandwidth_bps", l.bandwidth_bps, link_note);
+    c.non_negative(p + ".latency_s", l.latency_s, link_note);
+  }
+  if (!inf.platform.empty())
+    c.readable_file("infrastructure.platform", inf.platform, "platform file");
+
+  // telemetry
+  c.positive("telemetry.rate_hz", s.telemetry.rate_hz);
+  c.non_negative("telemetry.rsu_rate_hz", s.telemetry.rsu_rate_hz, " (0 = none)");
+  c.positive("telemetry.rsu_message_b", s.telemetry.rsu_message_b);
+  c.positive("telemetry.area_size_m", s.telemetry.area_size_m);
+  if (s.telemetry.start_jitter_s != -1)
+    c.non_negative("telemetry.start_jitter_s", s.telemetry.start_jitter_s, " (or -1 = one period)");
+
+  // twin
+  c.positive("twin.cpu_cores", s.twin.cpu_cores);
+  c.positive("twin.memory_mb", s.twin.memory_mb);
+  c.non_negative("twin.image_b", s.twin.image_b);
+  c.non_negative("twin.state_b", s.twin.state_b);
+  c.non_negative("twin.message_flops", s.twin.message_flops);
+  c.non_negative("twin.dashboard_period_s", s.twin.dashboard_period_s, " (0 = none)");
+  c.positive("twin.dashboard_message_b", s.twin.dashboard_message_b);
+
+  // orchestrator
+  const OrchestratorConfig& o = s.orchestrator;
+  c.distribution("orchestrator.request", o.request);
+  c.distribution("orchestrator.scheduling", o.scheduling);
+  c.distribution("orchestrator.container_start", o.container_start);
+  c.distribution("orchestrator.readiness", o.readiness);
+  c.distribution("orchestrator.terminate_request", o.terminate_request);
+  c.distribution("orchestrator.container_stop", o.container_stop);
+  c.distribution("orchestrator.cleanup", o.cleanup);
+  for (std::size_t i = 0; i < o.prepulled.size(); ++i)
+    if (o.prepulled[i] != "*" && mec_ids.count(o.prepulled[i]) == 0)
+      c.fail(indexed("orchestrator.prepulled", i), o.prepulled[i], "unknown MEC (or \"*\" for all)" + mec_choices);
+
+  // migration
+  const MigrationConfig& mig = s.migration;
+  if (std::find(known.policies.begin(), known.policies.end(), mig.policy) == known.policies.end())
+    c.fail("migration.policy", mig.policy, "unknown policy; valid policies: " + join(known.policies));
+  if (std::find(known.mechanisms.begin(), known.mechanisms.end(), mig.mechanism) == known.mechanisms.end())
+    c.fail("migration.mechanism", mig.mechanism, "unknown mechanism; valid mechanisms: " + join(known.mechanisms));
+  c.positive("migration.decision_interval_s", mig.decision_interval_s);
+  for (std::size_t i = 0; i < mig.manual.size(); ++i) {
+    const ManualMigrationConfig& m = mig.manual[i];
+    const std::string p = indexed("migration.manual", i);
+    c.non_negative(p + ".at_s", m.at_s);
+    if (m.station.empty())
+      c.fail(p + ".station", m.station, "a station id is required (a vehicle id from the trace, or an RSU id)");
+    if (m.to != "cloud" && mec_ids.count(m.to) == 0)
+      c.fail(p + ".to", m.to, "unknown target: a MEC id or \"cloud\"" + mec_choices);
+  }
+
+  // network
+  const std::string step_note = context.generated_rate_steps ? " (default 802.11p table)" : "";
+  for (std::size_t i = 0; i < s.network.rate_steps.size(); ++i) {
+    const RateStep& r = s.network.rate_steps[i];
+    const std::string p = indexed("network.rate_step", i);
+    c.positive(p + ".distance_m", r.distance_m, step_note);
+    c.positive(p + ".rate_bps", r.rate_bps, step_note);
+    if (i > 0 && r.distance_m <= s.network.rate_steps[i - 1].distance_m)
+      c.fail(p + ".distance_m", number_text(r.distance_m),
+             "rate steps must be in increasing distance (previous step: " +
+                 number_text(s.network.rate_steps[i - 1].distance_m) + " m)" + step_note);
+  }
+
+  // output
+  if (s.output.path.empty())
+    c.fail("output.path", "", "an output path is required");
+  c.non_negative("output.sample_period_s", s.output.sample_period_s, " (0 = none)");
+  c.at_least("output.chunk_rows", s.output.chunk_rows, 1);
+  if (s.output.compression > 9)
+    c.fail("output.compression", std::to_string(s.output.compression), "deflate level must be in 0..9");
+}
+
+} // namespace v2x

@@ -51,6 +51,10 @@ template <> const TableSpec& table_spec<StationRecord>();
 template <> const TableSpec& table_spec<TwinSample>();
 template <> const TableSpec& table_spec<MecSample>();
 
+/// The names of an enumeration column type's values, indexed by value (empty for the other types). These are
+/// the member names of the HDF5 enum types: lower-case snake_case of the C++ enumerators.
+std::span<const char* const> enum_names(ColumnType t);
+
 /// Every table, in the order the writer creates them.
 std::span<const TableSpec* const> all_table_specs();
 

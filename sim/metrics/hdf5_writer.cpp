@@ -94,26 +94,6 @@ void check(herr_t status, const std::string& path, const std::string& what)
 
 // ---- types ----
 
-std::vector<std::pair<const char*, std::uint8_t>> enum_values(ColumnType t)
-{
-  switch (t) {
-  case ColumnType::MessageOutcome:
-    return {{"delivered", 0}, {"lost", 1}, {"dropped", 2}, {"not_sent", 3}};
-  case ColumnType::MigrationReason:
-    return {{"initial", 0}, {"policy", 1}, {"manual", 2}, {"removal", 3}};
-  case ColumnType::MigrationTrigger:
-    return {{"appear", 0}, {"handover", 1}, {"tick", 2}, {"api", 3}, {"leave", 4}};
-  case ColumnType::MigrationOutcome:
-    return {{"completed", 0}, {"rejected", 1}, {"aborted", 2}};
-  case ColumnType::StationKind:
-    return {{"vehicle", 0}, {"rsu", 1}};
-  case ColumnType::TwinState:
-    return {{"absent", 0}, {"starting", 1}, {"serving", 2}, {"migrating", 3}, {"stopping", 4}};
-  default:
-    return {};
-  }
-}
-
 /// The HDF5 type of one column (little-endian, identical in memory on the platforms we build for and in
 /// the file, so that the file does not depend on the machine that wrote it).
 Handle column_type(ColumnType t, const std::string& path)
@@ -135,8 +115,11 @@ Handle column_type(ColumnType t, const std::string& path)
   }
   default: {
     Handle e{check_id(H5Tenum_create(H5T_STD_U8LE), path, "create enum type"), H5Tclose};
-    for (const auto& [name, value] : enum_values(t))
-      check(H5Tenum_insert(e.get(), name, &value), path, std::string("insert enum value ") + name);
+    const auto names = enum_names(t);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto value = static_cast<std::uint8_t>(i);
+      check(H5Tenum_insert(e.get(), names[i], &value), path, std::string("insert enum value ") + names[i]);
+    }
     return e;
   }
   }

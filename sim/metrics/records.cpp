@@ -133,7 +133,38 @@ const TableSpec kMecs{"/mecs", "periodic sample of every site's load", sizeof(Me
 constexpr std::array<const TableSpec*, 10> kAllTables{&kSites,      &kRsus,   &kBrokers,  &kMessages, &kHandovers,
                                                       &kMigrations, &kPhases, &kStations, &kTwins,    &kMecs};
 
+constexpr std::array<const char*, 4> kMessageOutcomeNames{"delivered", "lost", "dropped", "not_sent"};
+constexpr std::array<const char*, 4> kMigrationReasonNames{"initial", "policy", "manual", "removal"};
+constexpr std::array<const char*, 5> kMigrationTriggerNames{"appear", "handover", "tick", "api", "leave"};
+constexpr std::array<const char*, 3> kMigrationOutcomeNames{"completed", "rejected", "aborted"};
+constexpr std::array<const char*, 2> kStationKindNames{"vehicle", "rsu"};
+constexpr std::array<const char*, 5> kTwinStateNames{"absent", "starting", "serving", "migrating", "stopping"};
+static_assert(static_cast<int>(MessageOutcome::NotSent) == 3 && static_cast<int>(MigrationReason::Removal) == 3 &&
+                  static_cast<int>(MigrationTrigger::Leave) == 4 && static_cast<int>(MigrationOutcome::Aborted) == 2 &&
+                  static_cast<int>(StationKind::Rsu) == 1 && static_cast<int>(TwinState::Stopping) == 4,
+              "enum names above must follow the enumerators of records.hpp and core/ids.hpp");
+
 } // namespace
+
+std::span<const char* const> enum_names(ColumnType t)
+{
+  switch (t) {
+  case ColumnType::MessageOutcome:
+    return kMessageOutcomeNames;
+  case ColumnType::MigrationReason:
+    return kMigrationReasonNames;
+  case ColumnType::MigrationTrigger:
+    return kMigrationTriggerNames;
+  case ColumnType::MigrationOutcome:
+    return kMigrationOutcomeNames;
+  case ColumnType::StationKind:
+    return kStationKindNames;
+  case ColumnType::TwinState:
+    return kTwinStateNames;
+  default:
+    return {};
+  }
+}
 
 // clang-format off
 template <> const TableSpec& table_spec<SiteRecord>() { return kSites; }

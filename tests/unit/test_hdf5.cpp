@@ -383,6 +383,29 @@ std::string file_bytes(const std::string& path)
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+/// How SCHEMA.md spells a column type, e.g. "enum(vehicle, rsu)".
+std::string type_text(ColumnType t)
+{
+  switch (t) {
+  case ColumnType::U8:
+    return "uint8";
+  case ColumnType::Bool:
+    return "bool";
+  case ColumnType::U32:
+    return "uint32";
+  case ColumnType::F64:
+    return "float64";
+  case ColumnType::Name:
+    return "string[32]";
+  default: {
+    std::string text = "enum(";
+    for (const char* name : enum_names(t))
+      text += std::string(text.size() > 5 ? ", " : "") + name;
+    return text + ")";
+  }
+  }
+}
+
 } // namespace
 
 TEST_CASE("fixed_name pads with NULs and keeps at most 31 bytes", "[hdf5]")
@@ -641,7 +664,10 @@ TEST_CASE("SCHEMA.md documents exactly the columns and units the writer writes",
   std::ifstream in(std::string(V2X_TEST_DATA) + "/../../sim/metrics/SCHEMA.md");
   REQUIRE(in.good());
   // "## `/path`" opens a dataset section; "| `column` | type | unit | meaning |" rows follow.
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> documented;
+  struct Documented {
+    std::string name, type, unit;
+  };
+  std::map<std::string, std::vector<Documented>> documented;
   std::string line, current;
   while (std::getline(in, line)) {
     if (line.rfind("## `/", 0) == 0) {
@@ -658,7 +684,7 @@ TEST_CASE("SCHEMA.md documents exactly the columns and units the writer writes",
     while (std::getline(row, cell, '|'))
       cells.push_back(cell.substr(cell.find_first_not_of(' '), cell.find_last_not_of(' ') - cell.find_first_not_of(' ') + 1));
     REQUIRE(cells.size() >= 3);
-    documented[current].emplace_back(cells[0].substr(1, cells[0].size() - 2), cells[2]);
+    documented[current].push_back({cells[0].substr(1, cells[0].size() - 2), cells[1], cells[2]});
   }
   for (const TableSpec* spec : all_table_specs()) {
     INFO(spec->path);
@@ -666,15 +692,17 @@ TEST_CASE("SCHEMA.md documents exactly the columns and units the writer writes",
     const auto& doc = documented[spec->path];
     REQUIRE(doc.size() == spec->columns.size());
     for (std::size_t i = 0; i < doc.size(); ++i) {
-      CHECK(doc[i].first == spec->columns[i].name);
-      CHECK(doc[i].second == spec->columns[i].unit);
+      CHECK(doc[i].name == spec->columns[i].name);
+      CHECK(doc[i].type == type_text(spec->columns[i].type));
+      CHECK(doc[i].unit == spec->columns[i].unit);
     }
   }
   REQUIRE(documented.count("/summary") == 1);
   const auto& summary_doc = documented["/summary"];
   REQUIRE(summary_doc.size() == summary_fields().size());
   for (std::size_t i = 0; i < summary_doc.size(); ++i) {
-    CHECK(summary_doc[i].first == summary_fields()[i].name);
-    CHECK(summary_doc[i].second == summary_fields()[i].unit);
+    CHECK(summary_doc[i].name == summary_fields()[i].name);
+    CHECK(summary_doc[i].type == (summary_fields()[i].count != nullptr ? "uint64" : "float64"));
+    CHECK(summary_doc[i].unit == summary_fields()[i].unit);
   }
 }

@@ -5,6 +5,7 @@
 #include "proto/scenario_document.hpp"
 #include "telemetry.pb.h"
 
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -12,50 +13,49 @@ namespace v2x {
 
 namespace {
 
-// Rounds to the nearest integer and saturates to [0, max]; NaN -> 0.
+// Rounding is half away from zero by adding 0.5 and truncating (one conversion instruction, where std::nearbyint
+// and std::round are library calls on baseline x86-64); out-of-range values saturate, NaN gives 0.
 template <typename U> U to_unsigned(double v)
 {
   if (!(v > 0))
     return 0;
-  const double rounded = std::nearbyint(v);
-  // 2^64 and 2^32 are exact doubles; anything at or above them saturates.
-  if (rounded >= static_cast<double>(std::numeric_limits<U>::max()))
+  const double shifted = v + 0.5;
+  // 2^64 and 2^32 are exact doubles: at or above the type's maximum saturates.
+  if (shifted >= static_cast<double>(std::numeric_limits<U>::max()))
     return std::numeric_limits<U>::max();
-  return static_cast<U>(rounded);
+  return static_cast<U>(shifted);
 }
 
 std::int32_t to_int32(double v)
 {
   if (std::isnan(v))
     return 0;
-  const double rounded = std::nearbyint(v);
-  if (rounded >= static_cast<double>(std::numeric_limits<std::int32_t>::max()))
+  const double shifted = v < 0 ? v - 0.5 : v + 0.5;
+  if (shifted >= static_cast<double>(std::numeric_limits<std::int32_t>::max()))
     return std::numeric_limits<std::int32_t>::max();
-  if (rounded <= static_cast<double>(std::numeric_limits<std::int32_t>::min()))
+  if (shifted <= static_cast<double>(std::numeric_limits<std::int32_t>::min()))
     return std::numeric_limits<std::int32_t>::min();
-  return static_cast<std::int32_t>(rounded);
+  return static_cast<std::int32_t>(shifted);
 }
 
 std::uint32_t heading_decidegrees(double heading_deg)
 {
   if (!std::isfinite(heading_deg))
     return 0;
-  double h = std::fmod(heading_deg, 360.0);
-  if (h < 0)
-    h += 360.0;
-  const auto d = static_cast<std::uint32_t>(std::nearbyint(h * 10.0));
+  double h = heading_deg;
+  if (h < 0 || h >= 360.0) { // fmod only off the common path: headings come in [0, 360)
+    h = std::fmod(h, 360.0);
+    if (h < 0)
+      h += 360.0;
+  }
+  const auto d = static_cast<std::uint32_t>(h * 10.0 + 0.5);
   return d >= 3600 ? 0 : d;
 }
 
-// Bytes of a varint: 7 bits per byte.
+// Bytes of a varint: 7 bits per byte, at least one byte.
 constexpr std::uint32_t varint_size(std::uint64_t v)
 {
-  std::uint32_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
+  return 1 + static_cast<std::uint32_t>(std::bit_width(v | 1) - 1) / 7;
 }
 
 constexpr std::uint32_t zigzag(std::int32_t v)

@@ -6,6 +6,7 @@
 #include "proto/wire_size.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <random>

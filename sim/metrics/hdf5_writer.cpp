@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 #include <utility>
@@ -71,6 +72,7 @@ std::string hdf5_error_text()
   std::string text = frames.front();
   if (frames.size() > 1 && frames.back() != frames.front())
     text += " (" + frames.back() + ")";
+  std::replace(text.begin(), text.end(), '\n', ' ');  // HDF5's system error descriptions hold newlines
   return text;
 }
 
@@ -276,6 +278,11 @@ struct Hdf5Writer::Impl {
     return {&sites, &rsus, &brokers, &messages, &handovers, &migrations, &phases, &stations, &twins, &mecs};
   }
 
+  /// Root attributes and every (empty) table.
+  void write_layout(const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression);
+  /// Closes what is open and removes the partial file, ignoring errors.
+  void discard() noexcept;
+
   void require_open() const
   {
     if (committed)
@@ -288,20 +295,24 @@ struct Hdf5Writer::Impl {
     append_rows(t, rows.data(), rows.size(), partial);
   }
 
-  /// Closes every object and then the file; throws on the first failure (after closing the rest).
+  /// Closes the file and every object; throws on the first failure (after closing the rest).
   void close_all()
   {
-    bool ok = true;
+    std::string error;
+    auto note = [&error](herr_t status, const std::string& what) {
+      if (status < 0 && error.empty())
+        error = what + ": " + hdf5_error_text();
+    };
+    // The file id first: with the weak close degree HDF5 really closes the file when its last object closes,
+    // and a failure then (disk full) leaves the library in a clean state. Closing the objects first and then
+    // failing in H5Fclose leaves a half-closed file that makes HDF5 1.10.8 crash at exit.
+    note(file.close(), "close file");
     for (Table* t : tables()) {
-      ok = t->dataset.close() >= 0 && ok;
-      ok = t->memory_type.close() >= 0 && ok;
+      note(t->dataset.close(), std::string("close ") + (t->spec != nullptr ? t->spec->path : "table"));
+      note(t->memory_type.close(), "close type");
     }
-    if (file.get() >= 0) {
-      ok = H5Fflush(file.get(), H5F_SCOPE_LOCAL) >= 0 && ok;
-      ok = file.close() >= 0 && ok;
-    }
-    if (!ok)
-      fail(partial, "close");
+    if (!error.empty())
+      throw std::runtime_error("HDF5 output " + partial + ": " + error);
   }
 };
 
@@ -328,53 +339,67 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const RunMetadata& meta, std::ui
   Handle fapl{check_id(H5Pcreate(H5P_FILE_ACCESS), d.partial, "create file access properties"), H5Pclose};
   // 1.8 format at least: dense attribute storage (scenario text of any size), no timestamps anywhere.
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V110), d.partial, "set format bounds");
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_WEAK), d.partial, "set close degree");  // see close_all()
   d.file = Handle{check_id(H5Fcreate(d.partial.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), d.partial,
                            "cannot create file"),
                   H5Fclose};
+  try {
+    d.write_layout(meta, chunk_rows, compression);
+  } catch (...) {
+    d.discard();
+    throw;
+  }
+}
 
-  const hid_t root = d.file.get();
+void Hdf5Writer::Impl::discard() noexcept
+{
+  try {
+    close_all();
+  } catch (const std::exception&) {
+    // The file is being thrown away: a failure to close it changes nothing.
+  }
+  std::error_code ignored;
+  std::filesystem::remove(partial, ignored);
+}
+
+void Hdf5Writer::Impl::write_layout(const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression)
+{
+  const hid_t root = file.get();
   write_scalar_attribute(root, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32, std::int32_t{kSchemaVersion},
-                         d.partial);
-  write_string_attribute(root, "simulator_version", meta.simulator_version, d.partial);
-  write_string_attribute(root, "command_line", meta.command_line, d.partial);
-  write_string_attribute(root, "scenario_name", meta.scenario_name, d.partial);
-  write_string_attribute(root, "scenario_text", meta.scenario_text, d.partial);
-  write_scalar_attribute(root, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, meta.seed, d.partial);
-  write_string_attribute(root, "policy", meta.policy, d.partial);
-  write_string_attribute(root, "mechanism", meta.mechanism, d.partial);
+                         partial);
+  write_string_attribute(root, "simulator_version", meta.simulator_version, partial);
+  write_string_attribute(root, "command_line", meta.command_line, partial);
+  write_string_attribute(root, "scenario_name", meta.scenario_name, partial);
+  write_string_attribute(root, "scenario_text", meta.scenario_text, partial);
+  write_scalar_attribute(root, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, meta.seed, partial);
+  write_string_attribute(root, "policy", meta.policy, partial);
+  write_string_attribute(root, "mechanism", meta.mechanism, partial);
 
-  Handle gcpl = untimed_group_properties(d.partial);
-  Handle infrastructure{check_id(H5Gcreate2(root, "infrastructure", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), d.partial,
+  Handle gcpl = untimed_group_properties(partial);
+  Handle infrastructure{check_id(H5Gcreate2(root, "infrastructure", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), partial,
                                  "create group /infrastructure"),
                         H5Gclose};
-  write_string_attribute(infrastructure.get(), "doc", "static description of the simulated infrastructure", d.partial);
-  check(infrastructure.close(), d.partial, "close group /infrastructure");
+  write_string_attribute(infrastructure.get(), "doc", "static description of the simulated infrastructure", partial);
+  check(infrastructure.close(), partial, "close group /infrastructure");
 
   // Infrastructure tables are small and written once: smaller chunks than the streamed datasets.
   const hsize_t static_chunk = std::min<hsize_t>(chunk_rows, 1024);
-  d.sites = create_table(root, table_spec<SiteRecord>(), static_chunk, compression, d.partial);
-  d.rsus = create_table(root, table_spec<RsuRecord>(), static_chunk, compression, d.partial);
-  d.brokers = create_table(root, table_spec<BrokerRecord>(), static_chunk, compression, d.partial);
-  d.messages = create_table(root, table_spec<MessageRecord>(), chunk_rows, compression, d.partial);
-  d.handovers = create_table(root, table_spec<HandoverRecord>(), chunk_rows, compression, d.partial);
-  d.migrations = create_table(root, table_spec<MigrationRecord>(), chunk_rows, compression, d.partial);
-  d.phases = create_table(root, table_spec<PhaseRecord>(), chunk_rows, compression, d.partial);
-  d.stations = create_table(root, table_spec<StationRecord>(), chunk_rows, compression, d.partial);
-  d.twins = create_table(root, table_spec<TwinSample>(), chunk_rows, compression, d.partial);
-  d.mecs = create_table(root, table_spec<MecSample>(), chunk_rows, compression, d.partial);
+  sites = create_table(root, table_spec<SiteRecord>(), static_chunk, compression, partial);
+  rsus = create_table(root, table_spec<RsuRecord>(), static_chunk, compression, partial);
+  brokers = create_table(root, table_spec<BrokerRecord>(), static_chunk, compression, partial);
+  messages = create_table(root, table_spec<MessageRecord>(), chunk_rows, compression, partial);
+  handovers = create_table(root, table_spec<HandoverRecord>(), chunk_rows, compression, partial);
+  migrations = create_table(root, table_spec<MigrationRecord>(), chunk_rows, compression, partial);
+  phases = create_table(root, table_spec<PhaseRecord>(), chunk_rows, compression, partial);
+  stations = create_table(root, table_spec<StationRecord>(), chunk_rows, compression, partial);
+  twins = create_table(root, table_spec<TwinSample>(), chunk_rows, compression, partial);
+  mecs = create_table(root, table_spec<MecSample>(), chunk_rows, compression, partial);
 }
 
 Hdf5Writer::~Hdf5Writer()
 {
-  if (!impl_ || impl_->committed)
-    return;
-  try {
-    impl_->close_all();
-  } catch (const std::exception&) {
-    // The file is being discarded: a failure to close it changes nothing.
-  }
-  std::error_code ignored;
-  std::filesystem::remove(impl_->partial, ignored);
+  if (impl_ && !impl_->committed)
+    impl_->discard();
 }
 
 void Hdf5Writer::write_sites(std::span<const SiteRecord> rows)

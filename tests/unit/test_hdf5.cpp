@@ -8,6 +8,7 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -705,4 +707,37 @@ TEST_CASE("SCHEMA.md documents exactly the columns and units the writer writes",
     CHECK(summary_doc[i].type == (summary_fields()[i].count != nullptr ? "uint64" : "float64"));
     CHECK(summary_doc[i].unit == summary_fields()[i].unit);
   }
+}
+
+TEST_CASE("a write error (file size limit reached) throws naming the path and leaves no file", "[hdf5]")
+{
+  // RLIMIT_FSIZE makes write() fail with EFBIG once the file would pass 200 kB: the same path through HDF5
+  // as a full disk. The limit and the signal disposition are restored before the checks.
+  TempDir dir;
+  const std::string path = dir.file("big.h5");
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  const auto saved_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = saved;
+  small.rlim_cur = 200000;
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+  std::string error;
+  try {
+    Hdf5Writer w(path, sample_metadata(), 8192, 0);
+    std::vector<MessageRecord> rows(8192);
+    for (int i = 0; i < 10; ++i)  // 10 chunks of 8192 rows of 65 B: 5 MB
+      w.append(std::span<const MessageRecord>(rows));
+    w.commit();
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+  }
+  setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, saved_handler);
+  INFO(error);
+  CHECK(error.find(path) != std::string::npos);
+  CHECK_FALSE(fs::exists(path));
+  CHECK_FALSE(fs::exists(path + ".partial"));
+  // The library is still usable afterwards.
+  write_file(dir.file("after.h5"), sample_rows(0), 16, 1);
+  CHECK(fs::exists(dir.file("after.h5")));
 }

@@ -3,8 +3,6 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 
-#include <boost/graph/connected_components.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -224,19 +222,17 @@ Infrastructure Infrastructure::from_config(const InfrastructureConfig& cfg)
     infra.brokers_.push_back(BrokerInfo{b.id, it->second, b.service_flops});
   }
 
-  // Connectivity: every site, the registry and every RSU in one component.
-  std::vector<std::size_t> component(infra.node_count());
-  boost::connected_components(infra.graph_, component.data());
-  const std::size_t main_component = component[infra.site_nodes_[0]];
-  const std::string& first_site = infra.sites_[0].name;
-  const std::string why = "not connected to site '" + first_site + "' by any chain of links";
+  // Connectivity: every site and every RSU reachable from the first site (the registry is linked to the MECs
+  // and, being no transit node, connects nothing else).
+  const PathTree from_first = infra.shortest_paths(infra.site_nodes_[0]);
+  const std::string why = "not connected to site '" + infra.sites_[0].name + "' by any chain of links";
   for (std::size_t s = 0; s + 1 < infra.sites_.size(); ++s)
-    if (component[infra.site_nodes_[s]] != main_component)
+    if (!from_first.reaches(infra.site_nodes_[s]))
       fail(path("mec", s, "id"), infra.sites_[s].name, why);
-  if (component[infra.site_nodes_[infra.cloud()]] != main_component)
+  if (!from_first.reaches(infra.site_nodes_[infra.cloud()]))
     fail("infrastructure.cloud", "cloud", why);
   for (RsuId r = 0; r < infra.rsus_.size(); ++r)
-    if (component[infra.rsu_nodes_[r]] != main_component)
+    if (!from_first.reaches(infra.rsu_nodes_[r]))
       fail(path("rsu", r, "id"), infra.rsus_[r].name, why);
 
   infra.resolve_brokers();
@@ -311,6 +307,8 @@ Infrastructure::PathTree Infrastructure::shortest_paths(Node root) const
     if (done[u])
       continue;
     done[u] = 1;
+    if (u != root && graph_[u].kind == NodeKind::Registry)
+      continue;  // the image registry is an end point, never a transit node
     for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
       Node v = boost::target(*e, graph_);
       if (done[v])

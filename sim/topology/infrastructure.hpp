@@ -82,6 +82,7 @@ public:
   Node site_node(SiteId s) const { return site_nodes_[s]; }
   Node registry_node() const { return registry_node_; }
   /// Shortest path by total latency (ties: fewer hops, then lower vertex index), as edges from a to b.
+  /// The image registry is never a transit node (no path passes through it).
   /// Symmetric: route(b, a) is route(a, b) reversed (both come from the tree rooted at the lower index).
   /// Empty when a == b or when b cannot be reached from a.
   std::vector<Edge> route(Node a, Node b) const;

@@ -12,10 +12,10 @@ namespace v2x {
 
 enum class ColumnType : std::uint8_t {
   U8,
-  Bool,  // uint8 holding 0 or 1
+  Bool, // uint8 holding 0 or 1
   U32,
   F64,
-  Name,  // FixedName: 32-byte NUL-padded UTF-8 string
+  Name, // FixedName: 32-byte NUL-padded UTF-8 string
   MessageOutcome,
   MigrationReason,
   MigrationTrigger,
@@ -25,15 +25,15 @@ enum class ColumnType : std::uint8_t {
 };
 
 struct Column {
-  const char* name;    // member name = HDF5 compound member name
-  std::size_t offset;  // offsetof(Row, member)
+  const char* name;   // member name = HDF5 compound member name
+  std::size_t offset; // offsetof(Row, member)
   ColumnType type;
-  const char* unit;  // "s", "m", "B", "MB", "cores", "count", "1" (fraction), "id", "enum", "text", "bool"
+  const char* unit; // "s", "m", "B", "MB", "cores", "count", "1" (fraction), "id", "enum", "text", "bool"
 };
 
 struct TableSpec {
-  const char* path;  // dataset path in the file
-  const char* doc;   // the dataset's `doc` attribute
+  const char* path; // dataset path in the file
+  const char* doc;  // the dataset's `doc` attribute
   std::size_t row_size;
   std::span<const Column> columns;
 };
@@ -89,7 +89,9 @@ template <class T> constexpr ColumnType column_type_of()
 } // namespace schema_detail
 
 /// A Column for Row::member, its type deduced from the member's C++ type.
-#define V2X_COLUMN(Row, member, unit)                                                                               \
-  ::v2x::Column { #member, offsetof(Row, member), ::v2x::schema_detail::column_type_of<decltype(Row::member)>(), unit }
+// clang-format off
+#define V2X_COLUMN(Row, member, unit) \
+  ::v2x::Column{#member, offsetof(Row, member), ::v2x::schema_detail::column_type_of<decltype(Row::member)>(), unit}
+// clang-format on
 
 } // namespace v2x

@@ -2,10 +2,9 @@
 
 #include "metrics/hdf5_schema.hpp"
 
-#include <hdf5.h>
-
 #include <algorithm>
 #include <filesystem>
+#include <hdf5.h>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -21,9 +20,16 @@ class Handle {
 public:
   using Closer = herr_t (*)(hid_t);
   Handle() = default;
-  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  Handle(hid_t id, Closer closer)
+      : id_(id)
+      , closer_(closer)
+  {
+  }
   Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+      : id_(std::exchange(other.id_, H5I_INVALID_HID))
+      , closer_(other.closer_)
+  {
+  }
   Handle& operator=(Handle&& other) noexcept
   {
     if (this != &other) {
@@ -72,7 +78,7 @@ std::string hdf5_error_text()
   std::string text = frames.front();
   if (frames.size() > 1 && frames.back() != frames.front())
     text += " (" + frames.back() + ")";
-  std::replace(text.begin(), text.end(), '\n', ' ');  // HDF5's system error descriptions hold newlines
+  std::replace(text.begin(), text.end(), '\n', ' '); // HDF5's system error descriptions hold newlines
   return text;
 }
 
@@ -213,8 +219,7 @@ struct Table {
   hsize_t rows = 0;
 };
 
-Table create_table(hid_t file, const TableSpec& spec, hsize_t chunk_rows, unsigned compression,
-                   const std::string& path)
+Table create_table(hid_t file, const TableSpec& spec, hsize_t chunk_rows, unsigned compression, const std::string& path)
 {
   Table t;
   t.spec = &spec;
@@ -236,10 +241,10 @@ Table create_table(hid_t file, const TableSpec& spec, hsize_t chunk_rows, unsign
   check(H5Pset_obj_track_times(dcpl.get(), false), path, "disable dataset times");
   Handle lcpl{check_id(H5Pcreate(H5P_LINK_CREATE), path, "create link properties"), H5Pclose};
   check(H5Pset_create_intermediate_group(lcpl.get(), 1), path, "set intermediate groups");
-  t.dataset = Handle{check_id(H5Dcreate2(file, spec.path, filetype.get(), space.get(), lcpl.get(), dcpl.get(),
-                                         H5P_DEFAULT),
-                              path, std::string("create dataset ") + spec.path),
-                     H5Dclose};
+  t.dataset =
+      Handle{check_id(H5Dcreate2(file, spec.path, filetype.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+                      path, std::string("create dataset ") + spec.path),
+             H5Dclose};
   write_string_attribute(t.dataset.get(), "units", units_text(spec), path);
   write_string_attribute(t.dataset.get(), "doc", spec.doc, path);
   return t;
@@ -257,8 +262,8 @@ void append_rows(Table& t, const void* data, std::size_t n, const std::string& p
   const hsize_t count[1] = {n};
   check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), path, what);
   Handle memory_space{check_id(H5Screate_simple(1, count, nullptr), path, what), H5Sclose};
-  check(H5Dwrite(t.dataset.get(), t.memory_type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, data),
-        path, what);
+  check(H5Dwrite(t.dataset.get(), t.memory_type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, data), path,
+        what);
   t.rows += n;
 }
 
@@ -339,10 +344,10 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const RunMetadata& meta, std::ui
   Handle fapl{check_id(H5Pcreate(H5P_FILE_ACCESS), d.partial, "create file access properties"), H5Pclose};
   // 1.8 format at least: dense attribute storage (scenario text of any size), no timestamps anywhere.
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V110), d.partial, "set format bounds");
-  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_WEAK), d.partial, "set close degree");  // see close_all()
-  d.file = Handle{check_id(H5Fcreate(d.partial.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), d.partial,
-                           "cannot create file"),
-                  H5Fclose};
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_WEAK), d.partial, "set close degree"); // see close_all()
+  d.file = Handle{
+      check_id(H5Fcreate(d.partial.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), d.partial, "cannot create file"),
+      H5Fclose};
   try {
     d.write_layout(meta, chunk_rows, compression);
   } catch (...) {
@@ -470,9 +475,9 @@ void Hdf5Writer::write_summary(const Summary& s)
     group = Handle{check_id(H5Gopen2(root, "summary", H5P_DEFAULT), d.partial, "open group /summary"), H5Gclose};
   } else {
     Handle gcpl = untimed_group_properties(d.partial);
-    group = Handle{check_id(H5Gcreate2(root, "summary", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), d.partial,
-                            "create group /summary"),
-                   H5Gclose};
+    group = Handle{
+        check_id(H5Gcreate2(root, "summary", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), d.partial, "create group /summary"),
+        H5Gclose};
   }
   std::string units;
   for (const SummaryField& f : summary_fields()) {

@@ -33,20 +33,20 @@ public:
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
-  void write_sites(std::span<const SiteRecord> rows);      // /infrastructure/sites
-  void write_rsus(std::span<const RsuRecord> rows);        // /infrastructure/rsus
-  void write_brokers(std::span<const BrokerRecord> rows);  // /infrastructure/brokers
+  void write_sites(std::span<const SiteRecord> rows);     // /infrastructure/sites
+  void write_rsus(std::span<const RsuRecord> rows);       // /infrastructure/rsus
+  void write_brokers(std::span<const BrokerRecord> rows); // /infrastructure/brokers
 
   // Streamed datasets: each call appends rows at the end (one HDF5 extend + write).
-  void append(std::span<const MessageRecord> rows);    // /messages
-  void append(std::span<const HandoverRecord> rows);   // /handovers
-  void append(std::span<const MigrationRecord> rows);  // /migrations
-  void append(std::span<const PhaseRecord> rows);      // /migration_phases
-  void append(std::span<const StationRecord> rows);    // /stations
-  void append(std::span<const TwinSample> rows);       // /twins
-  void append(std::span<const MecSample> rows);        // /mecs
+  void append(std::span<const MessageRecord> rows);   // /messages
+  void append(std::span<const HandoverRecord> rows);  // /handovers
+  void append(std::span<const MigrationRecord> rows); // /migrations
+  void append(std::span<const PhaseRecord> rows);     // /migration_phases
+  void append(std::span<const StationRecord> rows);   // /stations
+  void append(std::span<const TwinSample> rows);      // /twins
+  void append(std::span<const MecSample> rows);       // /mecs
 
-  void write_summary(const Summary& s);  // attributes of group /summary
+  void write_summary(const Summary& s); // attributes of group /summary
   /// Flushes, closes and renames the file to its final name.
   void commit();
 

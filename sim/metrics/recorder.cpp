@@ -19,7 +19,10 @@ const std::size_t kBins = static_cast<std::size_t>(std::ceil(std::log(kHighest /
 
 } // namespace
 
-LatencyHistogram::LatencyHistogram() : bins_(kBins, 0) {}
+LatencyHistogram::LatencyHistogram()
+    : bins_(kBins, 0)
+{
+}
 
 void LatencyHistogram::add(double seconds)
 {
@@ -63,11 +66,13 @@ double LatencyHistogram::quantile(double q) const
     if (rank <= seen)
       return std::exp(kLogLowest + (static_cast<double>(i) + 0.5) * kLogRatio);
   }
-  return max_;  // among the values above the last bin
+  return max_; // among the values above the last bin
 }
 
 Recorder::Recorder(Hdf5Writer* writer, std::uint32_t chunk_rows, bool record_messages)
-    : writer_(writer), chunk_rows_(chunk_rows), record_messages_(record_messages)
+    : writer_(writer)
+    , chunk_rows_(chunk_rows)
+    , record_messages_(record_messages)
 {
   if (chunk_rows_ == 0)
     throw std::invalid_argument("Recorder: chunk_rows must be at least 1");
@@ -78,7 +83,7 @@ template <class Row> void Recorder::push(std::vector<Row>& buffer, const Row& ro
   if (writer_ == nullptr)
     return;
   if (buffer.capacity() < chunk_rows_)
-    buffer.reserve(chunk_rows_);  // once, at the first row: streams that never record cost nothing
+    buffer.reserve(chunk_rows_); // once, at the first row: streams that never record cost nothing
   buffer.push_back(row);
   if (buffer.size() >= chunk_rows_) {
     writer_->append(std::span<const Row>(buffer));

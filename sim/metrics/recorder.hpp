@@ -31,8 +31,8 @@ public:
 
 private:
   std::vector<std::uint64_t> bins_;
-  std::uint64_t below_ = 0;  // values < 1 µs
-  std::uint64_t above_ = 0;  // values >= 10^4 s
+  std::uint64_t below_ = 0; // values < 1 µs
+  std::uint64_t above_ = 0; // values >= 10^4 s
   std::uint64_t count_ = 0;
   double sum_ = 0;
   double min_ = 0;

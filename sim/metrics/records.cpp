@@ -7,13 +7,15 @@
 
 namespace v2x {
 
-FixedName fixed_name(const std::string& s) {
-  FixedName out{};  // zero-filled: the bytes after the text are NUL, so equal names give equal bytes
+FixedName fixed_name(const std::string& s)
+{
+  FixedName out{}; // zero-filled: the bytes after the text are NUL, so equal names give equal bytes
   // Keep at most 31 bytes so that a reader expecting a terminator always finds one. Cutting a UTF-8
   // sequence in half would leave an invalid tail: back up to the start of the last whole character.
   std::size_t n = std::min(s.size(), out.size() - 1);
   if (n < s.size()) {
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) --n;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U)
+      --n;
   }
   std::copy_n(s.begin(), n, out.begin());
   return out;
@@ -40,8 +42,8 @@ constexpr std::array kSiteColumns{
 static_assert(std::is_same_v<decltype(SiteRecord::is_cloud), std::uint8_t>);
 
 constexpr std::array kRsuColumns{
-    V2X_COLUMN(RsuRecord, rsu, "id"),   V2X_COLUMN(RsuRecord, name, "text"), V2X_COLUMN(RsuRecord, x, "m"),
-    V2X_COLUMN(RsuRecord, y, "m"),      V2X_COLUMN(RsuRecord, radius, "m"),  V2X_COLUMN(RsuRecord, site, "id"),
+    V2X_COLUMN(RsuRecord, rsu, "id"),    V2X_COLUMN(RsuRecord, name, "text"), V2X_COLUMN(RsuRecord, x, "m"),
+    V2X_COLUMN(RsuRecord, y, "m"),       V2X_COLUMN(RsuRecord, radius, "m"),  V2X_COLUMN(RsuRecord, site, "id"),
     V2X_COLUMN(RsuRecord, broker, "id"),
 };
 
@@ -52,28 +54,28 @@ constexpr std::array kBrokerColumns{
 };
 
 constexpr std::array kMessageColumns{
-    V2X_COLUMN(MessageRecord, station, "id"),    V2X_COLUMN(MessageRecord, seq, "count"),
-    V2X_COLUMN(MessageRecord, rsu, "id"),        V2X_COLUMN(MessageRecord, broker, "id"),
-    V2X_COLUMN(MessageRecord, site, "id"),       V2X_COLUMN(MessageRecord, size_b, "B"),
-    V2X_COLUMN(MessageRecord, created, "s"),     V2X_COLUMN(MessageRecord, at_rsu, "s"),
-    V2X_COLUMN(MessageRecord, at_broker, "s"),   V2X_COLUMN(MessageRecord, at_twin, "s"),
-    V2X_COLUMN(MessageRecord, processed, "s"),   V2X_COLUMN(MessageRecord, outcome, "enum"),
+    V2X_COLUMN(MessageRecord, station, "id"),  V2X_COLUMN(MessageRecord, seq, "count"),
+    V2X_COLUMN(MessageRecord, rsu, "id"),      V2X_COLUMN(MessageRecord, broker, "id"),
+    V2X_COLUMN(MessageRecord, site, "id"),     V2X_COLUMN(MessageRecord, size_b, "B"),
+    V2X_COLUMN(MessageRecord, created, "s"),   V2X_COLUMN(MessageRecord, at_rsu, "s"),
+    V2X_COLUMN(MessageRecord, at_broker, "s"), V2X_COLUMN(MessageRecord, at_twin, "s"),
+    V2X_COLUMN(MessageRecord, processed, "s"), V2X_COLUMN(MessageRecord, outcome, "enum"),
 };
 
 constexpr std::array kHandoverColumns{
-    V2X_COLUMN(HandoverRecord, time, "s"),     V2X_COLUMN(HandoverRecord, station, "id"),
+    V2X_COLUMN(HandoverRecord, time, "s"),      V2X_COLUMN(HandoverRecord, station, "id"),
     V2X_COLUMN(HandoverRecord, from_rsu, "id"), V2X_COLUMN(HandoverRecord, to_rsu, "id"),
-    V2X_COLUMN(HandoverRecord, x, "m"),        V2X_COLUMN(HandoverRecord, y, "m"),
+    V2X_COLUMN(HandoverRecord, x, "m"),         V2X_COLUMN(HandoverRecord, y, "m"),
 };
 
 constexpr std::array kMigrationColumns{
-    V2X_COLUMN(MigrationRecord, id, "id"),          V2X_COLUMN(MigrationRecord, station, "id"),
-    V2X_COLUMN(MigrationRecord, from_site, "id"),   V2X_COLUMN(MigrationRecord, to_site, "id"),
-    V2X_COLUMN(MigrationRecord, reason, "enum"),    V2X_COLUMN(MigrationRecord, trigger, "enum"),
-    V2X_COLUMN(MigrationRecord, outcome, "enum"),   V2X_COLUMN(MigrationRecord, mechanism, "text"),
-    V2X_COLUMN(MigrationRecord, policy, "text"),    V2X_COLUMN(MigrationRecord, note, "text"),
-    V2X_COLUMN(MigrationRecord, requested, "s"),    V2X_COLUMN(MigrationRecord, finished, "s"),
-    V2X_COLUMN(MigrationRecord, downtime, "s"),     V2X_COLUMN(MigrationRecord, bytes, "B"),
+    V2X_COLUMN(MigrationRecord, id, "id"),        V2X_COLUMN(MigrationRecord, station, "id"),
+    V2X_COLUMN(MigrationRecord, from_site, "id"), V2X_COLUMN(MigrationRecord, to_site, "id"),
+    V2X_COLUMN(MigrationRecord, reason, "enum"),  V2X_COLUMN(MigrationRecord, trigger, "enum"),
+    V2X_COLUMN(MigrationRecord, outcome, "enum"), V2X_COLUMN(MigrationRecord, mechanism, "text"),
+    V2X_COLUMN(MigrationRecord, policy, "text"),  V2X_COLUMN(MigrationRecord, note, "text"),
+    V2X_COLUMN(MigrationRecord, requested, "s"),  V2X_COLUMN(MigrationRecord, finished, "s"),
+    V2X_COLUMN(MigrationRecord, downtime, "s"),   V2X_COLUMN(MigrationRecord, bytes, "B"),
 };
 
 constexpr std::array kPhaseColumns{
@@ -90,8 +92,10 @@ constexpr std::array kStationColumns{
 };
 
 constexpr std::array kTwinColumns{
-    V2X_COLUMN(TwinSample, time, "s"),    V2X_COLUMN(TwinSample, station, "id"),
-    V2X_COLUMN(TwinSample, site, "id"),   V2X_COLUMN(TwinSample, state, "enum"),
+    V2X_COLUMN(TwinSample, time, "s"),
+    V2X_COLUMN(TwinSample, station, "id"),
+    V2X_COLUMN(TwinSample, site, "id"),
+    V2X_COLUMN(TwinSample, state, "enum"),
     V2X_COLUMN(TwinSample, age_of_information, "s"),
 };
 
@@ -115,15 +119,16 @@ const TableSpec kMessages{"/messages",
                           "one row per telemetry message, recorded when its fate is known; times are simulated s, "
                           "NaN for the hops it did not reach",
                           sizeof(MessageRecord), kMessageColumns};
-const TableSpec kHandovers{"/handovers", "one row per change of a vehicle's serving RSU (entering or leaving coverage "
-                                         "included)",
+const TableSpec kHandovers{"/handovers",
+                           "one row per change of a vehicle's serving RSU (entering or leaving coverage "
+                           "included)",
                            sizeof(HandoverRecord), kHandoverColumns};
 const TableSpec kMigrations{"/migrations",
                             "one row per twin placement operation (initial placement, migration, removal), recorded "
                             "when it ends",
                             sizeof(MigrationRecord), kMigrationColumns};
-const TableSpec kPhases{"/migration_phases", "one row per timed phase of a placement operation",
-                        sizeof(PhaseRecord), kPhaseColumns};
+const TableSpec kPhases{"/migration_phases", "one row per timed phase of a placement operation", sizeof(PhaseRecord),
+                        kPhaseColumns};
 const TableSpec kStations{"/stations", "one row per station (vehicle or RSU) when it appears, in station id order",
                           sizeof(StationRecord), kStationColumns};
 const TableSpec kTwins{"/twins", "periodic sample of every twin: placement, state and age of information",

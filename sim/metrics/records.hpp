@@ -11,56 +11,56 @@
 namespace v2x {
 
 enum class MessageOutcome : std::uint8_t {
-  Delivered = 0,  // processed by a serving twin instance
-  Lost = 1,       // reached the broker while no instance of the twin was serving (QoS 0)
-  Dropped = 2,    // dropped from a full queue
-  NotSent = 3,    // the vehicle was out of every cell
+  Delivered = 0, // processed by a serving twin instance
+  Lost = 1,      // reached the broker while no instance of the twin was serving (QoS 0)
+  Dropped = 2,   // dropped from a full queue
+  NotSent = 3,   // the vehicle was out of every cell
 };
 
 enum class MigrationReason : std::uint8_t {
-  Initial = 0,   // first placement when the station appears
-  Policy = 1,    // the policy asked for it
-  Manual = 2,    // scripted in the scenario (the manager's API)
-  Removal = 3,   // the station left: twin deleted
+  Initial = 0, // first placement when the station appears
+  Policy = 1,  // the policy asked for it
+  Manual = 2,  // scripted in the scenario (the manager's API)
+  Removal = 3, // the station left: twin deleted
 };
 
 enum class MigrationTrigger : std::uint8_t {
-  Appear = 0,    // station appeared
-  Handover = 1,  // vehicle changed RSU (location trigger)
-  Tick = 2,      // manager's periodic decision tick
-  Api = 3,       // manual request
-  Leave = 4,     // station left
+  Appear = 0,   // station appeared
+  Handover = 1, // vehicle changed RSU (location trigger)
+  Tick = 2,     // manager's periodic decision tick
+  Api = 3,      // manual request
+  Leave = 4,    // station left
 };
 
 enum class MigrationOutcome : std::uint8_t {
   Completed = 0,
-  Rejected = 1,  // refused before starting (no capacity, already migrating, ...)
-  Aborted = 2,   // the station left while the operation ran
+  Rejected = 1, // refused before starting (no capacity, already migrating, ...)
+  Aborted = 2,  // the station left while the operation ran
 };
 
-using FixedName = std::array<char, 32>;  // NUL-padded fixed-length string (HDF5 H5T_STR_NULLPAD)
+using FixedName = std::array<char, 32>; // NUL-padded fixed-length string (HDF5 H5T_STR_NULLPAD)
 FixedName fixed_name(const std::string& s);
 
 struct MessageRecord {
   std::uint32_t station = 0;
-  std::uint32_t seq = 0;       // per-station counter
-  std::uint32_t rsu = kNone;   // RSU that took the uplink
+  std::uint32_t seq = 0;     // per-station counter
+  std::uint32_t rsu = kNone; // RSU that took the uplink
   std::uint32_t broker = kNone;
-  std::uint32_t site = kNone;  // site of the twin instance that processed it
-  std::uint32_t size_b = 0;    // serialised (= simulated) size
-  double created = 0;          // generation time at the station
-  double at_rsu = 0;           // last byte through the radio hop
-  double at_broker = 0;        // last byte at the broker's host
-  double at_twin = 0;          // handed to the twin instance (after broker service and any bridge)
-  double processed = 0;        // twin finished processing it
+  std::uint32_t site = kNone; // site of the twin instance that processed it
+  std::uint32_t size_b = 0;   // serialised (= simulated) size
+  double created = 0;         // generation time at the station
+  double at_rsu = 0;          // last byte through the radio hop
+  double at_broker = 0;       // last byte at the broker's host
+  double at_twin = 0;         // handed to the twin instance (after broker service and any bridge)
+  double processed = 0;       // twin finished processing it
   MessageOutcome outcome = MessageOutcome::Delivered;
 };
 
 struct HandoverRecord {
   double time = 0;
   std::uint32_t station = 0;
-  std::uint32_t from_rsu = kNone;  // kNone: entered coverage
-  std::uint32_t to_rsu = kNone;    // kNone: left coverage
+  std::uint32_t from_rsu = kNone; // kNone: entered coverage
+  std::uint32_t to_rsu = kNone;   // kNone: left coverage
   double x = 0;
   double y = 0;
 };
@@ -68,24 +68,24 @@ struct HandoverRecord {
 struct MigrationRecord {
   std::uint32_t id = 0;
   std::uint32_t station = 0;
-  std::uint32_t from_site = kNone;  // kNone for an initial placement
-  std::uint32_t to_site = kNone;    // kNone for a removal
+  std::uint32_t from_site = kNone; // kNone for an initial placement
+  std::uint32_t to_site = kNone;   // kNone for a removal
   MigrationReason reason = MigrationReason::Policy;
   MigrationTrigger trigger = MigrationTrigger::Tick;
   MigrationOutcome outcome = MigrationOutcome::Completed;
   FixedName mechanism{};
   FixedName policy{};
-  FixedName note{};       // why a request was rejected or aborted; empty otherwise
-  double requested = 0;   // the manager accepted the intent
-  double finished = 0;    // last phase ended
-  double downtime = 0;    // s during which no instance served the twin
-  double bytes = 0;       // B moved on the network (image pulls, state)
+  FixedName note{};     // why a request was rejected or aborted; empty otherwise
+  double requested = 0; // the manager accepted the intent
+  double finished = 0;  // last phase ended
+  double downtime = 0;  // s during which no instance served the twin
+  double bytes = 0;     // B moved on the network (image pulls, state)
 };
 
 struct PhaseRecord {
-  std::uint32_t migration = 0;  // MigrationRecord::id
-  FixedName phase{};            // e.g. "terminate.request", "instantiate.image_pull"
-  std::uint32_t site = kNone;   // where the phase ran
+  std::uint32_t migration = 0; // MigrationRecord::id
+  FixedName phase{};           // e.g. "terminate.request", "instantiate.image_pull"
+  std::uint32_t site = kNone;  // where the phase ran
   double start = 0;
   double end = 0;
   double bytes = 0;
@@ -103,19 +103,19 @@ enum class TwinState : std::uint8_t { Absent = 0, Starting = 1, Serving = 2, Mig
 struct TwinSample {
   double time = 0;
   std::uint32_t station = 0;
-  std::uint32_t site = kNone;  // site of the serving instance; kNone while none serves
+  std::uint32_t site = kNone; // site of the serving instance; kNone while none serves
   TwinState state = TwinState::Absent;
-  double age_of_information = 0;  // s since generation of the newest CAM processed; NaN when none yet
+  double age_of_information = 0; // s since generation of the newest CAM processed; NaN when none yet
 };
 
 struct MecSample {
   double time = 0;
   std::uint32_t site = 0;
-  double cpu_reserved_cores = 0;  // sum of the twins' requests
+  double cpu_reserved_cores = 0; // sum of the twins' requests
   double memory_reserved_mb = 0;
   std::uint32_t pods = 0;
-  std::uint32_t ops_in_flight = 0;  // orchestrator operations running there
-  double cpu_busy = 0;              // fraction of the site's cores busy processing messages over the last period
+  std::uint32_t ops_in_flight = 0; // orchestrator operations running there
+  double cpu_busy = 0;             // fraction of the site's cores busy processing messages over the last period
 };
 
 /// Static description of the infrastructure, written once at the start.
@@ -134,8 +134,8 @@ struct RsuRecord {
   FixedName name{};
   double x = 0, y = 0;
   double radius = 0;
-  std::uint32_t site = 0;    // MEC whose backhaul it uses
-  std::uint32_t broker = 0;  // broker it publishes to
+  std::uint32_t site = 0;   // MEC whose backhaul it uses
+  std::uint32_t broker = 0; // broker it publishes to
 };
 
 struct BrokerRecord {

@@ -7,26 +7,26 @@
 namespace v2x {
 
 struct Summary {
-  std::uint64_t vehicles = 0;             // vehicles that appeared
+  std::uint64_t vehicles = 0; // vehicles that appeared
   std::uint64_t rsus = 0;
-  std::uint64_t messages_created = 0;     // all telemetry messages (incl. not sent)
+  std::uint64_t messages_created = 0; // all telemetry messages (incl. not sent)
   std::uint64_t messages_delivered = 0;
   std::uint64_t messages_lost = 0;
   std::uint64_t messages_dropped = 0;
   std::uint64_t messages_not_sent = 0;
-  double latency_mean_s = 0;              // created -> processed, delivered messages only
+  double latency_mean_s = 0; // created -> processed, delivered messages only
   double latency_p50_s = 0;
   double latency_p95_s = 0;
   double latency_p99_s = 0;
   double latency_max_s = 0;
   std::uint64_t handovers = 0;
-  std::uint64_t migrations = 0;           // completed, reason Policy or Manual
+  std::uint64_t migrations = 0; // completed, reason Policy or Manual
   std::uint64_t migrations_rejected = 0;
   std::uint64_t migrations_aborted = 0;
-  double downtime_total_s = 0;            // sum over completed migrations
+  double downtime_total_s = 0; // sum over completed migrations
   double downtime_mean_s = 0;
   double downtime_max_s = 0;
-  double vehicle_seconds = 0;             // sum of the vehicles' presence
+  double vehicle_seconds = 0; // sum of the vehicles' presence
   double simulated_s = 0;
   double wall_s = 0;
   std::uint64_t peak_rss_kb = 0;
@@ -35,8 +35,8 @@ struct Summary {
 /// One field of Summary, for code that handles every field the same way (the HDF5 /summary attributes,
 /// tests). Exactly one of `count` and `value` is set.
 struct SummaryField {
-  const char* name;  // the member's name, also the attribute's name in /summary
-  const char* unit;  // "count", "s", "kB"
+  const char* name; // the member's name, also the attribute's name in /summary
+  const char* unit; // "count", "s", "kB"
   std::uint64_t Summary::*count;
   double Summary::*value;
 };

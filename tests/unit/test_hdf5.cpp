@@ -5,14 +5,13 @@
 #include "metrics/hdf5_writer.hpp"
 
 #include <catch2/catch.hpp>
-#include <hdf5.h>
-
 #include <cmath>
 #include <csignal>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <hdf5.h>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -247,7 +246,7 @@ RunMetadata sample_metadata()
   meta.simulator_version = "0.1.0";
   meta.command_line = "v2xsim run scenarios/tiny/one.textproto --seed 42";
   meta.scenario_name = "one";
-  meta.scenario_text = std::string("name: \"one\"\n") + std::string(70000, '#');  // > 64 kB: dense attribute storage
+  meta.scenario_text = std::string("name: \"one\"\n") + std::string(70000, '#'); // > 64 kB: dense attribute storage
   meta.seed = 42;
   meta.policy = "nearest";
   meta.mechanism = "stateless-restart";
@@ -291,21 +290,33 @@ hid_t name_type()
   const hid_t t = H5Tcopy(H5T_C_S1);
   H5Tset_size(t, 32);
   H5Tset_strpad(t, H5T_STR_NULLPAD);
-  H5Tset_cset(t, H5T_CSET_UTF8);  // HDF5 does not convert between ASCII and UTF-8 strings
+  H5Tset_cset(t, H5T_CSET_UTF8); // HDF5 does not convert between ASCII and UTF-8 strings
   return t;
 }
 
 struct ReadColumn {
   const char* name;
   std::size_t offset;
-  hid_t type;  // owned when `owned`
+  hid_t type; // owned when `owned`
   bool owned = false;
 };
 
-ReadColumn u8(const char* n, std::size_t o) { return {n, o, H5T_NATIVE_UINT8}; }
-ReadColumn u32(const char* n, std::size_t o) { return {n, o, H5T_NATIVE_UINT32}; }
-ReadColumn f64(const char* n, std::size_t o) { return {n, o, H5T_NATIVE_DOUBLE}; }
-ReadColumn str(const char* n, std::size_t o) { return {n, o, name_type(), true}; }
+ReadColumn u8(const char* n, std::size_t o)
+{
+  return {n, o, H5T_NATIVE_UINT8};
+}
+ReadColumn u32(const char* n, std::size_t o)
+{
+  return {n, o, H5T_NATIVE_UINT32};
+}
+ReadColumn f64(const char* n, std::size_t o)
+{
+  return {n, o, H5T_NATIVE_DOUBLE};
+}
+ReadColumn str(const char* n, std::size_t o)
+{
+  return {n, o, name_type(), true};
+}
 ReadColumn enm(const char* n, std::size_t o, std::initializer_list<const char*> names)
 {
   return {n, o, enum_type(names), true};
@@ -340,7 +351,7 @@ template <class Row> void check_same(const std::vector<Row>& got, const std::vec
   const TableSpec& spec = table_spec<Row>();
   for (std::size_t i = 0; i < want.size(); ++i) {
     for (const Column& col : spec.columns) {
-      std::size_t size = 1;  // uint8, bool and the enums
+      std::size_t size = 1; // uint8, bool and the enums
       if (col.type == ColumnType::U32)
         size = 4;
       else if (col.type == ColumnType::F64)
@@ -462,24 +473,24 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
     using R = RsuRecord;
     check_same(read_table<R>(file.id, "/infrastructure/rsus",
                              {u32("rsu", HOFFSET(R, rsu)), str("name", HOFFSET(R, name)), f64("x", HOFFSET(R, x)),
-                              f64("y", HOFFSET(R, y)), f64("radius", HOFFSET(R, radius)),
-                              u32("site", HOFFSET(R, site)), u32("broker", HOFFSET(R, broker))}),
+                              f64("y", HOFFSET(R, y)), f64("radius", HOFFSET(R, radius)), u32("site", HOFFSET(R, site)),
+                              u32("broker", HOFFSET(R, broker))}),
                rows.rsus);
     using B = BrokerRecord;
-    check_same(read_table<B>(file.id, "/infrastructure/brokers",
-                             {u32("broker", HOFFSET(B, broker)), str("name", HOFFSET(B, name)),
-                              u32("site", HOFFSET(B, site))}),
+    check_same(read_table<B>(
+                   file.id, "/infrastructure/brokers",
+                   {u32("broker", HOFFSET(B, broker)), str("name", HOFFSET(B, name)), u32("site", HOFFSET(B, site))}),
                rows.brokers);
     using M = MessageRecord;
-    check_same(read_table<M>(file.id, "/messages",
-                             {u32("station", HOFFSET(M, station)), u32("seq", HOFFSET(M, seq)),
-                              u32("rsu", HOFFSET(M, rsu)), u32("broker", HOFFSET(M, broker)),
-                              u32("site", HOFFSET(M, site)), u32("size_b", HOFFSET(M, size_b)),
-                              f64("created", HOFFSET(M, created)), f64("at_rsu", HOFFSET(M, at_rsu)),
-                              f64("at_broker", HOFFSET(M, at_broker)), f64("at_twin", HOFFSET(M, at_twin)),
-                              f64("processed", HOFFSET(M, processed)),
-                              enm("outcome", HOFFSET(M, outcome), {"delivered", "lost", "dropped", "not_sent"})}),
-               rows.messages);
+    check_same(
+        read_table<M>(file.id, "/messages",
+                      {u32("station", HOFFSET(M, station)), u32("seq", HOFFSET(M, seq)), u32("rsu", HOFFSET(M, rsu)),
+                       u32("broker", HOFFSET(M, broker)), u32("site", HOFFSET(M, site)),
+                       u32("size_b", HOFFSET(M, size_b)), f64("created", HOFFSET(M, created)),
+                       f64("at_rsu", HOFFSET(M, at_rsu)), f64("at_broker", HOFFSET(M, at_broker)),
+                       f64("at_twin", HOFFSET(M, at_twin)), f64("processed", HOFFSET(M, processed)),
+                       enm("outcome", HOFFSET(M, outcome), {"delivered", "lost", "dropped", "not_sent"})}),
+        rows.messages);
     using H = HandoverRecord;
     check_same(read_table<H>(file.id, "/handovers",
                              {f64("time", HOFFSET(H, time)), u32("station", HOFFSET(H, station)),
@@ -487,18 +498,17 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
                               f64("x", HOFFSET(H, x)), f64("y", HOFFSET(H, y))}),
                rows.handovers);
     using G = MigrationRecord;
-    check_same(
-        read_table<G>(file.id, "/migrations",
-                      {u32("id", HOFFSET(G, id)), u32("station", HOFFSET(G, station)),
-                       u32("from_site", HOFFSET(G, from_site)), u32("to_site", HOFFSET(G, to_site)),
-                       enm("reason", HOFFSET(G, reason), {"initial", "policy", "manual", "removal"}),
-                       enm("trigger", HOFFSET(G, trigger), {"appear", "handover", "tick", "api", "leave"}),
-                       enm("outcome", HOFFSET(G, outcome), {"completed", "rejected", "aborted"}),
-                       str("mechanism", HOFFSET(G, mechanism)), str("policy", HOFFSET(G, policy)),
-                       str("note", HOFFSET(G, note)), f64("requested", HOFFSET(G, requested)),
-                       f64("finished", HOFFSET(G, finished)), f64("downtime", HOFFSET(G, downtime)),
-                       f64("bytes", HOFFSET(G, bytes))}),
-        rows.migrations);
+    check_same(read_table<G>(file.id, "/migrations",
+                             {u32("id", HOFFSET(G, id)), u32("station", HOFFSET(G, station)),
+                              u32("from_site", HOFFSET(G, from_site)), u32("to_site", HOFFSET(G, to_site)),
+                              enm("reason", HOFFSET(G, reason), {"initial", "policy", "manual", "removal"}),
+                              enm("trigger", HOFFSET(G, trigger), {"appear", "handover", "tick", "api", "leave"}),
+                              enm("outcome", HOFFSET(G, outcome), {"completed", "rejected", "aborted"}),
+                              str("mechanism", HOFFSET(G, mechanism)), str("policy", HOFFSET(G, policy)),
+                              str("note", HOFFSET(G, note)), f64("requested", HOFFSET(G, requested)),
+                              f64("finished", HOFFSET(G, finished)), f64("downtime", HOFFSET(G, downtime)),
+                              f64("bytes", HOFFSET(G, bytes))}),
+               rows.migrations);
     using P = PhaseRecord;
     check_same(read_table<P>(file.id, "/migration_phases",
                              {u32("migration", HOFFSET(P, migration)), str("phase", HOFFSET(P, phase)),
@@ -506,25 +516,24 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
                               f64("end", HOFFSET(P, end)), f64("bytes", HOFFSET(P, bytes))}),
                rows.phases);
     using T = StationRecord;
-    check_same(read_table<T>(file.id, "/stations",
-                             {u32("station", HOFFSET(T, station)), str("name", HOFFSET(T, name)),
-                              enm("kind", HOFFSET(T, kind), {"vehicle", "rsu"}),
-                              f64("appeared", HOFFSET(T, appeared))}),
-               rows.stations);
+    check_same(
+        read_table<T>(file.id, "/stations",
+                      {u32("station", HOFFSET(T, station)), str("name", HOFFSET(T, name)),
+                       enm("kind", HOFFSET(T, kind), {"vehicle", "rsu"}), f64("appeared", HOFFSET(T, appeared))}),
+        rows.stations);
     using W = TwinSample;
-    check_same(read_table<W>(file.id, "/twins",
-                             {f64("time", HOFFSET(W, time)), u32("station", HOFFSET(W, station)),
-                              u32("site", HOFFSET(W, site)),
-                              enm("state", HOFFSET(W, state), {"absent", "starting", "serving", "migrating", "stopping"}),
-                              f64("age_of_information", HOFFSET(W, age_of_information))}),
+    check_same(read_table<W>(
+                   file.id, "/twins",
+                   {f64("time", HOFFSET(W, time)), u32("station", HOFFSET(W, station)), u32("site", HOFFSET(W, site)),
+                    enm("state", HOFFSET(W, state), {"absent", "starting", "serving", "migrating", "stopping"}),
+                    f64("age_of_information", HOFFSET(W, age_of_information))}),
                rows.twins);
     using C = MecSample;
     check_same(read_table<C>(file.id, "/mecs",
                              {f64("time", HOFFSET(C, time)), u32("site", HOFFSET(C, site)),
                               f64("cpu_reserved_cores", HOFFSET(C, cpu_reserved_cores)),
-                              f64("memory_reserved_mb", HOFFSET(C, memory_reserved_mb)),
-                              u32("pods", HOFFSET(C, pods)), u32("ops_in_flight", HOFFSET(C, ops_in_flight)),
-                              f64("cpu_busy", HOFFSET(C, cpu_busy))}),
+                              f64("memory_reserved_mb", HOFFSET(C, memory_reserved_mb)), u32("pods", HOFFSET(C, pods)),
+                              u32("ops_in_flight", HOFFSET(C, ops_in_flight)), f64("cpu_busy", HOFFSET(C, cpu_busy))}),
                rows.mecs);
   }
 
@@ -554,8 +563,7 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
     CHECK_FALSE(read_string_attribute(dset.id, "doc").empty());
     // Names are fixed strings of 32 NUL-padded bytes; enums carry their names.
     Id ftype{H5Dget_type(dset.id), H5Tclose};
-    Id outcome{H5Tget_member_type(ftype.id, static_cast<unsigned>(H5Tget_member_index(ftype.id, "outcome"))),
-               H5Tclose};
+    Id outcome{H5Tget_member_type(ftype.id, static_cast<unsigned>(H5Tget_member_index(ftype.id, "outcome"))), H5Tclose};
     REQUIRE(H5Tget_class(outcome.id) == H5T_ENUM);
     char name[32] = {};
     const std::uint8_t not_sent = 3;
@@ -684,7 +692,8 @@ TEST_CASE("SCHEMA.md documents exactly the columns and units the writer writes",
     std::stringstream row(line.substr(1));
     std::string cell;
     while (std::getline(row, cell, '|'))
-      cells.push_back(cell.substr(cell.find_first_not_of(' '), cell.find_last_not_of(' ') - cell.find_first_not_of(' ') + 1));
+      cells.push_back(
+          cell.substr(cell.find_first_not_of(' '), cell.find_last_not_of(' ') - cell.find_first_not_of(' ') + 1));
     REQUIRE(cells.size() >= 3);
     documented[current].push_back({cells[0].substr(1, cells[0].size() - 2), cells[1], cells[2]});
   }
@@ -725,7 +734,7 @@ TEST_CASE("a write error (file size limit reached) throws naming the path and le
   try {
     Hdf5Writer w(path, sample_metadata(), 8192, 0);
     std::vector<MessageRecord> rows(8192);
-    for (int i = 0; i < 10; ++i)  // 10 chunks of 8192 rows of 65 B: 5 MB
+    for (int i = 0; i < 10; ++i) // 10 chunks of 8192 rows of 65 B: 5 MB
       w.append(std::span<const MessageRecord>(rows));
     w.commit();
   } catch (const std::runtime_error& e) {

@@ -3,12 +3,11 @@
 #include "metrics/hdf5_writer.hpp"
 #include "metrics/recorder.hpp"
 
-#include <catch2/catch.hpp>
-#include <hdf5.h>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <hdf5.h>
 #include <random>
 #include <string>
 #include <unistd.h>
@@ -105,13 +104,13 @@ TEST_CASE("histogram edge cases: empty, zeros, beyond the last bin, NaN", "[reco
   LatencyHistogram h;
   CHECK(h.quantile(0.5) == 0.0);
   CHECK(h.mean() == 0.0);
-  h.add(0.0);  // below 1 µs: counted apart, reported as the smallest value seen
+  h.add(0.0); // below 1 µs: counted apart, reported as the smallest value seen
   h.add(0.0);
-  h.add(std::nan(""));  // ignored
-  h.add(2e4);           // above 10^4 s: reported as the largest value seen
+  h.add(std::nan("")); // ignored
+  h.add(2e4);          // above 10^4 s: reported as the largest value seen
   CHECK(h.count() == 3);
-  CHECK(h.quantile(0.5) == 0.0);   // rank ceil(1.5) = 2 of {0, 0, 2e4}
-  CHECK(h.quantile(0.99) == 2e4);  // rank 3
+  CHECK(h.quantile(0.5) == 0.0);  // rank ceil(1.5) = 2 of {0, 0, 2e4}
+  CHECK(h.quantile(0.99) == 2e4); // rank 3
   CHECK(h.sum() == 2e4);
 }
 
@@ -131,7 +130,7 @@ TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[
   r.migration(migration(MigrationReason::Initial, MigrationOutcome::Completed, 9.0));
   r.migration(migration(MigrationReason::Policy, MigrationOutcome::Completed, 2.0));
   r.migration(migration(MigrationReason::Manual, MigrationOutcome::Completed, 4.0));
-  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Completed, 0.0));  // make-before-break
+  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Completed, 0.0)); // make-before-break
   r.migration(migration(MigrationReason::Policy, MigrationOutcome::Rejected, 0.0));
   r.migration(migration(MigrationReason::Policy, MigrationOutcome::Aborted, 1.0));
   r.migration(migration(MigrationReason::Removal, MigrationOutcome::Completed, 0.0));
@@ -153,14 +152,14 @@ TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[
   CHECK(s.messages_dropped == 1);
   CHECK(s.messages_not_sent == 4);
   // Bin centres are within 0.025 % of the values; the mean and max are exact sums.
-  CHECK(s.latency_p50_s == Approx(0.020).epsilon(5e-4));  // rank ceil(1.5) = 2
+  CHECK(s.latency_p50_s == Approx(0.020).epsilon(5e-4)); // rank ceil(1.5) = 2
   CHECK(s.latency_p95_s == Approx(0.030).epsilon(5e-4));
   CHECK(s.latency_mean_s == Approx(0.020).epsilon(1e-9));
   CHECK(s.latency_max_s == Approx(0.030).epsilon(1e-9));
   CHECK(s.migrations == 3);
   CHECK(s.migrations_rejected == 1);
   CHECK(s.migrations_aborted == 1);
-  CHECK(s.downtime_total_s == 6.0);  // 2 + 4 + 0
+  CHECK(s.downtime_total_s == 6.0); // 2 + 4 + 0
   CHECK(s.downtime_mean_s == 2.0);
   CHECK(s.downtime_max_s == 4.0);
   CHECK(s.vehicles == 2);
@@ -171,7 +170,7 @@ TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[
   INFO(text);
   CHECK(text.find("2 (0 RSUs") != std::string::npos);
   CHECK(text.find("10 created: 3 delivered (30.00 %), 2 lost, 1 dropped, 4 not sent") != std::string::npos);
-  CHECK(text.find("latency        p50 ") != std::string::npos);  // the values are checked above
+  CHECK(text.find("latency        p50 ") != std::string::npos); // the values are checked above
   CHECK(text.find("3 completed, 1 rejected, 1 aborted") != std::string::npos);
   CHECK(text.find("total 6.000 s, mean 2000.000 ms") != std::string::npos);
   CHECK(text.find("out/run.h5") != std::string::npos);
@@ -188,7 +187,7 @@ TEST_CASE("the recorder hands full chunks to the writer, in order, and the rest 
       Recorder r(&w, 4, true);
       for (std::uint32_t i = 0; i < 10; ++i)
         r.message(message(i, MessageOutcome::Delivered, i, i + 0.01));
-      w.commit();  // 10 rows, chunks of 4: rows 0..7 were handed over, 8 and 9 still buffered
+      w.commit(); // 10 rows, chunks of 4: rows 0..7 were handed over, 8 and 9 still buffered
     }
     CHECK(read_seqs(path) == std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5, 6, 7});
   }
@@ -200,7 +199,7 @@ TEST_CASE("the recorder hands full chunks to the writer, in order, and the rest 
       for (std::uint32_t i = 0; i < 10; ++i)
         r.message(message(i, MessageOutcome::Delivered, i, i + 0.01));
       r.flush();
-      r.flush();  // nothing left: no duplicate rows
+      r.flush(); // nothing left: no duplicate rows
       w.commit();
     }
     CHECK(read_seqs(path) == std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});

@@ -43,8 +43,8 @@ public:
 ///  - SUMO FCD XML (<fcd-export><timestep time><vehicle id x y angle speed type .../>): x/y in metres. Geographic
 ///    output (vehicle attributes lon/lat, or x/y holding lon/lat when SUMO's configuration comment at the top
 ///    says fcd-output.geo is true) is projected to local metres with an equirectangular projection around the
-///    first point of the trace: x = R (lon - lon0) cos(lat0), y = R (lat - lat0), angles in radians,
-///    R = 6,371,008.8 m (mean Earth radius). Error under 0.1 % of distances within a city (< 20 km).
+///    first point of the trace: x = N cos(lat0) (lon - lon0), y = M (lat - lat0), angles in radians, M and N the
+///    WGS84 meridian and prime-vertical radii of curvature at lat0. Error under 0.1 % of distances within 20 km.
 ///    Elements other than <vehicle> inside a timestep (<person>, <container>) are skipped.
 ///  - CSV: SUMO's xml2csv.py FCD columns (timestep_time, vehicle_id, vehicle_x, vehicle_y, vehicle_speed,
 ///    vehicle_angle, vehicle_type; vehicle_lon/vehicle_lat for geo) or the plain form time,id,x,y[,speed,angle]

@@ -13,14 +13,25 @@ constexpr double kLowest = 1e-6;     // s: lower edge of the first bin
 constexpr double kHighest = 1e4;     // s: upper edge of the last bin
 constexpr double kBinRatio = 1.0005; // upper / lower edge of every bin (0.05 % wide)
 
-const double kLogRatio = std::log(kBinRatio);
-const double kLogLowest = std::log(kLowest);
-const std::size_t kBins = static_cast<std::size_t>(std::ceil(std::log(kHighest / kLowest) / kLogRatio));
+/// The bin geometry, computed once (a function-local static: safe to use from other static initialisers).
+struct BinScale {
+  double log_lowest;
+  double inverse_log_ratio;
+  double log_ratio;
+  std::size_t bins;
+};
+
+const BinScale& scale()
+{
+  static const BinScale s{std::log(kLowest), 1.0 / std::log(kBinRatio), std::log(kBinRatio),
+                          static_cast<std::size_t>(std::ceil(std::log(kHighest / kLowest) / std::log(kBinRatio)))};
+  return s;
+}
 
 } // namespace
 
 LatencyHistogram::LatencyHistogram()
-    : bins_(kBins, 0)
+    : bins_(scale().bins, 0)
 {
 }
 
@@ -41,7 +52,8 @@ void LatencyHistogram::add(double seconds)
     ++below_;
     return;
   }
-  const auto bin = static_cast<std::size_t>((std::log(seconds) - kLogLowest) / kLogRatio);
+  const BinScale& sc = scale();
+  const auto bin = static_cast<std::size_t>((std::log(seconds) - sc.log_lowest) * sc.inverse_log_ratio);
   if (bin >= bins_.size()) {
     ++above_;
     return;
@@ -64,7 +76,7 @@ double LatencyHistogram::quantile(double q) const
   for (std::size_t i = 0; i < bins_.size(); ++i) {
     seen += bins_[i];
     if (rank <= seen)
-      return std::exp(kLogLowest + (static_cast<double>(i) + 0.5) * kLogRatio);
+      return std::exp(scale().log_lowest + (static_cast<double>(i) + 0.5) * scale().log_ratio);
   }
   return max_; // among the values above the last bin
 }

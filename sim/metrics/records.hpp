@@ -1,7 +1,7 @@
 #pragma once
 // Rows of the HDF5 datasets, one struct per dataset. Plain data: the recorder streams them to the writer
 // in chunks. Times are simulated seconds; NaN where an event did not happen (e.g. at_twin of a lost message).
-// The HDF5 layout (names, types, units) is documented in README.md "Output".
+// The HDF5 layout (names, types, units) is documented in sim/metrics/SCHEMA.md (README "Output").
 #include "core/ids.hpp"
 
 #include <array>

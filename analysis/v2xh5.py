@@ -272,3 +272,30 @@ def read_table(path: str | os.PathLike, name: str, columns: Optional[Sequence[st
 def read_summary(path: str | os.PathLike) -> Dict[str, object]:
     with Run(path) as run:
         return run.summary()
+
+
+def _main(argv: Sequence[str]) -> int:
+    """python3 analysis/v2xh5.py RUN.h5: metadata, table sizes and summary of a run file."""
+    if len(argv) != 1:
+        print("usage: v2xh5.py RUN.h5", flush=True)
+        return 2
+    with Run(argv[0]) as run:
+        for key, value in run.metadata().items():
+            if key == "scenario_text":
+                value = f"<{len(str(value))} characters>"
+            print(f"{key:18} {value}")
+        for table in TABLES:
+            print(f"{'/' + table:26} {run.rows(table):>12} rows")
+        if run.has_summary():
+            units = run.summary_units()
+            for key, value in run.summary().items():
+                print(f"{key:22} {value} {units.get(key, '')}")
+        else:
+            print("no /summary: the run did not finish")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))

@@ -17,7 +17,8 @@
 #   4. SUMO's header comment (it carries the date) is replaced by a fixed one naming these arguments, and the
 #      file is written with `gzip -n` (no name, no timestamp): the output depends on the arguments only.
 #
-# Prints: vehicles (distinct ids), rows, steps, most vehicles at once, mean at once, bounding box.
+# Prints: vehicles (distinct ids), rows, steps, most vehicles at once, mean at once, bounding box, and the wall
+# seconds of each stage.
 set -euo pipefail
 export LC_ALL=C
 
@@ -83,10 +84,15 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/make_trace.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
 attach=100
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b - a}'; }
 trip_period="$(awk -v d="$duration" -v n="$vehicles" 'BEGIN{printf "%.6f", d / n}')"
+# SUMO records FCD at its own steps only: a period below 1 s needs steps that short.
+step="$(awk -v p="$period" 'BEGIN{printf "%g", (p < 1 ? p : 1)}')"
 end="$(awk -v w="$warmup" -v d="$duration" 'BEGIN{printf "%.6f", w + d}')"
 
 # 1. network
+t0="$(now)"
 netgenerate --grid --grid.x-number "$((cols + 1))" --grid.y-number "$((rows + 1))" \
   --grid.length "$block" --grid.attach-length "$attach" \
   --default.lanenumber 2 --default.speed 13.89 --tls.guess \
@@ -94,7 +100,10 @@ netgenerate --grid --grid.x-number "$((cols + 1))" --grid.y-number "$((rows + 1)
   --seed "$seed" --no-warnings --output-file "$tmp/net.net.xml" >"$tmp/netgenerate.log" 2>&1 ||
   { cat "$tmp/netgenerate.log" >&2; die "netgenerate failed"; }
 
+t_net="$(elapsed "$t0")"
+
 # 2. trips and routes
+t0="$(now)"
 trip_args=(-n "$tmp/net.net.xml" -o "$tmp/trips.trips.xml" -r "$tmp/routes.rou.xml"
   -b 0 -e "$end" -p "$trip_period" --fringe-factor "$fringe" --seed "$seed" --validate
   --trip-attributes 'departLane="best" departSpeed="max"')
@@ -102,11 +111,16 @@ trip_args=(-n "$tmp/net.net.xml" -o "$tmp/trips.trips.xml" -r "$tmp/routes.rou.x
 /usr/bin/python3 "$random_trips" "${trip_args[@]}" >"$tmp/randomTrips.log" 2>&1 ||
   { cat "$tmp/randomTrips.log" >&2; die "randomTrips.py failed"; }
 
+t_trips="$(elapsed "$t0")"
+
 # 3. traffic simulation with FCD output
-sumo -n "$tmp/net.net.xml" -r "$tmp/routes.rou.xml" --begin 0 --end "$end" --seed "$seed" \
+t0="$(now)"
+sumo -n "$tmp/net.net.xml" -r "$tmp/routes.rou.xml" --begin 0 --end "$end" --step-length "$step" --seed "$seed" \
   --fcd-output "$tmp/fcd.xml" --device.fcd.period "$period" --device.fcd.begin "$warmup" \
   --xml-validation never --no-step-log --no-warnings --duration-log.disable >"$tmp/sumo.log" 2>&1 ||
   { cat "$tmp/sumo.log" >&2; die "sumo failed"; }
+
+t_sumo="$(elapsed "$t0")"
 
 # 4. fixed header, times shifted by the warm-up, statistics on stderr of awk -> file
 header="made by tools/make_trace.sh --vehicles $vehicles --duration $duration --grid $grid --block $block"
@@ -152,3 +166,4 @@ esac
 
 echo "trace $out ($(wc -c <"$out") bytes)"
 cat "$tmp/stats"
+echo "seconds netgenerate $t_net randomTrips+duarouter $t_trips sumo $t_sumo"

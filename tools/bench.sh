@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Throughput benchmark of v2xsim (`make bench` runs `tools/bench.sh BUILD_DIR`).
+#
+#   tools/bench.sh BUILD_DIR [--sizes "100 1000 5000"] [--traces-only] [--write-scenarios]
+#
+# For each size N (vehicles at once, roughly):
+#   1. makes a SUMO trace scaled for N vehicles at once, once, cached as BUILD_DIR/bench/trace_N.fcd.xml.gz
+#      (remade when its make_trace.sh command changes; the command is kept in trace_N.cmd, its output in
+#      trace_N.stats). The city grid grows with N so that the density stays that of the default scenario
+#      (about 16 vehicles per km^2); trips are at most 2 km long (--max-distance) so that a 400 s warm-up
+#      fills even the biggest grid; 120 s are recorded.
+#   2. runs `v2xsim run scenarios/bench/bench_N.textproto --set mobility.trace=<that trace> -o ...` under
+#      `/usr/bin/time -v` (RSUs every ~600 m, one MEC per 2 x 2 RSUs, 120 s at 10 Hz, every message recorded);
+#   3. reads the messages from the HDF5 summary (`h5dump -a /summary/messages_delivered`), falling back to
+#      v2xsim's printed summary, and prints a table: vehicles (max at once in the trace), messages created and
+#      delivered, wall seconds, delivered messages per wall second, peak RSS.
+# The table is also written to BUILD_DIR/bench/results.txt. --traces-only stops after step 1 (no v2xsim
+# needed); --write-scenarios rewrites scenarios/bench/*.textproto from the size table below and stops.
+# Environment: V2XSIM (default BUILD_DIR/sim/v2xsim).
+set -euo pipefail
+export LC_ALL=C
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+
+[ $# -ge 1 ] || die "usage: tools/bench.sh BUILD_DIR [--sizes \"100 1000 5000\"] [--traces-only] [--write-scenarios]"
+build_dir="$1"
+shift
+sizes="100 1000 5000"
+traces_only=0
+write_scenarios=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="${2:?}"; shift 2 ;;
+    --traces-only) traces_only=1; shift ;;
+    --write-scenarios) write_scenarios=1; shift ;;
+    *) die "unknown argument '$1'" ;;
+  esac
+done
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mkdir -p "$build_dir"
+build_dir="$(cd "$build_dir" && pwd)"
+bench_dir="$build_dir/bench"
+mkdir -p "$bench_dir"
+v2xsim="${V2XSIM:-$build_dir/sim/v2xsim}"
+
+duration=120   # s recorded in the trace and simulated
+warmup=400     # s of SUMO traffic before the recording starts (the city fills up)
+# size -> city grid (blocks of 250 m) and trips departing during the 120 s. Calibrated with make_trace.sh:
+# a vehicle stays about 250 s in the city (trips <= 2 km, traffic lights), so N at once needs N / 250 departures
+# per second, i.e. 0.48 N trips over 120 s; the grid side is 8 blocks x sqrt(N / 65) (the default scenario has
+# ~65 vehicles at once on 8 x 8 blocks).
+size_grid() {
+  case "$1" in
+    100) echo "10x10" ;;
+    1000) echo "32x32" ;;
+    5000) echo "70x70" ;;
+    *) awk -v n="$1" 'BEGIN{b = int(8 * sqrt(n / 65) + 0.5); if (b < 2) b = 2; printf "%dx%d\n", b, b}' ;;
+  esac
+}
+size_trips() { awk -v n="$1" -v d="$duration" 'BEGIN{t = int(n * d / 250 + 0.5); print (t < 1 ? 1 : t)}'; }
+
+scenario_of() { echo "$repo/scenarios/bench/bench_$1.textproto"; }
+
+if [ "$write_scenarios" = 1 ]; then
+  for n in $sizes; do
+    "$repo/tools/make_trace_scenario.sh" --grid "$(size_grid "$n")" --trace "../../build/bench/trace_$n.fcd.xml.gz" \
+      --name "bench_$n" --duration "$duration" \
+      --comment "Benchmark scenario for about $n vehicles at once (tools/bench.sh makes its trace)." \
+      --out "$(scenario_of "$n")"
+  done
+  exit 0
+fi
+
+# 1. traces
+for n in $sizes; do
+  trace="$bench_dir/trace_$n.fcd.xml.gz"
+  cmd=("$repo/tools/make_trace.sh" --vehicles "$(size_trips "$n")" --duration "$duration" --grid "$(size_grid "$n")"
+    --seed 1 --warmup "$warmup" --fringe-factor 1 --max-distance 2000 --out "$trace")
+  want="${cmd[*]}"
+  if [ -s "$trace" ] && [ -s "$bench_dir/trace_$n.stats" ] && [ "$(cat "$bench_dir/trace_$n.cmd" 2>/dev/null)" = "$want" ]; then
+    echo "trace for $n: cached ($trace)"
+  else
+    echo "trace for $n: making it ($want)"
+    start="$(date +%s)"
+    "${cmd[@]}" >"$bench_dir/trace_$n.stats.tmp" || die "make_trace.sh failed for size $n"
+    mv -f "$bench_dir/trace_$n.stats.tmp" "$bench_dir/trace_$n.stats"
+    echo "$want" >"$bench_dir/trace_$n.cmd"
+    echo "trace for $n: $(($(date +%s) - start)) s; $(grep -E '^(vehicles|most_at_once|seconds)' "$bench_dir/trace_$n.stats" | tr '\n' ' ')"
+  fi
+done
+[ "$traces_only" = 1 ] && exit 0
+
+# 2. runs
+[ -x "$v2xsim" ] || die "$v2xsim not found: build it first (make build, or cmake --build $build_dir --target v2xsim)"
+
+stat_of() { awk -v k="$2" '$1 == k {print $2}' "$bench_dir/trace_$1.stats"; }
+
+# An unsigned attribute of /summary: h5dump first, h5py if h5dump is missing; empty when absent.
+summary_attr() {
+  local file="$1" name="$2"
+  if command -v h5dump >/dev/null 2>&1; then
+    h5dump -a "/summary/$name" "$file" 2>/dev/null | sed -n 's/^ *(0): *\([-0-9.eE+]*\).*/\1/p' | head -n1 || true
+  else
+    /usr/bin/python3 -c 'import sys, h5py; print(h5py.File(sys.argv[1], "r")["summary"].attrs[sys.argv[2]])' \
+      "$file" "$name" 2>/dev/null || true
+  fi
+}
+
+# A number following `key` in v2xsim's printed summary (`messages: created N delivered N ...`, `wall: X s`).
+printed() { grep -Eo "$2[: =]+[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?" "$1" | head -n1 | grep -Eo '[0-9.eE+-]+$' || true; }
+
+results="$bench_dir/results.txt"
+{
+  printf "v2xsim bench, %s, %s\n" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?')"
+  printf "%6s %9s %9s %12s %12s %8s %8s %14s %9s\n" size vehicles at_once created delivered wall_s sim_s \
+    delivered/wall_s peak_MB
+} >"$results.tmp"
+status=0
+for n in $sizes; do
+  scenario="$(scenario_of "$n")"
+  [ -f "$scenario" ] || die "$scenario missing (tools/bench.sh $build_dir --write-scenarios --sizes \"$n\")"
+  out="$bench_dir/out_$n.h5"
+  log="$bench_dir/run_$n.log"
+  timing="$bench_dir/time_$n.txt"
+  rm -f "$out"
+  echo "run $n: $v2xsim run $scenario --set mobility.trace=$bench_dir/trace_$n.fcd.xml.gz -o $out"
+  if ! /usr/bin/time -v -o "$timing" "$v2xsim" run "$scenario" --set "mobility.trace=$bench_dir/trace_$n.fcd.xml.gz" \
+      -o "$out" >"$log" 2>&1; then
+    echo "run $n: v2xsim failed, last lines of $log:" >&2
+    tail -n 20 "$log" >&2
+    status=1
+    continue
+  fi
+  created="$(summary_attr "$out" messages_created)"
+  delivered="$(summary_attr "$out" messages_delivered)"
+  sim_wall="$(summary_attr "$out" wall_s)"
+  [ -n "$created" ] || created="$(printed "$log" created)"
+  [ -n "$delivered" ] || delivered="$(printed "$log" delivered)"
+  [ -n "$sim_wall" ] || sim_wall="$(printed "$log" wall)"
+  # Wall time of the whole command (load, build, run, flush) as /usr/bin/time measured it: h:mm:ss or m:ss.
+  wall="$(sed -n 's/^.*Elapsed (wall clock) time.*: *//p' "$timing" |
+    awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s}')"
+  rss_kb="$(sed -n 's/^.*Maximum resident set size (kbytes): *//p' "$timing")"
+  printf "%6s %9s %9s %12s %12s %8s %8s %14s %9s\n" "$n" "$(stat_of "$n" vehicles)" "$(stat_of "$n" most_at_once)" \
+    "${created:-?}" "${delivered:-?}" "${wall:-?}" "${sim_wall:-?}" \
+    "$(awk -v m="${delivered:-0}" -v w="${wall:-0}" 'BEGIN{if (w > 0 && m > 0) printf "%.0f", m / w; else print "?"}')" \
+    "$(awk -v k="${rss_kb:-0}" 'BEGIN{if (k > 0) printf "%.0f", k / 1024; else print "?"}')" >>"$results.tmp"
+done
+mv -f "$results.tmp" "$results"
+echo
+cat "$results"
+echo "(vehicles: distinct vehicles in the trace; at_once: most at once; wall_s: whole command, /usr/bin/time;"
+echo " sim_s: v2xsim's own wall time from its summary; delivered/wall_s: end-to-end messages per wall second)"
+echo "table written to $results"
+exit "$status"

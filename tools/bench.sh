@@ -11,8 +11,8 @@
 #      fills even the biggest grid; 120 s are recorded.
 #   2. runs `v2xsim run scenarios/bench/bench_N.textproto --set mobility.trace=<that trace> -o ...` under
 #      `/usr/bin/time -v` (RSUs every ~600 m, one MEC per 2 x 2 RSUs, 120 s at 10 Hz, every message recorded);
-#   3. reads the messages from the HDF5 summary (`h5dump -a /summary/messages_delivered`), falling back to
-#      v2xsim's printed summary, and prints a table: vehicles (max at once in the trace), messages created and
+#   3. reads the messages from the HDF5 summary (`h5dump -a /summary/messages_delivered`, see
+#      sim/metrics/SCHEMA.md), falling back to v2xsim's printed summary, and prints a table: vehicles (max at once in the trace), messages created and
 #      delivered, wall seconds, delivered messages per wall second, peak RSS.
 # The table is also written to BUILD_DIR/bench/results.txt. --traces-only stops after step 1 (no v2xsim
 # needed); --write-scenarios rewrites scenarios/bench/*.textproto from the size table below and stops.
@@ -107,13 +107,20 @@ summary_attr() {
   fi
 }
 
-# A number following `key` in v2xsim's printed summary (`messages: created N delivered N ...`, `wall: X s`).
-printed() { grep -Eo "$2[: =]+[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?" "$1" | head -n1 | grep -Eo '[0-9.eE+-]+$' || true; }
+# A number from v2xsim's printed summary, used only when the HDF5 file lacks the attribute. The format of
+# sim/metrics/summary.cpp puts the number first ("messages  N created: N delivered ...", "... in X s wall");
+# "key: N" / "key N" is the fallback.
+printed() {
+  local v
+  v="$(grep -Eo "[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)? (s )?$2" "$1" | head -n1 | grep -Eo '^[0-9.eE+-]+' || true)"
+  [ -n "$v" ] || v="$(grep -Eo "$2[: =]+[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?" "$1" | head -n1 | grep -Eo '[0-9.eE+-]+$' || true)"
+  echo "$v"
+}
 
 results="$bench_dir/results.txt"
 {
   printf "v2xsim bench, %s, %s\n" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?')"
-  printf "%6s %9s %9s %12s %12s %8s %8s %14s %9s\n" size vehicles at_once created delivered wall_s sim_s \
+  printf "%6s %9s %9s %12s %12s %8s %10s %16s %9s\n" size vehicles at_once created delivered wall_s v2x_wall_s \
     delivered/wall_s peak_MB
 } >"$results.tmp"
 status=0
@@ -142,7 +149,7 @@ for n in $sizes; do
   wall="$(sed -n 's/^.*Elapsed (wall clock) time.*: *//p' "$timing" |
     awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s}')"
   rss_kb="$(sed -n 's/^.*Maximum resident set size (kbytes): *//p' "$timing")"
-  printf "%6s %9s %9s %12s %12s %8s %8s %14s %9s\n" "$n" "$(stat_of "$n" vehicles)" "$(stat_of "$n" most_at_once)" \
+  printf "%6s %9s %9s %12s %12s %8s %10s %16s %9s\n" "$n" "$(stat_of "$n" vehicles)" "$(stat_of "$n" most_at_once)" \
     "${created:-?}" "${delivered:-?}" "${wall:-?}" "${sim_wall:-?}" \
     "$(awk -v m="${delivered:-0}" -v w="${wall:-0}" 'BEGIN{if (w > 0 && m > 0) printf "%.0f", m / w; else print "?"}')" \
     "$(awk -v k="${rss_kb:-0}" 'BEGIN{if (k > 0) printf "%.0f", k / 1024; else print "?"}')" >>"$results.tmp"
@@ -151,6 +158,6 @@ mv -f "$results.tmp" "$results"
 echo
 cat "$results"
 echo "(vehicles: distinct vehicles in the trace; at_once: most at once; wall_s: whole command, /usr/bin/time;"
-echo " sim_s: v2xsim's own wall time from its summary; delivered/wall_s: end-to-end messages per wall second)"
+echo " v2x_wall_s: v2xsim's own wall time from its summary; delivered/wall_s: end-to-end messages per wall second)"
 echo "table written to $results"
 exit "$status"

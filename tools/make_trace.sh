@@ -122,7 +122,7 @@ sumo -n "$tmp/net.net.xml" -r "$tmp/routes.rou.xml" --begin 0 --end "$end" --ste
 
 t_sumo="$(elapsed "$t0")"
 
-# 4. fixed header, times shifted by the warm-up, statistics on stderr of awk -> file
+# 4. fixed header, times shifted by the warm-up; statistics into $tmp/stats
 header="made by tools/make_trace.sh --vehicles $vehicles --duration $duration --grid $grid --block $block"
 header="$header --seed $seed --period $period --warmup $warmup --fringe-factor $fringe"
 [ -z "$max_distance" ] || header="$header --max-distance $max_distance"

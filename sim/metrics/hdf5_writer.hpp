@@ -27,12 +27,16 @@ inline constexpr int kSchemaVersion = 1;
 
 class Hdf5Writer {
 public:
-  /// Creates `<path>.partial`; throws std::runtime_error naming the path when it cannot.
+  /// Creates `<path>.partial` with the root attributes and every table (empty); throws std::runtime_error
+  /// naming the path when it cannot, std::invalid_argument when chunk_rows is 0 or compression above 9
+  /// (deflate level; 0 = no filter). Every HDF5 error after that is a std::runtime_error naming the path;
+  /// HDF5 prints nothing itself.
   Hdf5Writer(const std::string& path, const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression);
   ~Hdf5Writer();
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
+  // Static tables, each written at most once (a second call is a std::logic_error).
   void write_sites(std::span<const SiteRecord> rows);     // /infrastructure/sites
   void write_rsus(std::span<const RsuRecord> rows);       // /infrastructure/rsus
   void write_brokers(std::span<const BrokerRecord> rows); // /infrastructure/brokers
@@ -46,8 +50,8 @@ public:
   void append(std::span<const TwinSample> rows);      // /twins
   void append(std::span<const MecSample> rows);       // /mecs
 
-  void write_summary(const Summary& s); // attributes of group /summary
-  /// Flushes, closes and renames the file to its final name.
+  void write_summary(const Summary& s); // attributes of group /summary (a second call replaces them)
+  /// Flushes, closes and renames the file to its final name. Any call after it is a std::logic_error.
   void commit();
 
 private:

@@ -64,14 +64,14 @@ void check_non_negative(double v, const std::string& field)
 
 SiteInfo site_of(const MecConfig& m)
 {
-  return SiteInfo{m.id, false, m.x_m, m.y_m, m.cores, m.core_speed_flops_per_s, m.memory_mb, m.pod_slots,
-                  m.max_concurrent_ops};
+  return SiteInfo{
+      m.id, false, m.x_m, m.y_m, m.cores, m.core_speed_flops_per_s, m.memory_mb, m.pod_slots, m.max_concurrent_ops};
 }
 
 SiteInfo site_of(const CloudConfig& c)
 {
-  return SiteInfo{"cloud", true, c.x_m, c.y_m, c.cores, c.core_speed_flops_per_s, c.memory_mb, c.pod_slots,
-                  c.max_concurrent_ops};
+  return SiteInfo{
+      "cloud", true, c.x_m, c.y_m, c.cores, c.core_speed_flops_per_s, c.memory_mb, c.pod_slots, c.max_concurrent_ops};
 }
 
 } // namespace
@@ -294,7 +294,7 @@ Infrastructure::PathTree Infrastructure::shortest_paths(Node root) const
   std::vector<std::int64_t> key(n, std::numeric_limits<std::int64_t>::max());
   std::vector<char> done(n, 0);
 
-  using Item = std::tuple<std::int64_t, std::uint32_t, Node>;  // (latency in ps, hops, vertex)
+  using Item = std::tuple<std::int64_t, std::uint32_t, Node>; // (latency in ps, hops, vertex)
   std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
   key[root] = 0;
   tree.hops[root] = 0;
@@ -308,11 +308,11 @@ Infrastructure::PathTree Infrastructure::shortest_paths(Node root) const
       continue;
     done[u] = 1;
     if (u != root && graph_[u].kind == NodeKind::Registry)
-      continue;  // the image registry is an end point, never a transit node
+      continue; // the image registry is an end point, never a transit node
     for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
       Node v = boost::target(*e, graph_);
       if (done[v])
-        continue;  // settled with a strictly better (latency, hops) than any path through u
+        continue; // settled with a strictly better (latency, hops) than any path through u
       const double lat = graph_[*e].latency_s;
       const std::int64_t nk = k + to_ps(lat);
       const std::uint32_t nh = h + 1;

@@ -6,7 +6,6 @@
 #include "core/ids.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,8 +31,8 @@ struct RsuInfo {
   double radius_m = 0;
   double capacity_bps = 0;
   double cell_latency_s = 0;
-  SiteId site = kNone;      // MEC whose backhaul it uses
-  BrokerId broker = kNone;  // broker it publishes to (the one on its site, else the nearest by latency)
+  SiteId site = kNone;     // MEC whose backhaul it uses
+  BrokerId broker = kNone; // broker it publishes to (the one on its site, else the nearest by latency)
 };
 
 struct BrokerInfo {
@@ -47,7 +46,7 @@ enum class NodeKind : std::uint8_t { Rsu, Mec, Cloud, Router, Registry };
 struct NodeProps {
   std::string name;
   NodeKind kind = NodeKind::Router;
-  std::uint32_t index = kNone;  // RsuId for Rsu, SiteId for Mec/Cloud
+  std::uint32_t index = kNone; // RsuId for Rsu, SiteId for Mec/Cloud
 };
 
 struct LinkProps {
@@ -71,7 +70,7 @@ public:
   const std::vector<RsuInfo>& rsus() const { return rsus_; }
   const std::vector<BrokerInfo>& brokers() const { return brokers_; }
   SiteId cloud() const { return static_cast<SiteId>(sites_.size() - 1); }
-  std::optional<SiteId> find_site(std::string_view name) const;  // "cloud" names the cloud
+  std::optional<SiteId> find_site(std::string_view name) const; // "cloud" names the cloud
   std::optional<RsuId> find_rsu(std::string_view name) const;
   std::optional<BrokerId> find_broker(std::string_view name) const;
   /// The broker a twin on `site` subscribes at: the first broker on that site, else the nearest by latency.
@@ -94,10 +93,10 @@ public:
   /// by vertex, the predecessor with the lower index.
   struct PathTree {
     Node root = 0;
-    std::vector<double> latency_s;      // per vertex, summed from the root; +infinity when unreachable
-    std::vector<std::uint32_t> hops;    // per vertex
-    std::vector<Node> parent;           // per vertex; parent[root] == root; kNoNode when unreachable
-    std::vector<Edge> parent_edge;      // per vertex, the edge to parent (meaningless for root/unreachable)
+    std::vector<double> latency_s;   // per vertex, summed from the root; +infinity when unreachable
+    std::vector<std::uint32_t> hops; // per vertex
+    std::vector<Node> parent;        // per vertex; parent[root] == root; kNoNode when unreachable
+    std::vector<Edge> parent_edge;   // per vertex, the edge to parent (meaningless for root/unreachable)
     bool reaches(Node v) const { return parent[v] != kNoNode; }
   };
   static constexpr Node kNoNode = static_cast<Node>(-1);
@@ -124,7 +123,7 @@ public:
 
 private:
   Graph graph_;
-  std::vector<BrokerId> site_broker_;  // per site, filled by resolve_brokers()
+  std::vector<BrokerId> site_broker_; // per site, filled by resolve_brokers()
 };
 
 } // namespace v2x

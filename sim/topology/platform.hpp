@@ -7,7 +7,6 @@
 #include "topology/infrastructure.hpp"
 
 #include <simgrid/s4u.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,12 +44,12 @@ public:
   std::vector<sg4::Host*> broker_hosts_;
   sg4::Host* registry_host_ = nullptr;
   sg4::Host* control_host_ = nullptr;
-  std::vector<double> cell_latency_;  // per RSU, latency of its cell link
+  std::vector<double> cell_latency_; // per RSU, latency of its cell link
 
 private:
   std::size_t site_count_ = 0;
-  std::vector<SiteId> broker_site_;       // per broker
-  std::vector<double> rsu_site_latency_;  // [r * site_count_ + s]: route latency from RSU r's host to site s's
+  std::vector<SiteId> broker_site_;      // per broker
+  std::vector<double> rsu_site_latency_; // [r * site_count_ + s]: route latency from RSU r's host to site s's
 };
 
 } // namespace v2x

@@ -1,9 +1,8 @@
 // Platform::build: the SimGrid platform of an Infrastructure, made in code. One full zone; routes only where
 // traffic goes (site <-> site, site <-> registry, RSU -> site/registry, cell -> RSU/site/registry), so that
 // the number of routes grows as RSUs x sites, not RSUs squared.
-#include "topology/platform.hpp"
-
 #include "core/log.hpp"
+#include "topology/platform.hpp"
 
 #include <stdexcept>
 #include <unordered_map>
@@ -87,8 +86,7 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine)
       if (edges.empty())
         throw std::logic_error("Platform::build: no route between " + lo.host->get_name() + " and " +
                                hi.host->get_name());
-      zone->add_route(lo.host->get_netpoint(), hi.host->get_netpoint(), nullptr, nullptr, to_links(edges, false),
-                      true);
+      zone->add_route(lo.host->get_netpoint(), hi.host->get_netpoint(), nullptr, nullptr, to_links(edges, false), true);
     }
 
   // RSUs and cells to every endpoint: the endpoint's tree, walked from the RSU.

@@ -1,12 +1,8 @@
 // Platform::load: a SimGrid XML platform whose hosts carry v2x.* properties (platforms/README.md). The
 // infrastructure (sites, RSUs, brokers, graph) is derived from the hosts and from the routes SimGrid has.
-#include "topology/platform.hpp"
-
 #include "core/error.hpp"
 #include "core/log.hpp"
-
-#include <simgrid/Exception.hpp>
-#include <simgrid/kernel/routing/NetPoint.hpp>
+#include "topology/platform.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -15,6 +11,8 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <simgrid/Exception.hpp>
+#include <simgrid/kernel/routing/NetPoint.hpp>
 #include <tuple>
 #include <unordered_map>
 
@@ -33,7 +31,11 @@ const std::map<std::string, Role, std::less<>> kRoles{
 /// Reads the v2x.* properties of one host, with errors naming the file, the host and the property.
 class HostProps {
 public:
-  HostProps(const std::string& file, const sg4::Host* host) : file_(file), host_(host) {}
+  HostProps(const std::string& file, const sg4::Host* host)
+      : file_(file)
+      , host_(host)
+  {
+  }
 
   std::string field(const std::string& property) const
   {
@@ -110,8 +112,7 @@ std::vector<sg4::Host*> hosts_in_file_order(const sg4::Engine& engine)
   return hosts;
 }
 
-template <typename T>
-const T* find_by_id(const std::vector<T>& items, const std::string& id)
+template <typename T> const T* find_by_id(const std::vector<T>& items, const std::string& id)
 {
   auto it = std::find_if(items.begin(), items.end(), [&id](const T& item) { return item.id == id; });
   return it == items.end() ? nullptr : &*it;
@@ -154,27 +155,27 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     if (it == kRoles.end())
       props.fail("v2x.role", role, "unknown role (rsu, cell, mec, cloud or registry)");
     switch (it->second) {
-      case Role::Mec:
-        mec_hosts.push_back(h);
-        break;
-      case Role::Rsu:
-        rsu_hosts.push_back(h);
-        break;
-      case Role::Cell:
-        cell_hosts.push_back(h);
-        break;
-      case Role::Cloud:
-        if (cloud_host != nullptr)
-          props.fail("v2x.role", role, "a second cloud host (the first is " + cloud_host->get_name() + ")");
-        if (h->get_name() != "cloud")
-          props.fail("v2x.role", role, "the cloud host must be named \"cloud\"");
-        cloud_host = h;
-        break;
-      case Role::Registry:
-        if (registry_host != nullptr)
-          props.fail("v2x.role", role, "a second registry host (the first is " + registry_host->get_name() + ")");
-        registry_host = h;
-        break;
+    case Role::Mec:
+      mec_hosts.push_back(h);
+      break;
+    case Role::Rsu:
+      rsu_hosts.push_back(h);
+      break;
+    case Role::Cell:
+      cell_hosts.push_back(h);
+      break;
+    case Role::Cloud:
+      if (cloud_host != nullptr)
+        props.fail("v2x.role", role, "a second cloud host (the first is " + cloud_host->get_name() + ")");
+      if (h->get_name() != "cloud")
+        props.fail("v2x.role", role, "the cloud host must be named \"cloud\"");
+      cloud_host = h;
+      break;
+    case Role::Registry:
+      if (registry_host != nullptr)
+        props.fail("v2x.role", role, "a second registry host (the first is " + registry_host->get_name() + ")");
+      registry_host = h;
+      break;
     }
   }
   if (cloud_host == nullptr)
@@ -274,7 +275,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
       if (it == site_by_name.end())
         props.fail("v2x.mec", mec, "no host with v2x.role mec (or the cloud) has this name");
       info.site = it->second;
-    } else {  // the nearest MEC, the first on ties; the cloud when there is no MEC
+    } else { // the nearest MEC, the first on ties; the cloud when there is no MEC
       info.site = infra.cloud();
       double best = std::numeric_limits<double>::infinity();
       for (SiteId s = 0; s < infra.cloud(); ++s) {
@@ -303,8 +304,9 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     latency = 0;
     from->route_to(to, links, &latency);
     if (links.empty())
-      HostProps(xml_path, from).fail("v2x.role", from->get_property("v2x.role"),
-                                     "no route to host " + to->get_name() + " (v2xsim needs one)");
+      HostProps(xml_path, from)
+          .fail("v2x.role", from->get_property("v2x.role"),
+                "no route to host " + to->get_name() + " (v2xsim needs one)");
   };
 
   // The graph: one vertex per site, the registry, each RSU; one edge per link of the routes, its ends found
@@ -333,7 +335,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     std::vector<sg4::Link*> links;
   };
   std::vector<RouteRec> routes;
-  std::map<std::pair<const sg4::Host*, std::vector<sg4::Link*>>, sg4::Host*> reached;  // (from, links) -> host
+  std::map<std::pair<const sg4::Host*, std::vector<sg4::Link*>>, sg4::Host*> reached; // (from, links) -> host
   auto record = [&](sg4::Host* from, sg4::Host* to) {
     RouteRec rec{from, to, {}};
     double latency = 0;
@@ -403,8 +405,8 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     p.broker_site_.push_back(b.site);
     p.broker_hosts_.push_back(site_hosts[b.site]);
   }
-  XBT_VERB("platform %s: %zu RSUs, %zu sites, %zu graph vertices (%zu junctions)", xml_path.c_str(),
-           infra.rsus_.size(), infra.sites_.size(), infra.node_count(), junctions.size());
+  XBT_VERB("platform %s: %zu RSUs, %zu sites, %zu graph vertices (%zu junctions)", xml_path.c_str(), infra.rsus_.size(),
+           infra.sites_.size(), infra.node_count(), junctions.size());
   return {std::move(infra), std::move(p)};
 }
 

@@ -10,21 +10,18 @@
 //   2 ms route, less than a 10 Gb/s MEC link. 0 removes the bound.
 // So exact "latency + size / bandwidth" needs all three: --cfg=network/model:CM02 --cfg=network/crosstraffic:0
 // --cfg=network/TCP-gamma:0.
+#include "core/error.hpp"
 #include "support/tiny_infra.hpp"
 #include "topology/platform.hpp"
 
-#include "core/error.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <tuple>
-#include <vector>
-
 #include <unistd.h>
+#include <vector>
 
 using namespace v2x;
 using v2x::test::TinyInfra;
@@ -185,8 +182,8 @@ TEST_CASE("two concurrent transfers through one cell share it: twice the bandwid
   TestEngine engine(kExactFlags);
   Infrastructure infra = Infrastructure::from_config(one_cell());
   Platform p = Platform::build(infra, *engine);
-  auto ends = run_transfers(*engine,
-                            {{p.cell_host(0), p.site_host(0), 100000}, {p.cell_host(0), p.site_host(0), 100000}});
+  auto ends =
+      run_transfers(*engine, {{p.cell_host(0), p.site_host(0), 100000}, {p.cell_host(0), p.site_host(0), 100000}});
   // Each gets 0.5e6 B/s of the cell: 3 ms + 1e5 / 0.5e6 = 0.203 s, both.
   CHECK(ends[0] == Approx(0.003 + 2 * 1e5 / 1e6).epsilon(1e-9));
   CHECK(ends[1] == Approx(0.003 + 2 * 1e5 / 1e6).epsilon(1e-9));
@@ -228,12 +225,12 @@ TEST_CASE("built platform has the hosts and routes and brokers and backhaul late
   Infrastructure infra = Infrastructure::from_config(small_as_config());
   Platform p = Platform::build(infra, *engine);
 
-  CHECK((*engine).get_host_count() == 4 * 2 + 3 + 1);  // RSUs and cells, m0 m1 cloud, registry
+  CHECK((*engine).get_host_count() == 4 * 2 + 3 + 1); // RSUs and cells, m0 m1 cloud, registry
   CHECK(p.rsu_host(2)->get_name() == "r2");
   CHECK(p.cell_host(2)->get_name() == "r2.cell");
   CHECK(p.site_host(1)->get_name() == "m1");
-  CHECK(p.site_host(0)->get_core_count() == 16);         // MecConfig default
-  CHECK(p.site_host(2)->get_core_count() == 1024);       // CloudConfig default
+  CHECK(p.site_host(0)->get_core_count() == 16);   // MecConfig default
+  CHECK(p.site_host(2)->get_core_count() == 1024); // CloudConfig default
   CHECK(p.site_host(0)->get_speed() == 1e9);
   CHECK(p.control_host() == p.site_host(infra.cloud()));
   CHECK(p.registry_host()->get_name() == "registry");
@@ -244,7 +241,17 @@ TEST_CASE("built platform has the hosts and routes and brokers and backhaul late
   CHECK(link_names(p.site_host(1), p.cell_host(0)) == std::vector<std::string>{"m0-m1", "r0-m0", "r0.cell"});
   CHECK(link_names(p.cell_host(3), p.rsu_host(3)) == std::vector<std::string>{"r3.cell"});
   CHECK(link_names(p.registry_host(), p.site_host(2)) == std::vector<std::string>{"registry-m0", "m0-cloud"});
-  CHECK(p.cell_host(0)->get_property("v2x.role") == nullptr);  // properties only come with XML platforms
+  CHECK(p.cell_host(0)->get_property("v2x.role") == nullptr); // properties only come with XML platforms
+
+  // Every RSU -> site route in SimGrid is the graph's route.
+  for (RsuId r = 0; r < infra.rsus().size(); ++r)
+    for (SiteId s = 0; s < infra.sites().size(); ++s) {
+      std::vector<std::string> expected;
+      for (auto e : infra.route(infra.rsu_node(r), infra.site_node(s)))
+        expected.push_back(infra.link(e).name);
+      CHECK(link_names(p.rsu_host(r), p.site_host(s)) == expected);
+      CHECK(p.rsu_site_latency(r, s) == Approx(infra.route_latency(infra.rsu_node(r), infra.site_node(s))));
+    }
 
   // r0 -> m1: 1 ms (RSU link) + 2 ms (MEC mesh); r3 -> cloud: 1 ms + 15 ms.
   CHECK(p.backhaul_latency(0, 1) == Approx(0.003));
@@ -316,10 +323,36 @@ TEST_CASE("XML platform: scenario values fill missing site properties", "[platfo
   CHECK(infra.rsus()[0].radius_m == RsuConfig{}.cell_radius_m);
 }
 
+TEST_CASE("XML platform: a point on routes that is no host becomes a junction vertex", "[platform][xml]")
+{
+  // r0 reaches m0 through a router-like point between links r0-x and x-m0.
+  std::string body = tiny_body(kGoodRsuProps, kGoodCellProps);
+  auto replace_all = [&body](const std::string& from, const std::string& to) {
+    for (auto at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size()))
+      body.replace(at, from.size(), to);
+  };
+  replace_all(
+      R"(<link id="r0-m0" bandwidth="100MBps" latency="1ms"/>)",
+      R"(<link id="r0-x" bandwidth="100MBps" latency="1ms"/><link id="x-m0" bandwidth="50MBps" latency="3ms"/>)");
+  replace_all(R"(<link_ctn id="r0-m0"/>)", R"(<link_ctn id="r0-x"/><link_ctn id="x-m0"/>)");
+  TestEngine engine(kExactFlags);
+  auto [infra, p] = Platform::load(write_platform("junction.xml", body), InfrastructureConfig{}, *engine);
+  // m0, cloud, registry, r0, and one junction; edges r0-x, x-m0, m0-cloud, registry-m0.
+  REQUIRE(infra.node_count() == 5);
+  CHECK(infra.node(4).name == "junction:r0-x|x-m0");
+  CHECK(infra.node(4).kind == NodeKind::Router);
+  CHECK(boost::num_edges(infra.graph()) == 4);
+  CHECK(infra.route_latency(infra.rsu_node(0), infra.site_node(1)) == Approx(0.001 + 0.003 + 0.010));
+  CHECK(p.backhaul_latency(0, 0) == Approx(0.004));
+  // The cell's transfer to m0: 2 + 1 + 3 ms, then 1e5 B at the cell's 1 MB/s (1MBps = 1e6 B/s).
+  auto ends = run_transfers(*engine, {{p.cell_host(0), p.site_host(0), 100000}});
+  CHECK(ends[0] == Approx(0.006 + 0.1).epsilon(1e-9));
+}
+
 TEST_CASE("XML platform: a host without v2x.role is an InputError naming file and host", "[platform][xml]")
 {
-  auto xml = write_platform("norole.xml",
-                            R"(<host id="stray" speed="1Gf"/>)" + tiny_body(kGoodRsuProps, kGoodCellProps));
+  auto xml =
+      write_platform("norole.xml", R"(<host id="stray" speed="1Gf"/>)" + tiny_body(kGoodRsuProps, kGoodCellProps));
   InputError e = load_error(xml);
   CHECK(e.where().file == xml);
   CHECK(e.field() == "host stray, property v2x.role");
@@ -327,10 +360,9 @@ TEST_CASE("XML platform: a host without v2x.role is an InputError naming file an
 
 TEST_CASE("XML platform: an RSU naming an unknown MEC is an InputError", "[platform][xml]")
 {
-  auto xml = write_platform("unknown-mec.xml",
-                            tiny_body(R"(<prop id="v2x.x" value="0"/><prop id="v2x.y" value="0"/>
+  auto xml = write_platform("unknown-mec.xml", tiny_body(R"(<prop id="v2x.x" value="0"/><prop id="v2x.y" value="0"/>
 <prop id="v2x.mec" value="m9"/>)",
-                                      kGoodCellProps));
+                                                         kGoodCellProps));
   InputError e = load_error(xml);
   CHECK(e.where().file == xml);
   CHECK(e.field() == "host r0, property v2x.mec");
@@ -357,8 +389,8 @@ TEST_CASE("XML platform: a non-numeric coordinate is an InputError", "[platform]
 
 TEST_CASE("XML platform: a capacity that contradicts the cell link is an InputError", "[platform][xml]")
 {
-  auto xml = write_platform("capacity.xml", tiny_body(kGoodRsuProps + R"(<prop id="v2x.capacity" value="5e5"/>)",
-                                                      kGoodCellProps));
+  auto xml = write_platform("capacity.xml",
+                            tiny_body(kGoodRsuProps + R"(<prop id="v2x.capacity" value="5e5"/>)", kGoodCellProps));
   InputError e = load_error(xml);
   CHECK(e.field() == "host r0, property v2x.capacity");
 }

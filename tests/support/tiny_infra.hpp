@@ -111,7 +111,7 @@ public:
   {
     InfrastructureConfig cfg = cfg_;
     for (RsuConfig& r : cfg.rsus) {
-      if (r.mec.empty() && !cfg.mecs.empty()) {  // the loader's rule: the nearest MEC, the first on ties
+      if (r.mec.empty() && !cfg.mecs.empty()) { // the loader's rule: the nearest MEC, the first on ties
         double best = -1;
         for (const MecConfig& m : cfg.mecs) {
           double d2 = (m.x_m - r.x_m) * (m.x_m - r.x_m) + (m.y_m - r.y_m) * (m.y_m - r.y_m);

@@ -1,13 +1,11 @@
 // Infrastructure::from_config: the graph, shortest routes and their tie rules, broker choice, and the checks
 // that turn a bad infrastructure into an InputError naming the field.
+#include "core/error.hpp"
 #include "support/tiny_infra.hpp"
 #include "topology/infrastructure.hpp"
 
-#include "core/error.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -149,7 +147,7 @@ TEST_CASE("without a broker on its site, an RSU and a site use the nearest by ro
   Infrastructure infra = Infrastructure::from_config(cfg);
   // r0 -> m1: 1 + 2 ms; r0 -> cloud: 1 + 15 ms.
   CHECK(infra.rsus()[0].broker == 1);
-  CHECK(infra.broker_of_site(0) == 1);  // m0 -> m1 2 ms, m0 -> cloud 15 ms
+  CHECK(infra.broker_of_site(0) == 1); // m0 -> m1 2 ms, m0 -> cloud 15 ms
   CHECK(infra.broker_of_site(1) == 1);
   CHECK(infra.broker_of_site(2) == 0);
 }
@@ -158,7 +156,7 @@ TEST_CASE("an RSU without a MEC goes to the nearest one", "[infrastructure]")
 {
   InfrastructureConfig cfg = two_mecs();
   cfg.rsus[1].mec.clear();
-  cfg.rsus[1].x_m = 600;  // nearer m1 (400 m) than m0 (600 m)
+  cfg.rsus[1].x_m = 600; // nearer m1 (400 m) than m0 (600 m)
   Infrastructure infra = Infrastructure::from_config(cfg);
   CHECK(infra.rsus()[1].site == 1);
 }
@@ -166,7 +164,7 @@ TEST_CASE("an RSU without a MEC goes to the nearest one", "[infrastructure]")
 TEST_CASE("links get unique names, registry links one per MEC", "[infrastructure]")
 {
   auto cfg = TinyInfra().mec("m0", 0, 0).mec("m1", 10, 0).build();
-  cfg.links.push_back(LinkConfig{"m0", "m1", 1e9, 0.005});  // a second, parallel m0-m1 link
+  cfg.links.push_back(LinkConfig{"m0", "m1", 1e9, 0.005}); // a second, parallel m0-m1 link
   Infrastructure infra = Infrastructure::from_config(cfg);
   std::vector<std::string> all;
   for (auto [e, end] = boost::edges(infra.graph()); e != end; ++e)
@@ -200,7 +198,7 @@ TEST_CASE("bad infrastructures are InputErrors naming the field", "[infrastructu
   }
   SECTION("link from an unknown node")
   {
-    cfg.links[0].from = "registry";  // the registry's links are implicit
+    cfg.links[0].from = "registry"; // the registry's links are implicit
     CHECK(error_field(cfg) == "infrastructure.link[0].from");
   }
   SECTION("link to itself")
@@ -270,13 +268,13 @@ TEST_CASE("bad infrastructures are InputErrors naming the field", "[infrastructu
   }
   SECTION("an RSU cut off")
   {
-    cfg.links.erase(cfg.links.begin() + 1);  // r1-m1
+    cfg.links.erase(cfg.links.begin() + 1); // r1-m1
     CHECK(error_field(cfg) == "infrastructure.rsu[1].id");
   }
   SECTION("a MEC cut off")
   {
-    cfg.links.erase(cfg.links.begin() + 4);  // m1-cloud
-    cfg.links.erase(cfg.links.begin() + 2);  // m0-m1
+    cfg.links.erase(cfg.links.begin() + 4); // m1-cloud
+    cfg.links.erase(cfg.links.begin() + 2); // m0-m1
     CHECK(error_field(cfg) == "infrastructure.mec[1].id");
   }
   SECTION("the cloud cut off")

@@ -27,8 +27,6 @@ void TelemetryPath::carry(MessageRecord& m, sg4::Host* src, const Uplink& uplink
   // Uplink: radio cell + backhaul to the broker's host, one transfer.
   sg4::CommPtr up = sg4::Comm::sendto_init(src, platform_.broker_host(m.broker));
   up->set_payload_size(m.size_b);
-  if (uplink.from_cell && uplink.rate_cap_bps > 0)
-    up->set_rate(uplink.rate_cap_bps);
   up->wait();
   m.at_broker = sg4::Engine::get_clock();
   m.at_rsu = uplink.from_cell ? m.at_broker - uplink.after_cell_latency_s : m.created;

@@ -175,7 +175,7 @@ TEST_CASE("an image missing from the target's cache is pulled over the registry 
   CHECK(phase->bytes == 150e6);
 }
 
-TEST_CASE("the never policy keeps the twin where it was placed; messages are bridged back", "[sim]")
+TEST_CASE("the never policy keeps the twin where it was placed and messages are bridged back", "[sim]")
 {
   Scenario s = crossing_scenario(true);
   s.migration.policy = "never";

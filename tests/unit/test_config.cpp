@@ -177,7 +177,7 @@ TEST_CASE("tabs: columns are characters, not the tokenizer's tab stops", "[confi
   CHECK(loc.column == 3); // after two tab characters (the tokenizer counts them as column 16)
 }
 
-TEST_CASE("--set on nested, repeated, enum, bool, string and integer fields", "[config]")
+TEST_CASE("set overrides on nested, repeated, enum, bool, string and integer fields", "[config]")
 {
   const std::string file = kDir + "good.textproto";
   const std::vector<Override> overrides{
@@ -219,7 +219,7 @@ TEST_CASE("--set on nested, repeated, enum, bool, string and integer fields", "[
   CHECK(s.source_text.find("model: LV08") != std::string::npos);
 }
 
-TEST_CASE("--set errors: unknown field, not a scalar, bad number, range, enum, index", "[config]")
+TEST_CASE("set override errors: unknown field, not a scalar, bad number, range, enum, index", "[config]")
 {
   auto doc = v2x::ScenarioDocument::load(kDir + "good.textproto");
 

@@ -111,10 +111,26 @@ InfrastructureConfig small_as_config()
       .build();
 }
 
+/// This process's directory of written platforms, removed at exit.
+const std::filesystem::path& scratch_dir()
+{
+  struct Scratch {
+    std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("v2x-test-platform-" + std::to_string(::getpid()));
+    ~Scratch()
+    {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  };
+  static const Scratch scratch;
+  return scratch.dir;
+}
+
 /// Writes an XML platform into a fresh temporary file and returns its path.
 std::string write_platform(const std::string& name, const std::string& hosts_and_routes)
 {
-  auto dir = std::filesystem::temp_directory_path() / ("v2x-test-platform-" + std::to_string(::getpid()));
+  const auto& dir = scratch_dir();
   std::filesystem::create_directories(dir);
   auto file = dir / name;
   std::ofstream out(file);

@@ -50,7 +50,7 @@ void Manager::reject(MigrationRecord rec, const std::string& why)
   rec.outcome = MigrationOutcome::Rejected;
   rec.note = fixed_name(why);
   rec.finished = rec.requested;
-  XBT_DEBUG("t=%.6f reject station %u -> %u: %s", rec.requested, rec.station, rec.to_site, why.c_str());
+  XBT_VERB("t=%.6f reject station %u -> %u: %s", rec.requested, rec.station, rec.to_site, why.c_str());
   deps_.recorder.migration(rec);
 }
 
@@ -83,6 +83,7 @@ void Manager::on_appear(StationId s)
     rec.note = fixed_name("full: " + deps_.infra.sites()[site].name);
     site = rec.to_site = deps_.infra.cloud();
   }
+  XBT_VERB("t=%.6f place station %u on %s", rec.requested, s, deps_.infra.sites()[site].name.c_str());
   deps_.ledger.reserve(site);
   if (deps_.stations.view(s).kind == StationKind::Vehicle)
     ++vehicle_twins_;
@@ -169,56 +170,82 @@ void Manager::maybe_finish()
   }
 }
 
+/// The scripted requests in time order (stable: equal times keep the scenario's order).
+static std::vector<ManualMigrationConfig> sorted_manual(std::vector<ManualMigrationConfig> manual)
+{
+  std::stable_sort(manual.begin(), manual.end(), [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+  return manual;
+}
+
+void Manager::handle(const ManagerEvent& ev)
+{
+  switch (ev.type) {
+    case ManagerEvent::Type::Appear:
+      on_appear(ev.station);
+      break;
+    case ManagerEvent::Type::Leave:
+      on_leave(ev.station);
+      break;
+    case ManagerEvent::Type::Handover:
+      if (deps_.stations.view(ev.station).present)
+        decide(MigrationTrigger::Handover, ev.station);
+      break;
+    case ManagerEvent::Type::Done:
+      on_done(ev.station);
+      break;
+    case ManagerEvent::Type::Finish:
+      finish_reply_ = ev.reply;
+      maybe_finish();
+      break;
+    case ManagerEvent::Type::Tick:
+      decide(MigrationTrigger::Tick, kNone);
+      break;
+    case ManagerEvent::Type::Manual:
+      manual(manual_[ev.index]);
+      break;
+  }
+}
+
 void Manager::operator()()
 {
-  const auto& cfg = deps_.scenario.migration;
-  std::vector<ManualMigrationConfig> manual_queue = cfg.manual;
-  std::stable_sort(manual_queue.begin(), manual_queue.end(),
-                   [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
-  std::size_t next_manual = 0;
-  double next_tick = cfg.decision_interval_s > 0 ? cfg.decision_interval_s : INFINITY;
+  manual_ = sorted_manual(deps_.scenario.migration.manual);
   // RSUs exist from t = 0: their twins are placed first.
   for (StationId s = 0; s < deps_.stations.size(); ++s)
     if (deps_.stations.view(s).kind == StationKind::Rsu)
       on_appear(s);
-
   while (true) {
-    const double next_manual_at = next_manual < manual_queue.size() ? manual_queue[next_manual].at_s : INFINITY;
-    const double deadline = std::min(next_tick, next_manual_at);
-    const double now = sg4::Engine::get_clock();
-    std::unique_ptr<ManagerEvent> ev;
-    try {
-      ev = std::isinf(deadline) ? deps_.inbox->get_unique<ManagerEvent>()
-                                : deps_.inbox->get_unique<ManagerEvent>(std::max(deadline - now, 1e-9));
-    } catch (const simgrid::TimeoutException&) {
-      const double t = sg4::Engine::get_clock();
-      while (next_manual < manual_queue.size() && manual_queue[next_manual].at_s <= t)
-        manual(manual_queue[next_manual++]);
-      if (next_tick <= t) {
-        decide(MigrationTrigger::Tick, kNone);
-        next_tick += cfg.decision_interval_s;
-      }
-      continue;
+    const std::unique_ptr<ManagerEvent> ev = deps_.inbox->get_unique<ManagerEvent>();
+    handle(*ev);
+  }
+}
+
+ManagerClock::ManagerClock(double tick_interval_s, std::vector<ManualMigrationConfig> manual,
+                           sg4::Mailbox* manager)
+    : tick_interval_s_(tick_interval_s), manual_(sorted_manual(std::move(manual))), manager_(manager)
+{
+}
+
+void ManagerClock::operator()()
+{
+  std::size_t next_manual = 0;
+  std::uint64_t ticks = 1;
+  while (true) {
+    // Ticks at k x interval, computed from k (no accumulated rounding).
+    const double tick_at = tick_interval_s_ > 0 ? static_cast<double>(ticks) * tick_interval_s_ : INFINITY;
+    const double manual_at = next_manual < manual_.size() ? manual_[next_manual].at_s : INFINITY;
+    if (std::isinf(tick_at) && std::isinf(manual_at))
+      return;
+    auto event = std::make_unique<ManagerEvent>();
+    if (manual_at <= tick_at) {
+      sg4::this_actor::sleep_until(manual_at);
+      event->type = ManagerEvent::Type::Manual;
+      event->index = static_cast<std::uint32_t>(next_manual++);
+    } else {
+      sg4::this_actor::sleep_until(tick_at);
+      event->type = ManagerEvent::Type::Tick;
+      ++ticks;
     }
-    switch (ev->type) {
-      case ManagerEvent::Type::Appear:
-        on_appear(ev->station);
-        break;
-      case ManagerEvent::Type::Leave:
-        on_leave(ev->station);
-        break;
-      case ManagerEvent::Type::Handover:
-        if (deps_.stations.view(ev->station).present)
-          decide(MigrationTrigger::Handover, ev->station);
-        break;
-      case ManagerEvent::Type::Done:
-        on_done(ev->station);
-        break;
-      case ManagerEvent::Type::Finish:
-        finish_reply_ = ev->reply;
-        maybe_finish();
-        break;
-    }
+    manager_->put_init(event.release(), 0)->detach();
   }
 }
 
@@ -249,9 +276,10 @@ InstanceId MigrationRun::instantiate(SiteId site)
 {
   const InstanceId i = call(OrchestratorRequest::Op::Instantiate, site, kNone).instance;
   deps_.twins.record(record_.station).deployed = i;
-  sg4::Actor::create("dashboard", deps_.platform.site_host(site),
-                     TwinDashboard(i, deps_.twins, deps_.scenario.twin, deps_.platform, deps_.infra))
-      ->daemonize();
+  if (deps_.scenario.twin.dashboard_period_s > 0)
+    sg4::Actor::create("dashboard", deps_.platform.site_host(site),
+                       TwinDashboard(i, deps_.twins, deps_.scenario.twin, deps_.platform, deps_.infra))
+        ->daemonize();
   return i;
 }
 

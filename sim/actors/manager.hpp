@@ -35,6 +35,7 @@ public:
 
 private:
   Snapshot snapshot(MigrationTrigger trigger, StationId subject) const;
+  void handle(const ManagerEvent& ev);
   void on_appear(StationId s);
   void on_leave(StationId s);
   void on_done(StationId s);
@@ -51,6 +52,20 @@ private:
   std::uint32_t next_id_ = 0;
   std::uint32_t vehicle_twins_ = 0;  // vehicle twins deployed or being deployed/removed
   simgrid::s4u::Mailbox* finish_reply_ = nullptr;
+  std::vector<ManualMigrationConfig> manual_;  // sorted by time, as the clock posts them
+};
+
+/// Posts the manager's periodic ticks and the scenario's scripted requests into its mailbox at their times,
+/// so that the manager only ever blocks on its mailbox (no receive with a timeout).
+class ManagerClock {
+public:
+  ManagerClock(double tick_interval_s, std::vector<ManualMigrationConfig> manual, simgrid::s4u::Mailbox* manager);
+  void operator()();
+
+private:
+  double tick_interval_s_;
+  std::vector<ManualMigrationConfig> manual_;  // sorted by time
+  simgrid::s4u::Mailbox* manager_;
 };
 
 /// One operation on one twin (initial placement, migration, removal), as an actor. Implements the

@@ -17,10 +17,13 @@ struct ManagerEvent {
     Handover,  // Vehicle -> Manager: the vehicle changed RSU (location trigger)
     Done,      // MigrationRun -> Manager: the operation on `station`'s twin ended
     Finish,    // MobilityDriver -> Manager: the trace is over; reply on `reply` once every vehicle twin is gone
+    Tick,      // ManagerClock -> Manager: periodic decision
+    Manual,    // ManagerClock -> Manager: scripted request number `index` is due (the manager's API)
   };
   Type type = Type::Appear;
   StationId station = kNone;
   simgrid::s4u::Mailbox* reply = nullptr;
+  std::uint32_t index = 0;
 };
 
 struct OrchestratorRequest {

@@ -21,7 +21,9 @@ void Rsu::operator()()
     return;
   const double period = 1.0 / telemetry_.rsu_rate_hz;
   RandomStream rng(seed_, StreamPurpose::Telemetry, station_);
-  double next = period * rng.uniform();
+  const double first = period * rng.uniform();
+  std::uint64_t slot = 0;
+  double next = first;
   const RsuInfo& info = infra_.rsus()[rsu_];
   while (true) {
     sg4::this_actor::sleep_until(next);
@@ -33,7 +35,7 @@ void Rsu::operator()()
     m.broker = info.broker;
     m.size_b = static_cast<std::uint32_t>(telemetry_.rsu_message_b);
     path_.carry(m, platform_.rsu_host(rsu_), {});
-    next = std::max(next + period, sg4::Engine::get_clock());
+    next = std::max(first + static_cast<double>(++slot) * period, sg4::Engine::get_clock());
   }
 }
 

@@ -60,7 +60,9 @@ void Vehicle::operator()()
   const double period = 1.0 / deps_.telemetry.rate_hz;
   const double jitter_span = deps_.telemetry.start_jitter_s < 0 ? period : deps_.telemetry.start_jitter_s;
   RandomStream rng(deps_.seed, StreamPurpose::Telemetry, station_);
-  double next = sg4::Engine::get_clock() + jitter_span * rng.uniform();
+  const double first = sg4::Engine::get_clock() + jitter_span * rng.uniform();
+  std::uint64_t slot = 0;  // send slots at first + k x period, computed from k (no accumulated rounding)
+  double next = first;
   const std::uint32_t vehicle = deps_.stations.info(station_).vehicle;
   const bool is_bus = deps_.mobility.type(vehicle).find("bus") != std::string::npos;
 
@@ -93,7 +95,7 @@ void Vehicle::operator()()
                        {true, deps_.radio.rate_cap(d), deps_.platform.backhaul_latency(view.rsu, rsu.broker)});
     }
     // Fixed schedule; a message still travelling at the next slot delays it (the OBU sends one at a time).
-    next = std::max(next + period, sg4::Engine::get_clock());
+    next = std::max(first + static_cast<double>(++slot) * period, sg4::Engine::get_clock());
   }
 }
 

@@ -105,6 +105,8 @@ template <class Row> void Recorder::push(std::vector<Row>& buffer, const Row& ro
 
 void Recorder::message(const MessageRecord& r)
 {
+  if (observer_ != nullptr)
+    observer_->on_message(r);
   ++summary_.messages_created;
   switch (r.outcome) {
   case MessageOutcome::Delivered:
@@ -127,12 +129,16 @@ void Recorder::message(const MessageRecord& r)
 
 void Recorder::handover(const HandoverRecord& r)
 {
+  if (observer_ != nullptr)
+    observer_->on_handover(r);
   ++summary_.handovers;
   push(handovers_, r);
 }
 
 void Recorder::migration(const MigrationRecord& r)
 {
+  if (observer_ != nullptr)
+    observer_->on_migration(r);
   // Initial placements and removals are recorded but are not migrations: the counts and the downtime
   // statistics cover the moves of a twin, asked for by the policy or scripted.
   if (r.reason == MigrationReason::Policy || r.reason == MigrationReason::Manual) {
@@ -154,6 +160,8 @@ void Recorder::migration(const MigrationRecord& r)
 
 void Recorder::phase(const PhaseRecord& r)
 {
+  if (observer_ != nullptr)
+    observer_->on_phase(r);
   push(phases_, r);
 }
 

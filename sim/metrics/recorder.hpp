@@ -4,6 +4,7 @@
 // percentiles from a log-binned histogram, relative error below 0.1 %), so memory never grows with
 // simulated time.
 #include "metrics/hdf5_writer.hpp"
+#include "metrics/observer.hpp"
 #include "metrics/records.hpp"
 #include "metrics/summary.hpp"
 
@@ -54,6 +55,8 @@ public:
   void mec_sample(const MecSample& r);
   void vehicle_left(double present_s) { summary_.vehicle_seconds += present_s; }
 
+  /// `observer` (may be null) sees every message, handover, migration and phase as it is recorded.
+  void set_observer(RecordObserver* observer) { observer_ = observer; }
   /// Hands what is buffered to the writer (rows in the order they were recorded).
   void flush();
   /// The summary of what was recorded; simulated_s, wall_s, peak_rss_kb and rsus are the caller's to fill.
@@ -64,6 +67,7 @@ private:
   template <class Row> void push(std::vector<Row>& buffer, const Row& row);
 
   Hdf5Writer* writer_;
+  RecordObserver* observer_ = nullptr;
   std::uint32_t chunk_rows_;
   bool record_messages_;
   std::vector<MessageRecord> messages_;

@@ -48,8 +48,8 @@ def test_datasets_and_expected_counts(two_cells):
         # reason is an HDF5 enum: decode through the dataset's enum mapping
         mapping = {v: k for k, v in h5py.check_enum_dtype(f["migrations"].dtype["reason"]).items()}
         reasons = [mapping[int(r)] for r in reason]
-        assert reasons.count("Policy") == 1
-        moved = migrations[[r == "Policy" for r in reasons]][0]
+        assert reasons.count("policy") == 1
+        moved = migrations[[r == "policy" for r in reasons]][0]
         assert moved["from_site"] == 0 and moved["to_site"] == 1
         assert moved["downtime"] > 0
         # Phases of that migration cover terminate then instantiate
@@ -91,7 +91,7 @@ def test_set_overrides_a_field(run_cli, tiny, tmp_path):
         assert "never" in str(f.attrs["policy"])
         m = f["migrations"][:]
         mapping = {v: k for k, v in h5py.check_enum_dtype(f["migrations"].dtype["reason"]).items()}
-        assert all(mapping[int(r)] != "Policy" for r in m["reason"])
+        assert all(mapping[int(r)] != "policy" for r in m["reason"])
         msgs = f["messages"][:]
         veh0 = msgs[msgs["station"] == 2]
         assert 280 <= len(veh0) <= 305  # 5 Hz over 60 s
@@ -103,6 +103,6 @@ def test_manual_migration_scenario(run_cli, tiny, tmp_path):
     with h5py.File(out, "r") as f:
         m = f["migrations"][:]
         mapping = {v: k for k, v in h5py.check_enum_dtype(f["migrations"].dtype["reason"]).items()}
-        manual = [r for r in m if mapping[int(r["reason"])] == "Manual"]
+        manual = [r for r in m if mapping[int(r["reason"])] == "manual"]
         assert len(manual) == 1
         assert abs(manual[0]["requested"] - 20.0) < 1e-9

@@ -19,12 +19,11 @@ public:
 
   /// Carries `m` (station, seq, rsu, broker, size_b and created filled) from host `src` to the station's twin,
   /// blocking the calling actor until the message is processed or lost, and records it.
-  /// From a cell (a vehicle): `rate_cap_bps` bounds the uplink's rate and `after_cell_latency_s` is the latency
-  /// from the RSU to the broker; under cut-through the last byte passes the RSU that long before it reaches the
-  /// broker, which gives at_rsu. Otherwise (an RSU's own message) at_rsu = created.
+  /// From a cell (a vehicle; `src` is its radio host, whose route caps its rate): `after_cell_latency_s` is the
+  /// latency from the RSU to the broker; under cut-through the last byte passes the RSU that long before it
+  /// reaches the broker, which gives at_rsu. Otherwise (an RSU's own message) at_rsu = created.
   struct Uplink {
     bool from_cell = false;
-    double rate_cap_bps = 0;
     double after_cell_latency_s = 0;
   };
   void carry(MessageRecord& m, simgrid::s4u::Host* src, const Uplink& uplink);

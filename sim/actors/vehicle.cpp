@@ -16,12 +16,12 @@ namespace sg4 = simgrid::s4u;
 
 RadioModel::RadioModel(std::vector<RateStep> steps) : steps_(std::move(steps)) {}
 
-double RadioModel::rate_cap(double distance_m) const
+std::size_t RadioModel::step(double distance_m) const
 {
-  for (const RateStep& s : steps_)
-    if (distance_m <= s.distance_m)
-      return s.rate_bps;
-  return steps_.empty() ? 0.0 : steps_.back().rate_bps;
+  for (std::size_t k = 0; k < steps_.size(); ++k)
+    if (distance_m <= steps_[k].distance_m)
+      return k;
+  return steps_.empty() ? 0 : steps_.size() - 1;
 }
 
 bool update_vehicle_view(StationView& view, const Kinematics& k, const CellIndex& cells,
@@ -91,8 +91,8 @@ void Vehicle::operator()()
       const RsuInfo& rsu = deps_.infra.rsus()[view.rsu];
       m.broker = rsu.broker;
       const double d = deps_.cells.distance(view.rsu, view.x_m, view.y_m);
-      deps_.path.carry(m, deps_.platform.cell_host(view.rsu),
-                       {true, deps_.radio.rate_cap(d), deps_.platform.backhaul_latency(view.rsu, rsu.broker)});
+      deps_.path.carry(m, deps_.platform.radio_host(view.rsu, deps_.radio.step(d)),
+                       {true, deps_.platform.backhaul_latency(view.rsu, rsu.broker)});
     }
     // Fixed schedule; a message still travelling at the next slot delays it (the OBU sends one at a time).
     next = std::max(first + static_cast<double>(++slot) * period, sg4::Engine::get_clock());

@@ -14,7 +14,9 @@ namespace v2x {
 class RadioModel {
 public:
   explicit RadioModel(std::vector<RateStep> steps);
-  double rate_cap(double distance_m) const;
+  /// Index of the step for distance d: the first whose distance is >= d, the last beyond them all.
+  std::size_t step(double distance_m) const;
+  const std::vector<RateStep>& steps() const { return steps_; }
 
 private:
   std::vector<RateStep> steps_;

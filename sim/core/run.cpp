@@ -83,7 +83,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     platform.emplace(std::move(loaded.second));
   } else {
     infra.emplace(Infrastructure::from_config(scenario.infrastructure));
-    platform.emplace(Platform::build(*infra, engine));
+    platform.emplace(Platform::build(*infra, engine, scenario.network.rate_steps));
   }
 
   // Mobility.

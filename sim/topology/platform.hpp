@@ -18,13 +18,24 @@ namespace sg4 = simgrid::s4u;
 class Platform {
 public:
   /// Creates the platform in `engine` (the network model must already be configured). Once per engine.
-  static Platform build(const Infrastructure& infra, sg4::Engine& engine);
+  /// `rate_steps`: the radio's rate by distance (see radio_host); empty = no per-vehicle rate cap.
+  static Platform build(const Infrastructure& infra, sg4::Engine& engine,
+                        const std::vector<RateStep>& rate_steps = {});
   /// Loads a SimGrid XML platform whose hosts carry v2x.* properties (platforms/README.md) and derives the
   /// infrastructure from it. Throws InputError naming the file, host and property.
   static std::pair<Infrastructure, Platform> load(const std::string& xml_path, const InfrastructureConfig& defaults,
                                                   sg4::Engine& engine);
 
   sg4::Host* cell_host(RsuId r) const { return cell_hosts_[r]; }
+  /// Where the uplink of a vehicle in rate step `step` of RSU r's cell starts: "<rsu>.cell.<step>", behind a
+  /// FATPIPE link "<rsu>.radio.<step>" at that step's rate (each flow capped at it, no sharing), then the
+  /// shared cell link, then the backhaul to the RSU's broker. (SimGrid 3.32 ignores Comm::set_rate on
+  /// host-to-host transfers, so the cap is in the platform.) The plain cell host when there are no steps.
+  sg4::Host* radio_host(RsuId r, std::size_t step) const
+  {
+    return radio_steps_ == 0 ? cell_hosts_[r] : radio_hosts_[r * radio_steps_ + step];
+  }
+  std::size_t radio_steps() const { return radio_steps_; }
   sg4::Host* rsu_host(RsuId r) const { return rsu_hosts_[r]; }
   sg4::Host* site_host(SiteId s) const { return site_hosts_[s]; }
   sg4::Host* broker_host(BrokerId b) const { return broker_hosts_[b]; }
@@ -39,6 +50,8 @@ public:
   double cell_latency(RsuId r) const { return cell_latency_[r]; }
 
   std::vector<sg4::Host*> cell_hosts_;
+  std::vector<sg4::Host*> radio_hosts_;  // RSU-major, radio_steps_ per RSU
+  std::size_t radio_steps_ = 0;
   std::vector<sg4::Host*> rsu_hosts_;
   std::vector<sg4::Host*> site_hosts_;
   std::vector<sg4::Host*> broker_hosts_;

@@ -17,7 +17,7 @@ constexpr double kRelayHostSpeed = 1e9;
 
 } // namespace
 
-Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine)
+Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const std::vector<RateStep>& rate_steps)
 {
   if (engine.host_by_name_or_null("registry") != nullptr)
     throw std::logic_error("Platform::build: the engine already has a platform (build it once per engine)");
@@ -111,6 +111,28 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine)
       zone->add_route(rsu->get_netpoint(), endpoints[i].host->get_netpoint(), nullptr, nullptr, links, true);
       links.insert(links.begin(), cell_link);
       zone->add_route(cell->get_netpoint(), endpoints[i].host->get_netpoint(), nullptr, nullptr, links, true);
+    }
+  }
+  // Radio hosts: one per RSU and rate step, routed only to the RSU and to the site of the RSU's broker.
+  p.radio_steps_ = rate_steps.size();
+  for (RsuId r = 0; r < rsus.size(); ++r) {
+    const sg4::LinkInRoute cell_link(cell_links[r]);
+    const SiteId broker_site = infra.brokers()[rsus[r].broker].site;
+    auto backhaul = to_links(Infrastructure::path_from_root(endpoints[broker_site].tree, infra.rsu_node(r)), true);
+    for (std::size_t k = 0; k < rate_steps.size(); ++k) {
+      const std::string suffix = "." + std::to_string(k);
+      sg4::Host* radio = zone->create_host(rsus[r].name + ".cell" + suffix, kRelayHostSpeed)->seal();
+      sg4::Link* cap = zone->create_link(rsus[r].name + ".radio" + suffix, rate_steps[k].rate_bps)
+                           ->set_latency(0)
+                           ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
+                           ->seal();
+      p.radio_hosts_.push_back(radio);
+      zone->add_route(radio->get_netpoint(), p.rsu_hosts_[r]->get_netpoint(), nullptr, nullptr,
+                      {sg4::LinkInRoute(cap), cell_link}, true);
+      std::vector<sg4::LinkInRoute> links{sg4::LinkInRoute(cap), cell_link};
+      links.insert(links.end(), backhaul.begin(), backhaul.end());
+      zone->add_route(radio->get_netpoint(), p.site_hosts_[broker_site]->get_netpoint(), nullptr, nullptr, links,
+                      true);
     }
   }
   zone->seal();

@@ -27,6 +27,10 @@ void MecLedger::create_slots()
   for (SiteId s = 0; s < sites_.size(); ++s) {
     loads_[s].op_slots = simgrid::s4u::Semaphore::create(std::max<std::uint32_t>(1, sites_[s].max_concurrent_ops));
     loads_[s].pull_lock = simgrid::s4u::Mutex::create();
+    // A run that ends at its duration (run_until) leaves operations waiting on these; SimGrid aborts when such
+    // an object is destroyed while waited on. One run is one process: keep one reference until it exits.
+    intrusive_ptr_add_ref(loads_[s].op_slots.get());
+    intrusive_ptr_add_ref(loads_[s].pull_lock.get());
   }
 }
 

@@ -1,4 +1,5 @@
 #include "actors/manager.hpp"
+#include "actors/daemon.hpp"
 
 #include "core/log.hpp"
 
@@ -208,6 +209,7 @@ void Manager::handle(const ManagerEvent& ev)
 
 void Manager::operator()()
 {
+  daemonize_self();
   manual_ = sorted_manual(deps_.scenario.migration.manual);
   // RSUs exist from t = 0: their twins are placed first.
   for (StationId s = 0; s < deps_.stations.size(); ++s)
@@ -227,6 +229,7 @@ ManagerClock::ManagerClock(double tick_interval_s, std::vector<ManualMigrationCo
 
 void ManagerClock::operator()()
 {
+  daemonize_self();
   std::size_t next_manual = 0;
   std::uint64_t ticks = 1;
   while (true) {
@@ -278,8 +281,7 @@ InstanceId MigrationRun::instantiate(SiteId site)
   deps_.twins.record(record_.station).deployed = i;
   if (deps_.scenario.twin.dashboard_period_s > 0)
     sg4::Actor::create("dashboard", deps_.platform.site_host(site),
-                       TwinDashboard(i, deps_.twins, deps_.scenario.twin, deps_.platform, deps_.infra))
-        ->daemonize();
+                       TwinDashboard(i, deps_.twins, deps_.scenario.twin, deps_.platform, deps_.infra));
   return i;
 }
 

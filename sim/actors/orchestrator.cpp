@@ -1,4 +1,5 @@
 #include "actors/orchestrator.hpp"
+#include "actors/daemon.hpp"
 
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -14,6 +15,7 @@ Orchestrator::Orchestrator(OrchestratorDeps deps, sg4::Mailbox* inbox) : deps_(d
 
 void Orchestrator::operator()()
 {
+  daemonize_self();
   while (true) {
     std::unique_ptr<OrchestratorRequest> req = inbox_->get_unique<OrchestratorRequest>();
     // One stream per operation, numbered in arrival order: reproducible for a given seed.
@@ -108,6 +110,7 @@ TwinDashboard::TwinDashboard(InstanceId instance, const TwinBook& twins, const T
 
 void TwinDashboard::operator()()
 {
+  daemonize_self();
   if (config_.dashboard_period_s <= 0)
     return;
   sg4::Host* dashboard = platform_.broker_host(infra_.broker_of_site(infra_.cloud()));

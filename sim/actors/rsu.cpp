@@ -1,4 +1,5 @@
 #include "actors/rsu.hpp"
+#include "actors/daemon.hpp"
 
 #include "core/random.hpp"
 
@@ -17,6 +18,7 @@ Rsu::Rsu(RsuId rsu, StationId station, const TelemetryConfig& telemetry, const I
 
 void Rsu::operator()()
 {
+  daemonize_self();
   if (telemetry_.rsu_rate_hz <= 0)
     return;
   const double period = 1.0 / telemetry_.rsu_rate_hz;

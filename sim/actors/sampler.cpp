@@ -1,4 +1,5 @@
 #include "actors/sampler.hpp"
+#include "actors/daemon.hpp"
 
 #include <simgrid/s4u.hpp>
 
@@ -14,6 +15,7 @@ Sampler::Sampler(double period_s, const StationTable& stations, TwinBook& twins,
 
 void Sampler::operator()()
 {
+  daemonize_self();
   if (period_s_ <= 0)
     return;
   std::vector<double> busy_before(sites_.size(), 0.0);

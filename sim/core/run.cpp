@@ -152,21 +152,18 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   sg4::Actor::create("orchestrator", control,
                      Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, ledger, twins,
                                                    recorder, scenario.seed},
-                                  orchestrator_box))
-      ->daemonize();
+                                  orchestrator_box));
   ManagerDeps manager_deps{scenario, *infra,    *platform, stations,    twins,           ledger,
                            *policy,  *mechanism, recorder, manager_box, orchestrator_box};
-  sg4::Actor::create("manager", control, Manager(manager_deps))->daemonize();
+  sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())
     sg4::Actor::create("manager-clock", control,
-                       ManagerClock(scenario.migration.decision_interval_s, scenario.migration.manual, manager_box))
-        ->daemonize();
-  // Daemons are created only when they have work: in 3.32 a daemon that returns at once upsets the engine's
-  // count of daemons, which then kills the others early.
+                       ManagerClock(scenario.migration.decision_interval_s, scenario.migration.manual, manager_box));
+  // The orchestrator, the manager, its clock, the sampler and the RSU publishers are daemons (they daemonize
+  // themselves, see actors/daemon.hpp): the run ends with the mobility driver, or at duration_s.
   if (scenario.output.sample_period_s > 0)
     sg4::Actor::create("sampler", control,
-                       Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder))
-        ->daemonize();
+                       Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder));
 
   // RSUs are stations from t = 0, with twins of their own.
   for (RsuId r = 0; r < infra->rsus().size(); ++r) {
@@ -180,8 +177,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     recorder.station(StationRecord{s, fixed_name(info.name), StationKind::Rsu, 0.0});
     if (scenario.telemetry.rsu_rate_hz > 0)
       sg4::Actor::create("rsu-" + info.name, platform->rsu_host(r),
-                         Rsu(r, s, scenario.telemetry, *infra, *platform, stations, path, scenario.seed))
-          ->daemonize();
+                         Rsu(r, s, scenario.telemetry, *infra, *platform, stations, path, scenario.seed));
   }
 
   std::exception_ptr error;

@@ -25,9 +25,7 @@ void TelemetryPath::carry(MessageRecord& m, sg4::Host* src, const Uplink& uplink
   m.site = kNone;
 
   // Uplink: radio cell + backhaul to the broker's host, one transfer.
-  sg4::CommPtr up = sg4::Comm::sendto_init(src, platform_.broker_host(m.broker));
-  up->set_payload_size(m.size_b);
-  up->wait();
+  sg4::Comm::sendto(src, platform_.broker_host(m.broker), m.size_b);
   m.at_broker = sg4::Engine::get_clock();
   m.at_rsu = uplink.from_cell ? m.at_broker - uplink.after_cell_latency_s : m.created;
 

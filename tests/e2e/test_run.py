@@ -106,3 +106,18 @@ def test_manual_migration_scenario(run_cli, tiny, tmp_path):
         manual = [r for r in m if mapping[int(r["reason"])] == "manual"]
         assert len(manual) == 1
         assert abs(manual[0]["requested"] - 20.0) < 1e-9
+
+
+def test_platform_loaded_from_xml(run_cli, tiny, repo, tmp_path):
+    # platforms/small.xml: 2 MECs, 4 RSUs along y = 0 (x = -250, 250, 750, 1250), cloud, registry.
+    out = tmp_path / "xml.h5"
+    xml = os.path.join(repo, "platforms", "small.xml")
+    run_cli("run", os.path.join(tiny, "two_cells.textproto"), "--set", f"infrastructure.platform={xml}",
+            "-o", out, "-q", check=0)
+    with h5py.File(out, "r") as f:
+        rsus = [r["name"].decode() for r in f["infrastructure/rsus"][:]]
+        assert rsus == ["r0", "r1", "r2", "r3"]
+        sites = [s["name"].decode() for s in f["infrastructure/sites"][:]]
+        assert sites[-1] == "cloud" and len(sites) == 3
+        assert len(f["handovers"][:]) >= 1  # veh0 drives x = 100 -> 1000 m across the cells
+        assert int(f["summary"].attrs["messages_delivered"]) > 0

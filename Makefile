@@ -7,11 +7,15 @@ PY := /usr/bin/python3
 V2XSIM := $(BUILD)/sim/v2xsim
 SCENARIO ?= scenarios/default.textproto
 OUT ?= out/default.h5
+# make fuzz: libFuzzer harnesses of the trace readers, built with clang in their own build dir, FUZZ_SECONDS each.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_READERS ?= fcd csv ns2
 
 DEBS := g++ make cmake pkg-config libsimgrid-dev libboost-graph-dev libprotobuf-dev protobuf-compiler \
         libhdf5-dev hdf5-tools catch2 libcli11-dev zlib1g-dev liblzma-dev libexpat1-dev \
         python3 python3-h5py python3-pandas python3-matplotlib python3-pytest python3-numpy \
-        sumo sumo-tools time
+        sumo sumo-tools time clang-14 libclang-rt-14-dev
 
 .PHONY: all deps build run test bench fuzz clean format
 
@@ -42,6 +46,12 @@ test: build
 
 bench: build
 	tools/bench.sh $(BUILD)
+
+fuzz: deps
+	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DV2X_FUZZ=ON -DV2X_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_READERS))
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_READERS)
 
 clean:
 	rm -rf $(BUILD)

@@ -23,7 +23,7 @@ Scenario load(const std::string& file, const std::vector<std::string>& sets, lon
 
 int run(const RunArgs& args)
 {
-  const Scenario scenario = load(args.scenario, args.sets, args.seed);
+  const Scenario scenario = load_for_run(args);
   RunOptions options;
   options.command_line = args.command_line;
   options.output_path = args.output;

@@ -15,16 +15,29 @@ struct RunArgs {
   std::string command_line;
   bool quiet = false;
   std::vector<std::string> engine_args;
+  // A user's own trace and RSU placement swapped in (cmd_trace.cpp):
+  std::string trace;          // --trace FILE: replaces mobility.trace (empty = the scenario's)
+  std::string trace_format;   // --trace-format auto|fcd|csv|ns2 (empty = the scenario's mobility.format)
+  std::string rsu_sites;      // --rsu-sites FILE.csv: replaces the scenario's RSUs
+  bool rsu_grid = false;      // --rsu-grid given: replaces the scenario's RSUs with a grid over the trace
+  double rsu_grid_m = 0;      // its spacing, m
 };
 
 int run(const RunArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& sets);
 int list_policies();
 int list_mechanisms();
+/// `v2xsim trace info FILE`: format, counts, time span, most vehicles at once, bounding box, speed range.
+int trace_info(const std::string& file, const std::string& format);
 
 /// The known policy and mechanism names, for scenario validation.
 KnownNames known_names();
 /// Loads a scenario with --set overrides (and --seed when >= 0).
 Scenario load(const std::string& file, const std::vector<std::string>& sets, long long seed);
+/// The scenario `run` simulates: load() plus --trace/--trace-format/--rsu-sites/--rsu-grid. The sites file and
+/// the new trace are read (and their errors reported, naming them) before the scenario is loaded; new RSUs get
+/// the scenario's cell parameters and nearest MEC and are validated again. Warnings go to stderr, notes to
+/// stdout unless quiet.
+Scenario load_for_run(const RunArgs& args);
 
 } // namespace v2x::cli

@@ -22,6 +22,16 @@ int main(int argc, char* argv[])
   run->add_option("-o,--output", run_args.output, "HDF5 output file (default: the scenario's output.path)");
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing but errors");
   run->add_option("--engine-arg", run_args.engine_args, "Extra SimGrid argument, e.g. --log=v2x.thresh:debug");
+  run->add_option("--trace", run_args.trace,
+                  "Mobility trace to use instead of the scenario's (SUMO FCD XML, CSV or ns-2; plain, .gz or .xz)");
+  run->add_option("--trace-format", run_args.trace_format, "Trace format: auto (default, from the content), fcd, "
+                                                           "csv, ns2");
+  auto* rsu_sites = run->add_option("--rsu-sites", run_args.rsu_sites,
+                                    "CSV of RSU sites (id,x,y or junction_id,x,y,lon,lat) replacing the scenario's");
+  auto* rsu_grid = run->add_option("--rsu-grid", run_args.rsu_grid_m,
+                                   "Replace the scenario's RSUs with a square grid this many metres apart over the "
+                                   "trace's bounding box");
+  rsu_sites->excludes(rsu_grid);
 
   std::string validate_scenario;
   std::vector<std::string> validate_sets;
@@ -31,6 +41,15 @@ int main(int argc, char* argv[])
 
   auto* policies = app.add_subcommand("policies", "List migration policies and their parameters");
   auto* mechanisms = app.add_subcommand("mechanisms", "List migration mechanisms and their parameters");
+
+  auto* trace = app.add_subcommand("trace", "Mobility trace tools");
+  trace->require_subcommand(1);
+  std::string info_file;
+  std::string info_format = "auto";
+  auto* trace_info = trace->add_subcommand("info", "Describe a trace: format, vehicles, rows, time span, most "
+                                                   "vehicles at once, bounding box, speed range");
+  trace_info->add_option("file", info_file, "Trace file (SUMO FCD XML, CSV or ns-2; plain, .gz or .xz)")->required();
+  trace_info->add_option("--format", info_format, "auto (default, from the content), fcd, csv, ns2");
 
   try {
     app.parse(argc, argv);
@@ -44,6 +63,7 @@ int main(int argc, char* argv[])
     app.exit(e);
     return 2;
   }
+  run_args.rsu_grid = rsu_grid->count() > 0;
 
   try {
     if (*run)
@@ -54,6 +74,8 @@ int main(int argc, char* argv[])
       return v2x::cli::list_policies();
     if (*mechanisms)
       return v2x::cli::list_mechanisms();
+    if (*trace_info)
+      return v2x::cli::trace_info(info_file, info_format);
   } catch (const v2x::InputError& e) {
     std::cerr << "v2xsim: error: " << e.what() << "\n";
     return 2;

@@ -13,7 +13,8 @@ namespace v2x {
 namespace {
 
 constexpr std::size_t kCompressedChunk = 256 * 1024;
-constexpr std::size_t kTextChunk = 4 * 1024 * 1024;         // bytes read per fill
+constexpr std::size_t kTextChunk = 4 * 1024 * 1024;         // bytes read per fill, once the buffer has grown
+constexpr std::size_t kFirstChunk = 64 * 1024;              // first buffer: small files need no more (fill() doubles it)
 constexpr std::size_t kMaxRecord = 256 * 1024 * 1024;        // a single unconsumed record larger than this is an error
 
 struct FileCloser {
@@ -229,7 +230,7 @@ const std::string& InputStream::path() const { return impl_->path; }
 
 // ---------------------------------------------------------------------------------------------------------------
 
-TextBuffer::TextBuffer(const std::string& path) : stream_(path) { data_.resize(kTextChunk); }
+TextBuffer::TextBuffer(const std::string& path) : stream_(path) { data_.resize(kFirstChunk); }
 
 bool TextBuffer::fill()
 {

@@ -306,6 +306,42 @@ void MigrationRun::transfer(SiteId from, SiteId to, double bytes, std::string_vi
   deps_.recorder.phase(PhaseRecord{record_.id, fixed_name(std::string(name)), to, start, now(), bytes});
 }
 
+void MigrationRun::stop_serving()
+{
+  deps_.twins.serve(record_.station, kNone, now());
+}
+
+void MigrationRun::restore(InstanceId instance, double bytes)
+{
+  if (deps_.scenario.twin.restore_bps <= 0 || bytes <= 0)
+    return;
+  const double start = now();
+  sg4::this_actor::sleep_for(bytes / deps_.scenario.twin.restore_bps);
+  deps_.recorder.phase(PhaseRecord{record_.id, fixed_name("restore"), deps_.twins.instance(instance).site, start,
+                                   now(), 0});
+}
+
+void MigrationRun::set_fault_delay(InstanceId instance, double delay_s)
+{
+  deps_.twins.set_fault_delay(instance, delay_s);
+}
+
+double MigrationRun::fetch_time(SiteId from, SiteId to, double bytes) const
+{
+  sg4::Host* src = deps_.platform.site_host(from);
+  sg4::Host* dst = deps_.platform.site_host(to);
+  std::vector<sg4::Link*> links;
+  double there = 0;
+  dst->route_to(src, links, &there);  // the request
+  links.clear();
+  double back = 0;
+  src->route_to(dst, links, &back);   // the reply
+  double bandwidth = INFINITY;
+  for (const sg4::Link* l : links)
+    bandwidth = std::min(bandwidth, l->get_bandwidth());
+  return there + back + (bytes > 0 ? bytes / bandwidth : 0.0);
+}
+
 void MigrationRun::operator()()
 {
   reply_ = sg4::Mailbox::by_name("operation-" + std::to_string(record_.station));

@@ -84,6 +84,10 @@ public:
   void serve(InstanceId instance) override;
   void terminate(InstanceId instance) override;
   void transfer(SiteId from, SiteId to, double bytes, std::string_view name) override;
+  void stop_serving() override;
+  void restore(InstanceId instance, double bytes) override;
+  void set_fault_delay(InstanceId instance, double delay_s) override;
+  double fetch_time(SiteId from, SiteId to, double bytes) const override;
 
 private:
   OrchestratorReply call(OrchestratorRequest::Op op, SiteId site, InstanceId instance);

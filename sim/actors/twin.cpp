@@ -30,7 +30,7 @@ InstanceId TwinBook::create(StationId station, SiteId site)
     id = static_cast<InstanceId>(instances_.size());
     instances_.emplace_back();
   }
-  instances_[id] = TwinInstance{station, site, false, true, 0.0, instances_[id].generation + 1};
+  instances_[id] = TwinInstance{station, site, false, true, 0.0, instances_[id].generation + 1, 0.0};
   return id;
 }
 
@@ -80,7 +80,8 @@ double TwinBook::process(InstanceId instance, double now, double created)
   const SiteInfo& site = sites_[in.site];
   const double service = twin_.message_flops / (site.core_speed_flops_per_s * twin_.cpu_cores);
   const double start = std::max(now, in.busy_until);
-  in.busy_until = start + service;
+  // A faulting message holds the instance's server while its state arrives (the thread blocks on the fault).
+  in.busy_until = start + in.fault_delay_s + service;
   ledger_.add_busy(in.site, service * twin_.cpu_cores);
   TwinRecord& r = record(in.station);
   if (!(r.last_generated >= created))

@@ -20,6 +20,7 @@ struct TwinInstance {
   bool alive = false;
   double busy_until = 0;        // FCFS server of this instance
   std::uint32_t generation = 0; // distinguishes reuses of the same InstanceId
+  double fault_delay_s = 0;     // post-copy: each message first waits this long for its state (0: state here)
 };
 
 struct TwinRecord {
@@ -39,6 +40,8 @@ public:
 
   InstanceId create(StationId station, SiteId site);
   void set_ready(InstanceId i);
+  /// Post-copy: while > 0, each message `i` processes first waits `delay_s` (a demand fetch of its state).
+  void set_fault_delay(InstanceId i, double delay_s) { instances_[i].fault_delay_s = delay_s; }
   /// Makes `instance` the serving one of `station` (kNone: none serves).
   void serve(StationId station, InstanceId instance, double now);
   /// The instance stops serving (if it was).
@@ -53,7 +56,8 @@ public:
   TwinRecord& record(StationId station);
   /// Total time without a serving instance since the twin first served, up to now.
   double downtime(StationId station, double now) const;
-  /// A message handed to `instance` now; returns when it has been processed.
+  /// A message handed to `instance` now; returns when it has been processed (after its fault, if the
+  /// instance's state is still being fetched).
   double process(InstanceId instance, double now, double created);
   double age_of_information(StationId station, double now) const;
 

@@ -22,6 +22,9 @@ int main(int argc, char* argv[])
   run->add_option("-o,--output", run_args.output, "HDF5 output file (default: the scenario's output.path)");
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing but errors");
   run->add_option("--engine-arg", run_args.engine_args, "Extra SimGrid argument, e.g. --log=v2x.thresh:debug");
+  std::string run_policy, run_mechanism;  // sugar for --set migration.policy=NAME / migration.mechanism=NAME
+  run->add_option("--policy", run_policy, "Migration policy (see `v2xsim policies`)");
+  run->add_option("--mechanism", run_mechanism, "Migration mechanism (see `v2xsim mechanisms`)");
   run->add_option("--trace", run_args.trace,
                   "Mobility trace to use instead of the scenario's (SUMO FCD XML, CSV or ns-2; plain, .gz or .xz)");
   run->add_option("--trace-format", run_args.trace_format, "Trace format: auto (default, from the content), fcd, "
@@ -64,6 +67,10 @@ int main(int argc, char* argv[])
     return 2;
   }
   run_args.rsu_grid = rsu_grid->count() > 0;
+  if (!run_policy.empty())
+    run_args.sets.push_back("migration.policy=" + run_policy);
+  if (!run_mechanism.empty())
+    run_args.sets.push_back("migration.mechanism=" + run_mechanism);
 
   try {
     if (*run)

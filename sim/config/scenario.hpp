@@ -94,6 +94,8 @@ struct TwinConfig {
   double message_flops = 2e5;
   double dashboard_period_s = 1;
   double dashboard_message_b = 500;
+  double dirty_rate_bps = 1e4;
+  double restore_bps = 0;  // 0 = restoring transferred state takes no time
 };
 
 struct OrchestratorConfig {
@@ -114,11 +116,48 @@ struct ManualMigrationConfig {
   std::string to;
 };
 
+// Policy and mechanism parameters (documented, with their defaults, in sim/proto/scenario.proto).
+struct HysteresisConfig {
+  double margin_m = 50;
+  double dwell_s = 2;
+};
+
+struct LatencyPolicyConfig {
+  double threshold_s = 0.02;
+  double window_s = 3;
+};
+
+struct PredictiveConfig {
+  double horizon_s = 5;
+  double position_error_m = 0;
+};
+
+struct LoadAwareConfig {
+  double max_utilisation = 0.8;
+  double slack_m = 0;
+};
+
+struct PreCopyConfig {
+  double downtime_target_s = 0.3;
+  std::uint32_t max_rounds = 30;
+};
+
+struct PostCopyConfig {
+  double switch_b = 262144;
+  double fault_b = 4096;
+};
+
 struct MigrationConfig {
   std::string policy = "nearest";
   std::string mechanism = "stateless-restart";
   double decision_interval_s = 1;
   std::vector<ManualMigrationConfig> manual;
+  HysteresisConfig hysteresis;
+  LatencyPolicyConfig latency;
+  PredictiveConfig predictive;
+  LoadAwareConfig load_aware;
+  PreCopyConfig pre_copy;
+  PostCopyConfig post_copy;
 };
 
 struct RateStep {

@@ -246,6 +246,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.non_negative("twin.message_flops", s.twin.message_flops);
   c.non_negative("twin.dashboard_period_s", s.twin.dashboard_period_s, " (0 = none)");
   c.positive("twin.dashboard_message_b", s.twin.dashboard_message_b);
+  c.non_negative("twin.dirty_rate_bps", s.twin.dirty_rate_bps);
+  c.non_negative("twin.restore_bps", s.twin.restore_bps, " (0 = instantaneous)");
 
   // orchestrator
   const OrchestratorConfig& o = s.orchestrator;
@@ -276,6 +278,22 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     if (m.to != "cloud" && mec_ids.count(m.to) == 0)
       c.fail(p + ".to", m.to, "unknown target: a MEC id or \"cloud\"" + mec_choices);
   }
+
+  c.non_negative("migration.hysteresis.margin_m", mig.hysteresis.margin_m);
+  c.non_negative("migration.hysteresis.dwell_s", mig.hysteresis.dwell_s);
+  c.positive("migration.latency.threshold_s", mig.latency.threshold_s);
+  c.non_negative("migration.latency.window_s", mig.latency.window_s);
+  c.non_negative("migration.predictive.horizon_s", mig.predictive.horizon_s);
+  c.non_negative("migration.predictive.position_error_m", mig.predictive.position_error_m);
+  c.positive("migration.load_aware.max_utilisation", mig.load_aware.max_utilisation);
+  if (mig.load_aware.max_utilisation > 1)
+    c.fail("migration.load_aware.max_utilisation", number_text(mig.load_aware.max_utilisation),
+           "must be in (0, 1] (a share of the MEC's cores)");
+  c.non_negative("migration.load_aware.slack_m", mig.load_aware.slack_m);
+  c.positive("migration.pre_copy.downtime_target_s", mig.pre_copy.downtime_target_s);
+  c.at_least("migration.pre_copy.max_rounds", mig.pre_copy.max_rounds, 1);
+  c.non_negative("migration.post_copy.switch_b", mig.post_copy.switch_b);
+  c.non_negative("migration.post_copy.fault_b", mig.post_copy.fault_b);
 
   // network
   const std::string step_note = context.generated_rate_steps ? " (default 802.11p table)" : "";

@@ -15,7 +15,7 @@ class MigrationContext {
 public:
   virtual ~MigrationContext() = default;
   virtual double now() const = 0;
-  virtual SiteId source() const = 0;  // where the twin serves when the migration starts
+  virtual SiteId source() const = 0; // where the twin serves when the migration starts
   virtual SiteId target() const = 0;
   /// The instance serving when the migration started (kNone if none).
   virtual InstanceId current() const = 0;
@@ -27,8 +27,20 @@ public:
   /// Deletes `instance` through the orchestrator (request, container stop, cleanup); if it serves, it stops
   /// serving when its container is stopped. Phases are recorded.
   virtual void terminate(InstanceId instance) = 0;
-  /// Moves `bytes` from `from` to `to` as a real flow on the simulated network; records a phase `name`.
+  /// Moves `bytes` from `from` to `to` as a real flow on the simulated network (it shares links with telemetry
+  /// and other transfers); returns when it has arrived; records a phase `name`.
   virtual void transfer(SiteId from, SiteId to, double bytes, std::string_view name) = 0;
+  /// The serving instance stops serving (the twin is down until serve(); messages meanwhile are lost, QoS 0).
+  virtual void stop_serving() = 0;
+  /// `instance` loads `bytes` of state transferred while the twin was stopped: bytes / twin.restore_bps
+  /// (a phase `restore`; nothing when twin.restore_bps is 0).
+  virtual void restore(InstanceId instance, double bytes) = 0;
+  /// While `delay_s` > 0, every message `instance` processes first waits `delay_s` (its state is still being
+  /// fetched from elsewhere: post-copy's demand faults); 0 ends it.
+  virtual void set_fault_delay(InstanceId instance, double delay_s) = 0;
+  /// Time for an instance on `to` to fetch `bytes` from `from` on demand over an idle network: a request
+  /// (to -> from latency), then the reply (from -> to latency + bytes / the route's narrowest bandwidth).
+  virtual double fetch_time(SiteId from, SiteId to, double bytes) const = 0;
 };
 
 class Mechanism {

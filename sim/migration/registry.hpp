@@ -13,7 +13,7 @@
 namespace v2x {
 
 struct ParamInfo {
-  std::string name;  // scenario field path
+  std::string name; // scenario field path
   std::string unit;
   std::string default_value;
   std::string doc;
@@ -45,6 +45,14 @@ std::vector<std::string> mechanism_names();
 std::unique_ptr<Policy> make_never_policy(const Scenario& s);
 std::unique_ptr<Policy> make_cloud_policy(const Scenario& s);
 std::unique_ptr<Policy> make_nearest_policy(const Scenario& s);
+std::unique_ptr<Policy> make_hysteresis_policy(const Scenario& s);
+std::unique_ptr<Policy> make_latency_policy(const Scenario& s);
+std::unique_ptr<Policy> make_predictive_policy(const Scenario& s);
+std::unique_ptr<Policy> make_load_aware_policy(const Scenario& s);
 std::unique_ptr<Mechanism> make_stateless_restart(const Scenario& s);
+std::unique_ptr<Mechanism> make_make_before_break(const Scenario& s);
+std::unique_ptr<Mechanism> make_stop_and_copy(const Scenario& s);
+std::unique_ptr<Mechanism> make_pre_copy(const Scenario& s);
+std::unique_ptr<Mechanism> make_post_copy(const Scenario& s);
 
 } // namespace v2x

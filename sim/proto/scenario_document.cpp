@@ -663,6 +663,8 @@ Scenario ScenarioDocument::to_scenario() const
   s.twin.message_flops = twin.message_flops();
   s.twin.dashboard_period_s = twin.dashboard_period_s();
   s.twin.dashboard_message_b = twin.dashboard_message_b();
+  s.twin.dirty_rate_bps = twin.dirty_rate_bps();
+  s.twin.restore_bps = twin.restore_bps();
 
   const pb::Orchestrator& orch = m.orchestrator();
   OrchestratorConfig& oc = s.orchestrator;
@@ -684,6 +686,12 @@ Scenario ScenarioDocument::to_scenario() const
   s.migration.decision_interval_s = mig.decision_interval_s();
   for (const pb::ManualMigration& mm : mig.manual())
     s.migration.manual.push_back(ManualMigrationConfig{mm.at_s(), mm.station(), mm.to()});
+  s.migration.hysteresis = HysteresisConfig{mig.hysteresis().margin_m(), mig.hysteresis().dwell_s()};
+  s.migration.latency = LatencyPolicyConfig{mig.latency().threshold_s(), mig.latency().window_s()};
+  s.migration.predictive = PredictiveConfig{mig.predictive().horizon_s(), mig.predictive().position_error_m()};
+  s.migration.load_aware = LoadAwareConfig{mig.load_aware().max_utilisation(), mig.load_aware().slack_m()};
+  s.migration.pre_copy = PreCopyConfig{mig.pre_copy().downtime_target_s(), mig.pre_copy().max_rounds()};
+  s.migration.post_copy = PostCopyConfig{mig.post_copy().switch_b(), mig.post_copy().fault_b()};
 
   const pb::Network& net = m.network();
   s.network.model = net.model() == pb::Network::LV08 ? NetworkModel::Lv08 : NetworkModel::Cm02;

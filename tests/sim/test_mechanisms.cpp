@@ -535,3 +535,19 @@ TEST_CASE("pre-copy matches SimGrid's VM live-migration plugin on the same numbe
   CHECK(ours_total == Approx(plugin_total).epsilon(0.05));
   CHECK(ours_downtime == Approx(plugin_downtime).epsilon(0.05));
 }
+
+TEST_CASE("latency moves the twin once bridged messages have been slow for the window", "[sim][policy]")
+{
+  // A slow MEC-MEC link (30 ms): after the handover to r1 (t = 40.1 s) messages are bridged back to m0 and
+  // take > 30 ms, above the 20 ms threshold; before, about 4 ms.
+  Scenario s = two_cells("latency", 80, straight, 125e6, 0.03);
+  s.migration.mechanism = "make-before-break";
+  s.migration.policy = "latency";
+  s.migration.latency = {0.02, 3};
+  const Collected c = run_here(s);
+  const MigrationRecord& m = only_policy_move(c);
+  CHECK(m.to_site == 1);
+  // First tick seeing a slow sample: t = 41 s; the window of 3 s is complete at the tick of t = 44 s.
+  CHECK(m.requested == Approx(44).margin(1e-6));
+  CHECK(m.trigger == MigrationTrigger::Tick);
+}

@@ -47,6 +47,15 @@ test: build
 bench: build
 	tools/bench.sh $(BUILD)
 
+# The shipped policy comparison (scenarios/sweeps/compare_policies.textproto), then its HTML report
+# (SWEEP_OUT/report/report.html). Run again: complete runs are skipped.
+SWEEP ?= scenarios/sweeps/compare_policies.textproto
+SWEEP_OUT ?= out/sweeps/compare_policies
+.PHONY: report
+report: build
+	$(V2XSIM) sweep $(SWEEP) --out $(SWEEP_OUT)
+	$(PY) analysis/report.py $(SWEEP_OUT)
+
 fuzz: deps
 	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DV2X_FUZZ=ON -DV2X_BUILD_TESTS=OFF

@@ -315,10 +315,13 @@ def _format_cell(mean: float, half: float) -> str:
         return "n/a"
 
     def fmt(v: float) -> str:
+        """3 significant digits; integers above 1000 in full; scientific below 0.001."""
         if v == 0:
             return "0"
+        if abs(v) < 1e-3 or abs(v) >= 1e7:
+            return f"{v:.2e}"
         digits = max(0, 3 - int(math.floor(math.log10(abs(v)))) - 1)
-        return f"{v:.{min(digits, 6)}f}"
+        return f"{v:.{digits}f}"
 
     return fmt(mean) if not np.isfinite(half) else f"{fmt(mean)} ± {fmt(half)}"
 
@@ -358,20 +361,28 @@ def plot_all(cmp: Comparison, out_dir: str) -> Dict[str, str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     labels = list(cmp.data)
     colors = _groups_colors(labels)
+    # line styles too, so that groups on the same values (e.g. no migrations at all) stay visible
+    styles = [("-", "--", ":", "-.")[i % 4] for i in range(len(labels))]
     paths = {}
 
     # Latency CDF: the runs' histograms summed per group (every delivered message of every seed counts once).
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    for label in labels:
+    for i, label in enumerate(labels):
         hist = sum(rd.latency_hist for rd in cmp.data[label])
         total = hist.sum()
         if total == 0:
             continue
         cdf = np.concatenate([[0.0], np.cumsum(hist) / total])
-        ax.step(LATENCY_BINS_S * 1e3, cdf, where="post", color=colors[label], label=label)
+        ax.step(LATENCY_BINS_S * 1e3, cdf, where="post", color=colors[label], linestyle=styles[i], lw=1.8,
+                label=label)
     ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("end-to-end latency, created → processed (ms, log scale)")
     ax.set_ylabel("fraction of delivered messages")
     ax.set_title("Latency CDF (all seeds pooled)")
@@ -380,39 +391,35 @@ def plot_all(cmp: Comparison, out_dir: str) -> Dict[str, str]:
     lo, hi = _latency_xlim(cmp)
     if lo is not None:
         ax.set_xlim(lo, hi)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8)
     paths["latency_cdf"] = _save(fig, out_dir, "latency_cdf.png")
 
-    # Downtime distribution: one box per group over every counted migration of every seed.
+    # Downtime distribution: the CDF of the downtime of every counted migration of every seed, per group.
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    data = [np.concatenate([rd.downtimes for rd in cmp.data[label]]) for label in labels]
-    positions = np.arange(1, len(labels) + 1)
-    with_data = [i for i, d in enumerate(data) if len(d)]
-    if with_data:
-        box = ax.boxplot([data[i] for i in with_data], positions=positions[with_data], widths=0.5,
-                         patch_artist=True, showfliers=True)
-        for patch, i in zip(box["boxes"], with_data):
-            patch.set_facecolor(colors[labels[i]])
-            patch.set_alpha(0.6)
-    for i, d in enumerate(data):
-        text = f"n = {len(d)}" if len(d) else "no migrations"
-        ax.annotate(text, (positions[i], 0), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8,
-                    xycoords=("data", "axes fraction"))
-    ax.set_xticks(positions)
-    ax.set_xticklabels(labels, rotation=15, ha="right", fontsize=8)
-    ax.set_xlim(0.4, len(labels) + 0.6)
-    ax.set_ylabel("twin downtime per migration (s)")
-    ax.set_title("Downtime of completed migrations (policy and manual; all seeds)")
-    ax.grid(True, axis="y", alpha=0.3)
+    for i, label in enumerate(labels):
+        d = np.sort(np.concatenate([rd.downtimes for rd in cmp.data[label]]))
+        if len(d) == 0:
+            ax.plot([], [], color=colors[label], linestyle=styles[i], label=f"{label} (no migrations)")
+            continue
+        y = np.arange(1, len(d) + 1) / len(d)
+        ax.step(np.concatenate([[0.0], d]), np.concatenate([[0.0], y]), where="post", color=colors[label],
+                linestyle=styles[i], lw=1.8, label=f"{label} (n = {len(d)})")
+    ax.set_xlim(left=0)
+    ax.set_ylim(0, 1.01)
+    ax.set_xlabel("twin downtime of one migration (s)")
+    ax.set_ylabel("fraction of migrations")
+    ax.set_title("Downtime distribution (completed policy and manual migrations, all seeds)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
     paths["downtime"] = _save(fig, out_dir, "downtime.png")
 
     # Migrations over time: cumulative count, mean over seeds.
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     horizon = max((rd.simulated_s for rds in cmp.data.values() for rd in rds), default=0.0)
     grid = np.linspace(0.0, horizon, 301) if horizon > 0 else np.array([0.0])
-    for label in labels:
+    for i, label in enumerate(labels):
         curves = [np.searchsorted(rd.migration_times, grid, side="right") for rd in cmp.data[label]]
-        ax.plot(grid, np.mean(curves, axis=0), color=colors[label], label=label)
+        ax.plot(grid, np.mean(curves, axis=0), color=colors[label], linestyle=styles[i], lw=1.8, label=label)
     ax.set_xlabel("simulated time (s)")
     ax.set_ylabel("completed migrations so far (mean over seeds)")
     ax.set_title("Migrations over time")
@@ -422,18 +429,18 @@ def plot_all(cmp: Comparison, out_dir: str) -> Dict[str, str]:
 
     # MEC load over time: CPU reserved by twins, mean over the MEC sites, then over seeds.
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    for label in labels:
+    for i, label in enumerate(labels):
         series = [rd.mec_load for rd in cmp.data[label] if len(rd.mec_load)]
         if not series:
             continue
         mean = pd.concat(series, axis=1).mean(axis=1).sort_index()
-        ax.plot(mean.index, mean.values, color=colors[label], label=label)
+        ax.plot(mean.index, mean.values, color=colors[label], linestyle=styles[i], lw=1.8, label=label)
     ax.set_xlabel("simulated time (s)")
     ax.set_ylabel("MEC CPU reserved by twins (% of cores)")
     ax.set_title("MEC load over time (mean over MEC sites and seeds)")
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     paths["mec_load"] = _save(fig, out_dir, "mec_load.png")
     return paths
 

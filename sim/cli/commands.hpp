@@ -23,7 +23,18 @@ struct RunArgs {
   double rsu_grid_m = 0;      // its spacing, m
 };
 
+struct SweepArgs {
+  std::string sweep;
+  int jobs = 0; // 0 = the processors this process may use
+  std::string shard;
+  std::string out;
+  bool quiet = false;
+  bool dry_run = false;
+};
+
 int run(const RunArgs& args);
+/// `v2xsim sweep`: 0 when every run of the shard is complete, 1 when some failed, 128 + signal when stopped.
+int sweep(const SweepArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& sets);
 int list_policies();
 int list_mechanisms();

@@ -42,6 +42,17 @@ int main(int argc, char* argv[])
   validate->add_option("scenario", validate_scenario, "Scenario file")->required();
   validate->add_option("--set", validate_sets, "Override a scalar field: field.path=value (repeatable)");
 
+  v2x::cli::SweepArgs sweep_args;
+  auto* sweep = app.add_subcommand("sweep", "Run the cross product of a sweep file's axes (one run per process)");
+  sweep->add_option("sweep", sweep_args.sweep, "Sweep file (Protobuf text format, see scenarios/sweeps/README.md)")
+      ->required();
+  sweep->add_option("-j,--jobs", sweep_args.jobs, "Runs at once (default: the processors available)")
+      ->check(CLI::PositiveNumber);
+  sweep->add_option("--shard", sweep_args.shard, "Run only share I of N (0 <= I < N), e.g. $SLURM_ARRAY_TASK_ID/N");
+  sweep->add_option("--out", sweep_args.out, "Output folder (default: the sweep's `out`, else out/sweeps/<name>)");
+  sweep->add_flag("-q,--quiet", sweep_args.quiet, "Print nothing but errors");
+  sweep->add_flag("--dry-run", sweep_args.dry_run, "Print the runs and their commands; run nothing");
+
   auto* policies = app.add_subcommand("policies", "List migration policies and their parameters");
   auto* mechanisms = app.add_subcommand("mechanisms", "List migration mechanisms and their parameters");
 
@@ -75,6 +86,8 @@ int main(int argc, char* argv[])
   try {
     if (*run)
       return v2x::cli::run(run_args);
+    if (*sweep)
+      return v2x::cli::sweep(sweep_args);
     if (*validate)
       return v2x::cli::validate(validate_scenario, validate_sets);
     if (*policies)

@@ -16,23 +16,36 @@
 #      delivered, wall seconds, delivered messages per wall second, peak RSS.
 # The table is also written to BUILD_DIR/bench/results.txt. --traces-only stops after step 1 (no v2xsim
 # needed); --write-scenarios rewrites scenarios/bench/*.textproto from the size table below and stops.
-# Environment: V2XSIM (default BUILD_DIR/sim/v2xsim).
+#
+# Trace reading (its own section, after the runs; --trace-read-only runs only it, --no-trace-read skips it):
+#   4. makes, once, a SUMO trace of at least 1 million rows (1000 vehicles at once for 1200 s at 1 s, on the
+#      1000-vehicle city; cached as BUILD_DIR/bench/read_1m.fcd.xml.gz like the traces above), and from it the
+#      plain XML, the CSV of SUMO's xml2csv.py and the ns-2 mobility of traceExporter.py (cached too);
+#   5. reads each with BUILD_DIR/bench_trace (tools/bench_trace.cpp: v2x::open_trace, every row) and prints rows,
+#      wall seconds, rows per wall second, rows per CPU second and peak RSS; also the 120 s bench traces of step 1
+#      that exist, to show that peak memory follows the vehicles at once, not the trace's length.
+#   Written to BUILD_DIR/bench/trace_read.txt.
+# Environment: V2XSIM (default BUILD_DIR/sim/v2xsim), BENCH_TRACE (default BUILD_DIR/bench_trace).
 set -euo pipefail
 export LC_ALL=C
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 
-[ $# -ge 1 ] || die "usage: tools/bench.sh BUILD_DIR [--sizes \"100 1000 5000\"] [--traces-only] [--write-scenarios]"
+[ $# -ge 1 ] || die "usage: tools/bench.sh BUILD_DIR [--sizes \"100 1000 5000\"] [--traces-only] [--write-scenarios] [--no-trace-read | --trace-read-only]"
 build_dir="$1"
 shift
 sizes="100 1000 5000"
 traces_only=0
 write_scenarios=0
+trace_read=1
+trace_read_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="${2:?}"; shift 2 ;;
     --traces-only) traces_only=1; shift ;;
     --write-scenarios) write_scenarios=1; shift ;;
+    --no-trace-read) trace_read=0; shift ;;
+    --trace-read-only) trace_read_only=1; shift ;;
     *) die "unknown argument '$1'" ;;
   esac
 done
@@ -70,6 +83,74 @@ if [ "$write_scenarios" = 1 ]; then
       --out "$(scenario_of "$n")"
   done
   exit 0
+fi
+
+# 4-5. Trace reading (called after the runs, or alone with --trace-read-only).
+trace_read_section() {
+  local bench_trace="${BENCH_TRACE:-$build_dir/bench_trace}"
+  [ -x "$bench_trace" ] || die "$bench_trace not found: build it first (make build, or cmake --build $build_dir --target bench_trace)"
+  local base="$bench_dir/read_1m"
+  local gz="$base.fcd.xml.gz"
+  local cmd=("$repo/tools/make_trace.sh" --vehicles "$(size_trips 1000 | awk '{print $1 * 10}')" --duration 1200
+    --grid "$(size_grid 1000)" --seed 1 --warmup "$warmup" --fringe-factor 1 --max-distance 2000 --out "$gz")
+  local want="${cmd[*]}"
+  if [ -s "$gz" ] && [ -s "$base.stats" ] && [ "$(cat "$base.cmd" 2>/dev/null)" = "$want" ]; then
+    echo "trace for reading: cached ($gz)"
+  else
+    echo "trace for reading: making it ($want)"
+    rm -f "$base.fcd.xml" "$base.csv" "$base.ns2.tcl"
+    "${cmd[@]}" >"$base.stats.tmp" || die "make_trace.sh failed for the trace-reading benchmark"
+    mv -f "$base.stats.tmp" "$base.stats"
+    echo "$want" >"$base.cmd"
+  fi
+  local rows
+  rows="$(awk '$1 == "rows" {print $2}' "$base.stats")"
+  [ "${rows:-0}" -ge 1000000 ] || die "$gz has ${rows:-0} rows, fewer than 1 million: adjust its make_trace.sh command"
+  export SUMO_HOME="${SUMO_HOME:-/usr/share/sumo}"
+  [ -s "$base.fcd.xml" ] || { gzip -dc "$gz" >"$base.fcd.xml.tmp" && mv -f "$base.fcd.xml.tmp" "$base.fcd.xml"; }
+  if [ ! -s "$base.csv" ]; then
+    echo "trace for reading: xml2csv.py -> $base.csv"
+    /usr/bin/python3 "$SUMO_HOME/tools/xml/xml2csv.py" -s , -o "$base.csv.tmp" "$base.fcd.xml" >/dev/null ||
+      die "xml2csv.py failed"
+    mv -f "$base.csv.tmp" "$base.csv"
+  fi
+  if [ ! -s "$base.ns2.tcl" ]; then
+    echo "trace for reading: traceExporter.py -> $base.ns2.tcl"
+    /usr/bin/python3 "$SUMO_HOME/tools/traceExporter.py" --fcd-input "$base.fcd.xml" \
+      --ns2mobility-output "$base.ns2.tcl.tmp" >/dev/null || die "traceExporter.py failed"
+    mv -f "$base.ns2.tcl.tmp" "$base.ns2.tcl"
+  fi
+
+  local out="$bench_dir/trace_read.txt"
+  {
+    printf "v2xsim trace reading, %s, %s, bench_trace on one core\n" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      "$(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?')"
+    printf "%-28s %-14s %9s %8s %12s %12s %8s %8s\n" file format rows wall_s rows/wall_s rows/cpu_s peak_MB MB
+  } >"$out.tmp"
+  local files=("$base.fcd.xml" "$gz" "$base.csv" "$base.ns2.tcl")
+  for n in $sizes; do
+    [ -s "$bench_dir/trace_$n.fcd.xml.gz" ] && files+=("$bench_dir/trace_$n.fcd.xml.gz")
+  done
+  local f log
+  for f in "${files[@]}"; do
+    log="$bench_dir/trace_read_$(basename "$f").log"
+    "$bench_trace" "$f" >"$log" 2>&1 || { echo "bench_trace failed on $f:" >&2; cat "$log" >&2; return 1; }
+    val() { awk -v k="$1" 'index($0, k " ") == 1 {print $NF}' "$log" | head -n1; }
+    printf "%-28s %-14s %9s %8s %12s %12s %8s %8s\n" "$(basename "$f")" \
+      "$(sed -n 's/^format //p' "$log" | tr ' ' '_')" "$(val rows)" "$(val "wall seconds")" "$(val rows/s)" \
+      "$(val "rows per CPU second")" "$(sed -n 's/^peak RSS \([0-9.]*\) MiB/\1/p' "$log")" \
+      "$(awk -v b="$(wc -c <"$f")" 'BEGIN{printf "%.0f", b / 1048576}')" >>"$out.tmp"
+  done
+  mv -f "$out.tmp" "$out"
+  echo
+  cat "$out"
+  echo "(rows/wall_s and rows/cpu_s: vehicle rows parsed per second; peak_MB: the reader process's peak RSS; MB: file size)"
+  echo "table written to $out"
+}
+
+if [ "$trace_read_only" = 1 ]; then
+  trace_read_section
+  exit $?
 fi
 
 # 1. traces
@@ -160,4 +241,10 @@ cat "$results"
 echo "(vehicles: distinct vehicles in the trace; at_once: most at once; wall_s: whole command, /usr/bin/time;"
 echo " v2x_wall_s: v2xsim's own wall time from its summary; delivered/wall_s: end-to-end messages per wall second)"
 echo "table written to $results"
+
+# 4-5. trace reading
+if [ "$trace_read" = 1 ]; then
+  echo
+  trace_read_section || status=1
+fi
 exit "$status"

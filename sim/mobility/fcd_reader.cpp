@@ -174,6 +174,11 @@ public:
       if (where_ == Where::Step && open_.size() == 2 && name_ == "vehicle") {
         read_vehicle(step, n, item);
       }
+      // A vehicle's time is its timestep's: one outside any (or a timestep inside another) would be lost.
+      if (where_ == Where::Root && open_.size() == 1 && name_ == "vehicle")
+        in_.fail(item, "", std::string(name_), "<vehicle> outside a <timestep>: its time is unknown");
+      if (where_ == Where::Step && name_ == "timestep")
+        in_.fail(item, "", std::string(name_), "<timestep> inside another <timestep> (not closed)");
       // Anything else (persons, containers, children of vehicles, unknown elements) is skipped.
       if (t == Tok::Start)
         open_.emplace_back(name_);

@@ -134,3 +134,22 @@ def test_shipped_sweep_compares_every_policy():
     missing = policies - in_sweep
     assert not missing, f"add a line `policy: \"<name>\"` to {shipped} for: {sorted(missing)}"
     assert in_sweep <= policies
+
+
+def test_a_failing_run_does_not_stop_the_others(tmp_path):
+    # The trace axis: the tiny road, and a trace with a bad number that only the run itself reads (validation
+    # checks that the file exists, the run parses it): that run fails with the reader's error, the other completes.
+    bad = tmp_path / "bad.fcd.xml"
+    bad.write_text('<fcd-export>\n<timestep time="0.00">\n<vehicle id="a" x="abc" y="0"/>\n')
+    good = os.path.join(REPO, "scenarios", "tiny", "two_cells.fcd.xml")
+    spec = write_sweep(tmp_path, f'trace: "{bad}"\ntrace: "{good}"\nseed: 1')
+    out = tmp_path / "out"
+    proc = sweep(spec, "-j", 1, "--out", out)
+    assert proc.returncode == 1, proc.stderr
+    manifest = pd.read_csv(out / "manifest.csv", dtype=str, keep_default_na=False).set_index("trace")
+    failed, complete = manifest.loc[str(bad)], manifest.loc[good]
+    assert (failed.status, failed.exit_code) == ("failed", "2")
+    assert failed.error.startswith("v2xsim: error: ") and "abc" in failed.error
+    assert complete.status == "complete" and (out / "runs" / f"{complete.run}.h5").exists()
+    cmp = compare.compare(str(out))
+    assert list(cmp.runs.run) == [complete.run] and list(cmp.failed.run) == [failed.run]

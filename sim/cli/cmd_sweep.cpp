@@ -29,7 +29,7 @@ int sweep(const SweepArgs& args)
   }
 
   sweep::RunnerOptions options;
-  options.out_dir = !args.out.empty() ? args.out
+  options.out_dir = !args.out.empty()   ? args.out
                     : !spec.out.empty() ? spec.out
                                         : (std::filesystem::path("out") / "sweeps" / spec.name).string();
   options.jobs = args.jobs > 0 ? static_cast<std::size_t>(args.jobs) : sweep::available_cores();

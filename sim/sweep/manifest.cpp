@@ -23,19 +23,24 @@ std::string optional_number(const std::optional<double>& v)
   return v ? number(*v) : std::string();
 }
 
-const char* const kFigureColumns[] = {"vehicles",       "vehicle_hours",  "messages_created", "messages_delivered",
-                                      "messages_lost",  "latency_p50_ms", "latency_p95_ms",   "latency_p99_ms",
-                                      "migrations",     "downtime_total_s", "simulated_s"};
+const char* const kFigureColumns[] = {"vehicles",      "vehicle_hours",    "messages_created", "messages_delivered",
+                                      "messages_lost", "latency_p50_ms",   "latency_p95_ms",   "latency_p99_ms",
+                                      "migrations",    "downtime_total_s", "simulated_s"};
 
 std::vector<std::string> figure_fields(const std::optional<RunFigures>& f)
 {
   if (!f)
     return std::vector<std::string>(std::size(kFigureColumns));
-  return {number(f->vehicles),          number(f->vehicle_hours),
-          number(f->messages_created),  number(f->messages_delivered),
-          number(f->messages_lost),     optional_number(f->latency_p50_ms),
-          optional_number(f->latency_p95_ms), optional_number(f->latency_p99_ms),
-          number(f->migrations),        number(f->downtime_total_s),
+  return {number(f->vehicles),
+          number(f->vehicle_hours),
+          number(f->messages_created),
+          number(f->messages_delivered),
+          number(f->messages_lost),
+          optional_number(f->latency_p50_ms),
+          optional_number(f->latency_p95_ms),
+          optional_number(f->latency_p99_ms),
+          number(f->migrations),
+          number(f->downtime_total_s),
           number(f->simulated_s)};
 }
 
@@ -54,14 +59,14 @@ std::optional<RunFigures> parse_run_figures(const std::string& log)
       f.vehicles = static_cast<double>(a);
       f.vehicle_hours = x;
       vehicles = true;
-    } else if (std::sscanf(line.c_str(), "messages %llu created: %llu delivered (%lf %%), %llu lost, %llu dropped",
-                           &a, &b, &x, &c, &d) == 5) {
+    } else if (std::sscanf(line.c_str(), "messages %llu created: %llu delivered (%lf %%), %llu lost, %llu dropped", &a,
+                           &b, &x, &c, &d) == 5) {
       f.messages_created = static_cast<double>(a);
       f.messages_delivered = static_cast<double>(b);
       f.messages_lost = static_cast<double>(c);
       messages = true;
-    } else if (std::sscanf(line.c_str(), "latency p50 %lf ms, p95 %lf ms, p99 %lf ms (mean %lf ms, max %lf ms)", &x,
-                           &y, &z, &u, &v) == 5) {
+    } else if (std::sscanf(line.c_str(), "latency p50 %lf ms, p95 %lf ms, p99 %lf ms (mean %lf ms, max %lf ms)", &x, &y,
+                           &z, &u, &v) == 5) {
       f.latency_p50_ms = x;
       f.latency_p95_ms = y;
       f.latency_p99_ms = z;

@@ -49,9 +49,9 @@ struct ManifestRow {
   std::vector<std::pair<std::string, std::string>> params; // (column, value)
   std::string output;
   RunStatus status = RunStatus::Pending;
-  std::optional<int> exit_code;   // exit status, or 128 + signal
+  std::optional<int> exit_code; // exit status, or 128 + signal
   std::string error;
-  std::optional<double> wall_s;   // wall time of the child process
+  std::optional<double> wall_s; // wall time of the child process
   std::optional<RunFigures> figures;
 };
 

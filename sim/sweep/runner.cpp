@@ -224,9 +224,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
   const std::size_t total = runs.size();
   if (out)
     *out << "sweep " << spec.name << ": " << total << " runs"
-         << (options.shard.count > 1 ? " (shard " + std::to_string(options.shard.index) + "/" +
-                                           std::to_string(options.shard.count) + ")"
-                                     : std::string())
+         << (options.shard.count > 1
+                 ? " (shard " + std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count) + ")"
+                 : std::string())
          << ", " << outcome.skipped << " already complete, " << queue.size() << " to run, " << options.jobs
          << " at once; output " << options.out_dir << "\n"
          << std::flush;
@@ -238,6 +238,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
   Clock::time_point last_manifest = Clock::time_point::min();
   Clock::time_point last_draw = Clock::time_point::min();
   bool forwarded = false;
+  bool redraw = true;
   std::size_t finished_now = 0;
 
   auto done_count = [&] { return outcome.skipped + outcome.completed; };
@@ -256,9 +257,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
     } else if (left == 0) {
       eta = "0:00";
     }
-    *out << "\r\033[K[" << done_count() + outcome.failed + outcome.interrupted << "/" << total << "] "
-         << done_count() << " done, " << running.size() << " running, " << outcome.failed << " failed, ETA " << eta
-         << std::flush;
+    *out << "\r\033[K[" << done_count() + outcome.failed + outcome.interrupted << "/" << total << "] " << done_count()
+         << " done, " << running.size() << " running, " << outcome.failed << " failed, ETA " << eta << std::flush;
   };
   auto save = [&](bool force) {
     const Clock::time_point now = Clock::now();
@@ -270,8 +270,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
   auto report = [&](const ManifestRow& row) {
     if (!out || options.terminal) {
       if (out && row.status == RunStatus::Failed) // on a terminal, failures still get a line of their own
-        *out << "\r\033[KFAILED " << row.run << " (exit " << row.exit_code.value_or(-1) << "): " << row.error
-             << "\n";
+        *out << "\r\033[KFAILED " << row.run << " (exit " << row.exit_code.value_or(-1) << "): " << row.error << "\n";
       return;
     }
     *out << "[" << done_count() + outcome.failed + outcome.interrupted << "/" << total << "] "
@@ -296,8 +295,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
       ++next;
       std::error_code ec;
       fs::remove(row.output + ".partial", ec); // left by a killed run: never complete, overwritten anyway
-      const pid_t pid = spawn(run_command(options.executable, spec, run, row.output),
-                              run_log_path(options.out_dir, run));
+      const pid_t pid =
+          spawn(run_command(options.executable, spec, run, row.output), run_log_path(options.out_dir, run));
       if (pid < 0) {
         row.status = RunStatus::Failed;
         row.error = std::string("cannot start the run: ") + std::strerror(errno);
@@ -310,6 +309,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
     }
     if (running.empty())
       break;
+    draw(redraw); // after the launches, so that the line counts the runs just started
+    redraw = false;
 
     bool reaped = false;
     for (auto it = running.begin(); it != running.end();) {
@@ -356,7 +357,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
       report(row);
       it = running.erase(it);
     }
-    draw(reaped);
+    redraw = redraw || reaped;
     save(false);
     if (!reaped) {
       const timespec pause{0, 50'000'000}; // 50 ms; a signal cuts it short
@@ -374,8 +375,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
   if (out) {
     if (options.terminal)
       *out << "\n";
-    *out << "sweep " << spec.name << ": " << done_count() << " of " << total << " runs complete ("
-         << outcome.completed << " now, " << outcome.skipped << " before), " << outcome.failed << " failed";
+    *out << "sweep " << spec.name << ": " << done_count() << " of " << total << " runs complete (" << outcome.completed
+         << " now, " << outcome.skipped << " before), " << outcome.failed << " failed";
     if (outcome.interrupted)
       *out << ", " << outcome.interrupted << " interrupted";
     *out << "; manifest " << outcome.manifest << "\n" << std::flush;

@@ -21,9 +21,9 @@ struct RunnerOptions {
 };
 
 struct SweepOutcome {
-  std::size_t runs = 0;        // runs of this invocation (the shard's)
-  std::size_t skipped = 0;     // already complete before this invocation
-  std::size_t completed = 0;   // run now, complete
+  std::size_t runs = 0;      // runs of this invocation (the shard's)
+  std::size_t skipped = 0;   // already complete before this invocation
+  std::size_t completed = 0; // run now, complete
   std::size_t failed = 0;
   std::size_t interrupted = 0; // stopped by SIGINT/SIGTERM to the sweep, or never started because of it
   int signal = 0;              // the signal that stopped the sweep, 0 if none

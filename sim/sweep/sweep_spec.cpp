@@ -95,15 +95,13 @@ std::uint64_t fnv1a(const std::string& data, std::uint64_t hash)
   return hash;
 }
 
-std::vector<std::string> range_values(double from, double to, std::optional<double> step,
-                                      std::optional<double> factor, const SourceLocation& where,
-                                      const std::string& what)
+std::vector<std::string> range_values(double from, double to, std::optional<double> step, std::optional<double> factor,
+                                      const SourceLocation& where, const std::string& what)
 {
   if (step.has_value() == factor.has_value())
     throw InputError(where, what, "", "a range needs exactly one of step and factor");
   if (!std::isfinite(from) || !std::isfinite(to) || from > to)
-    throw InputError(where, what, format_number(from) + ".." + format_number(to),
-                     "a range needs finite from <= to");
+    throw InputError(where, what, format_number(from) + ".." + format_number(to), "a range needs finite from <= to");
   std::vector<std::string> values;
   if (step) {
     if (!(*step > 0) || !std::isfinite(*step))
@@ -140,7 +138,9 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file)
                      "syntax error: " + (errors.has_error ? errors.message : std::string("cannot parse the sweep")));
 
   const gp::Descriptor* d = pb::Sweep::descriptor();
-  auto where = [&](const char* field, int index = -1) { return location(file, &tree, d->FindFieldByName(field), index); };
+  auto where = [&](const char* field, int index = -1) {
+    return location(file, &tree, d->FindFieldByName(field), index);
+  };
 
   SweepSpec spec;
   spec.file = file;
@@ -176,8 +176,8 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file)
   };
 
   add(Axis{"policy", "migration.policy", {msg.policy().begin(), msg.policy().end()}, {}, where("policy", 0)});
-  add(Axis{"mechanism", "migration.mechanism", {msg.mechanism().begin(), msg.mechanism().end()}, {},
-           where("mechanism", 0)});
+  add(Axis{
+      "mechanism", "migration.mechanism", {msg.mechanism().begin(), msg.mechanism().end()}, {}, where("mechanism", 0)});
   const gp::FieldDescriptor* axis_field = d->FindFieldByName("axis");
   for (int i = 0; i < msg.axis_size(); ++i) {
     const pb::Axis& a = msg.axis(i);
@@ -187,8 +187,9 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file)
       throw InputError(at, label + ".field", "", "an axis needs the field path it sweeps");
     if (a.field() == "seed" || a.field() == "migration.policy" || a.field() == "migration.mechanism" ||
         a.field() == "mobility.trace")
-      throw InputError(at, label + ".field", a.field(), "sweep this field with the sweep's own seed/seeds, "
-                                                         "policy, mechanism or trace entries");
+      throw InputError(at, label + ".field", a.field(),
+                       "sweep this field with the sweep's own seed/seeds, "
+                       "policy, mechanism or trace entries");
     if (a.value_size() > 0 && a.has_range())
       throw InputError(at, label, a.field(), "an axis has either value entries or a range, not both");
     if (a.value_size() == 0 && !a.has_range())
@@ -248,7 +249,8 @@ std::string run_id(const SweepSpec& spec, const std::vector<std::pair<std::strin
     if (column == "seed")
       slug += "seed" + value;
     else if (column == "trace")
-      slug += safe_component(fs::path(value).filename().string().substr(0, fs::path(value).filename().string().find('.')));
+      slug +=
+          safe_component(fs::path(value).filename().string().substr(0, fs::path(value).filename().string().find('.')));
     else
       slug += safe_component(value);
   }

@@ -16,20 +16,20 @@ namespace v2x::sweep {
 /// "trace", or the field path of a generic axis).
 struct Axis {
   std::string column;
-  std::string field;               // scenario field path the values go to ("seed" for the seed axis)
-  std::vector<std::string> values; // as written (the manifest shows these)
+  std::string field;                   // scenario field path the values go to ("seed" for the seed axis)
+  std::vector<std::string> values;     // as written (the manifest shows these)
   std::vector<std::string> set_values; // as passed to --set (differs for traces: resolved against the sweep file)
-  SourceLocation where;            // where the axis is written in the sweep file
+  SourceLocation where;                // where the axis is written in the sweep file
 };
 
 struct SweepSpec {
-  std::string file;               // sweep file as given
-  std::string name;               // label (default: the file's stem)
-  std::string base;               // base scenario path, resolved against the sweep file's folder
-  std::string base_text;          // its contents (part of every run's identity)
-  std::vector<std::string> sets;  // fixed "field=value" overrides for every run
-  std::vector<Axis> axes;         // non-empty axes in expansion order: policy, mechanism, axis..., trace, seed
-  std::string out;                // output folder from the file; empty = out/sweeps/<name>
+  std::string file;              // sweep file as given
+  std::string name;              // label (default: the file's stem)
+  std::string base;              // base scenario path, resolved against the sweep file's folder
+  std::string base_text;         // its contents (part of every run's identity)
+  std::vector<std::string> sets; // fixed "field=value" overrides for every run
+  std::vector<Axis> axes;        // non-empty axes in expansion order: policy, mechanism, axis..., trace, seed
+  std::string out;               // output folder from the file; empty = out/sweeps/<name>
 };
 
 /// Parses a sweep (Protobuf text format of v2x.pb.Sweep). `file` names it in errors and is the folder that
@@ -42,9 +42,8 @@ SweepSpec load_sweep(const std::string& file);
 
 /// Values of a Range: arithmetic when step > 0, geometric when factor > 1; exactly one of them. Written with 12
 /// significant digits. InputError (field `what`) when the range is empty, unbounded or over 100,000 values.
-std::vector<std::string> range_values(double from, double to, std::optional<double> step,
-                                      std::optional<double> factor, const SourceLocation& where,
-                                      const std::string& what);
+std::vector<std::string> range_values(double from, double to, std::optional<double> step, std::optional<double> factor,
+                                      const SourceLocation& where, const std::string& what);
 
 /// One point of the cross product.
 struct RunPoint {
@@ -59,8 +58,8 @@ struct RunPoint {
 std::vector<RunPoint> expand(const SweepSpec& spec);
 
 /// A run's identity: its parameter values joined by '_' (characters outside [A-Za-z0-9.+-] made '-', traces by
-/// their file stem), then '_' and 8 hex digits of a 64-bit hash (FNV-1a, murmur3-finalised) of the base scenario text, the fixed
-/// sets and the parameters. The same sweep gives the same ids on every machine; changing the base scenario,
+/// their file stem), then '_' and 8 hex digits of a 64-bit hash (FNV-1a, murmur3-finalised) of the base scenario text,
+/// the fixed sets and the parameters. The same sweep gives the same ids on every machine; changing the base scenario,
 /// a value or a fixed set changes them, so resumption never reuses an output of other inputs.
 std::string run_id(const SweepSpec& spec, const std::vector<std::pair<std::string, std::string>>& params);
 

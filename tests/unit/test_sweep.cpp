@@ -5,9 +5,8 @@
 #include "sweep/runner.hpp"
 #include "sweep/sweep_spec.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -140,7 +139,7 @@ TEST_CASE("sweep ranges: arithmetic and geometric values by hand", "[sweep]")
   CHECK_THROWS_AS(range_values(0, 1, 0.0, std::nullopt, at, "r"), InputError);
   CHECK_THROWS_AS(range_values(0, 1, 0.5, 2.0, at, "r"), InputError);
   CHECK_THROWS_AS(range_values(1, 0, 0.5, std::nullopt, at, "r"), InputError);
-  CHECK_THROWS_AS(range_values(0, 10, std::nullopt, 2.0, at, "r"), InputError); // geometric from 0
+  CHECK_THROWS_AS(range_values(0, 10, std::nullopt, 2.0, at, "r"), InputError);  // geometric from 0
   CHECK_THROWS_AS(range_values(0, 1e6, 1.0, std::nullopt, at, "r"), InputError); // 1,000,001 values
 }
 
@@ -148,8 +147,8 @@ TEST_CASE("sweep file: a range axis expands through the file", "[sweep]")
 {
   TempDir dir;
   dir.file("base.textproto", "");
-  const SweepSpec spec = load_sweep(dir.file(
-      "s.textproto", sweep_text("axis { field: \"twin.state_b\" range { from: 1e6 to: 4e6 factor: 2 } }\n")));
+  const SweepSpec spec = load_sweep(
+      dir.file("s.textproto", sweep_text("axis { field: \"twin.state_b\" range { from: 1e6 to: 4e6 factor: 2 } }\n")));
   REQUIRE(spec.axes.size() == 1);
   CHECK(spec.axes[0].values == std::vector<std::string>{"1000000", "2000000", "4000000"});
 }
@@ -204,8 +203,8 @@ TEST_CASE("sweep ids: stable and distinct, file-name safe, and change with the i
   // "never", cores "8", the trace's stem "trace_a" with its '_' (the separator) made '-', seed 1
   CHECK(a[0].id.rfind("never_8_trace-a_seed1_", 0) == 0);
   // the trace goes to --set resolved against the sweep file's folder
-  CHECK(std::find(a[0].sets.begin(), a[0].sets.end(),
-                  "mobility.trace=" + (dir.path() / "trace_a.fcd.xml").string()) != a[0].sets.end());
+  CHECK(std::find(a[0].sets.begin(), a[0].sets.end(), "mobility.trace=" + (dir.path() / "trace_a.fcd.xml").string()) !=
+        a[0].sets.end());
 
   dir.file("base.textproto", "name: \"two\"\n"); // another base scenario: other ids, so no stale reuse
   const auto c = expand(load_sweep(dir.file("s.textproto", body)));

@@ -281,12 +281,15 @@ def compare(sweep_dir: str) -> Comparison:
     complete = manifest[manifest.status == "complete"]
     failed = manifest[manifest.status != "complete"]
 
+    # Plot labels name only what differs between groups ("nearest", not "nearest / stateless-restart" when
+    # every run has that mechanism).
+    varying = [c for c in group_columns if complete[c].nunique() > 1] or group_columns[:1]
     records = []
     data: Dict[str, List[RunData]] = {}
     for _, row in complete.iterrows():
         path = os.path.join(sweep_dir, "runs", row["run"] + ".h5")
         rd = read_run(path)
-        label = group_label(row, group_columns)
+        label = group_label(row, varying)
         data.setdefault(label, []).append(rd)
         record = {"run": row["run"], **{c: row[c] for c in params}, "group": label, **rd.figures}
         records.append(record)

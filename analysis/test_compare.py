@@ -205,6 +205,7 @@ def test_one_run_figures_by_hand(tmp_path):
 def test_table_by_hand(sweep_dir):
     cmp = compare.compare(str(sweep_dir))
     assert cmp.group_columns == ["policy", "mechanism"]
+    assert list(cmp.data) == ["nearest", "never"]  # plot labels: the mechanism is the same for all, left out
     assert len(cmp.runs) == 5 and list(cmp.failed.run) == ["never_sr_seed3"]
     table = cmp.table.set_index("policy")
     near, never = table.loc["nearest"], table.loc["never"]

@@ -29,8 +29,9 @@ void TelemetryPath::carry(MessageRecord& m, sg4::Host* src, const Uplink& uplink
   m.at_broker = sg4::Engine::get_clock();
   m.at_rsu = uplink.from_cell ? m.at_broker - uplink.after_cell_latency_s : m.created;
 
-  // Broker service, then routing to the twin's subscription as it is when the broker forwards.
-  sg4::this_actor::sleep_until(brokers_.serve(m.broker, m.at_broker));
+  // The broker serves messages first-come first-served and routes each with the subscriptions it has when
+  // the message arrives (QoS 0: no serving twin instance now, the message is lost).
+  const double served = brokers_.serve(m.broker, m.at_broker);
   const InstanceId target = twins_.serving(m.station);
   if (target == kNone) {
     m.outcome = MessageOutcome::Lost;
@@ -40,6 +41,17 @@ void TelemetryPath::carry(MessageRecord& m, sg4::Host* src, const Uplink& uplink
   const SiteId site = twins_.instance(target).site;
   const BrokerId sub_broker = infra_.broker_of_site(site);
   sg4::Host* here = platform_.broker_host(m.broker);
+  if (sub_broker == m.broker && here == platform_.site_host(site)) {
+    // Local subscriber: handed over when the broker has served it; no further activity on the hot path.
+    m.at_twin = served;
+    m.site = site;
+    m.processed = twins_.process(target, served, m.created);
+    m.outcome = MessageOutcome::Delivered;
+    stations_.view(m.station).last_latency_s = m.processed - m.created;
+    recorder_.message(m);
+    return;
+  }
+  sg4::this_actor::sleep_until(served);
   if (sub_broker != m.broker) {  // bridge to the broker where the twin subscribes
     sg4::Comm::sendto(here, platform_.broker_host(sub_broker), m.size_b);
     sg4::this_actor::sleep_until(brokers_.serve(sub_broker, sg4::Engine::get_clock()));

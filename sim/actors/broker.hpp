@@ -3,6 +3,7 @@
 // service.flops per message, so queueing emerges under load. A broker does not run an activity per message:
 // the message's own carrier (the publishing actor) waits until the broker has served it (see telemetry.hpp).
 #include "actors/mec.hpp"
+#include "core/random.hpp"
 #include "topology/infrastructure.hpp"
 
 #include <vector>
@@ -11,16 +12,21 @@ namespace v2x {
 
 class BrokerNet {
 public:
-  BrokerNet(const std::vector<BrokerInfo>& brokers, const std::vector<SiteInfo>& sites, MecLedger& ledger);
-  /// A message arriving at broker b at `arrival`: returns when the broker has served it (Lindley recursion).
+  /// exponential: each message's work is exponential of mean service_flops (seeded per broker), else constant.
+  BrokerNet(const std::vector<BrokerInfo>& brokers, const std::vector<SiteInfo>& sites, MecLedger& ledger,
+            bool exponential = false, std::uint64_t seed = 0);
+  /// A message arriving at broker b at `arrival`: returns when the broker has served it (Lindley recursion:
+  /// start = max(arrival, previous departure), departure = start + service).
   double serve(BrokerId b, double arrival);
 
 private:
   struct Server {
     SiteId site;
-    double service_s;
+    double service_s;  // mean
     double busy_until;
+    RandomStream rng;
   };
+  bool exponential_;
   std::vector<Server> servers_;
   MecLedger& ledger_;
 };

@@ -288,6 +288,8 @@ InstanceId MigrationRun::instantiate(SiteId site)
 void MigrationRun::serve(InstanceId instance)
 {
   deps_.twins.serve(record_.station, instance, now());
+  if (deps_.telemetry != nullptr)
+    deps_.telemetry->flush_session(record_.station);
 }
 
 void MigrationRun::terminate(InstanceId instance)
@@ -352,6 +354,8 @@ void MigrationRun::operator()()
       break;
     case Kind::Remove:
       terminate(current_);
+      if (deps_.telemetry != nullptr)  // the twin is gone with its session
+        deps_.telemetry->drop_session(record_.station);
       break;
     case Kind::Migrate:
       mechanism_->execute(*this);

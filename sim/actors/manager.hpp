@@ -6,6 +6,7 @@
 #include "actors/messages.hpp"
 #include "actors/orchestrator.hpp"
 #include "actors/stations.hpp"
+#include "actors/telemetry.hpp"
 #include "actors/twin.hpp"
 #include "migration/mechanism.hpp"
 #include "migration/policy.hpp"
@@ -26,6 +27,7 @@ struct ManagerDeps {
   Recorder& recorder;
   simgrid::s4u::Mailbox* inbox;
   simgrid::s4u::Mailbox* orchestrator;
+  TelemetryPath* telemetry = nullptr;  // QoS 1 sessions are flushed when an instance starts serving
 };
 
 class Manager {

@@ -5,6 +5,7 @@
 #include "actors/mec.hpp"
 #include "actors/stations.hpp"
 #include "config/scenario.hpp"
+#include "metrics/records.hpp"
 #include "migration/mechanism.hpp"
 #include "topology/infrastructure.hpp"
 
@@ -32,6 +33,7 @@ struct TwinRecord {
   double down_total = 0;      // s without a serving instance since it first served
   double last_generated = std::numeric_limits<double>::quiet_NaN();
   InstanceId deployed = kNone;  // newest instance deployed (the one to delete on removal)
+  std::vector<MessageRecord> session;  // QoS 1: messages the brokers keep while no instance serves
 };
 
 class TwinBook {

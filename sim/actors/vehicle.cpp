@@ -95,7 +95,10 @@ void Vehicle::operator()()
                        {true, deps_.platform.backhaul_latency(view.rsu, rsu.broker)});
     }
     // Fixed schedule; a message still travelling at the next slot delays it (the OBU sends one at a time).
-    next = std::max(first + static_cast<double>(++slot) * period, sg4::Engine::get_clock());
+    if (deps_.telemetry.poisson)  // exponential gaps of mean `period`, from the station's stream
+      next = std::max(next - period * std::log(1.0 - rng.uniform()), sg4::Engine::get_clock());
+    else
+      next = std::max(first + static_cast<double>(++slot) * period, sg4::Engine::get_clock());
   }
 }
 

@@ -84,6 +84,13 @@ struct TelemetryConfig {
   double rsu_message_b = 200;
   double area_size_m = 500;
   double start_jitter_s = -1;
+  bool poisson = false;  // arrivals: exponential gaps of mean 1/rate_hz instead of a fixed period
+};
+
+struct MessagingConfig {
+  int qos = 0;                        // 0 or 1
+  std::uint32_t session_queue = 1000; // messages kept per twin session at QoS 1
+  bool exponential_service = false;   // broker work exponential of mean service_flops
 };
 
 struct TwinConfig {
@@ -190,6 +197,7 @@ struct Scenario {
   MigrationConfig migration;
   NetworkConfig network;
   OutputConfig output;
+  MessagingConfig messaging;
 
   std::string source_file;  // the scenario file as given
   std::string source_text;  // its text after --set overrides (recorded in the output)

@@ -237,6 +237,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.positive("telemetry.area_size_m", s.telemetry.area_size_m);
   if (s.telemetry.start_jitter_s != -1)
     c.non_negative("telemetry.start_jitter_s", s.telemetry.start_jitter_s, " (or -1 = one period)");
+  if (s.messaging.qos == 1 && s.messaging.session_queue == 0)
+    c.fail("messaging.session_queue", "0", "must be at least 1 with QoS 1 (the messages kept per twin session)");
 
   // twin
   c.positive("twin.cpu_cores", s.twin.cpu_cores);

@@ -132,8 +132,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   MecLedger ledger(infra->sites(), scenario.twin, scenario.orchestrator.prepulled, scenario.orchestrator.image_cache);
   ledger.create_slots();
   TwinBook twins(stations, infra->sites(), scenario.twin, ledger);
-  BrokerNet brokers(infra->brokers(), infra->sites(), ledger);
-  TelemetryPath path(*infra, *platform, brokers, twins, stations, recorder);
+  BrokerNet brokers(infra->brokers(), infra->sites(), ledger, scenario.messaging.exponential_service, scenario.seed);
+  TelemetryPath path(*infra, *platform, brokers, twins, stations, recorder, scenario.messaging);
 
   const PolicyInfo* policy_info = find_policy(scenario.migration.policy);
   const MechanismInfo* mechanism_info = find_mechanism(scenario.migration.mechanism);
@@ -154,7 +154,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                                                    recorder, scenario.seed},
                                   orchestrator_box));
   ManagerDeps manager_deps{scenario, *infra,    *platform, stations,    twins,           ledger,
-                           *policy,  *mechanism, recorder, manager_box, orchestrator_box};
+                           *policy,  *mechanism, recorder, manager_box, orchestrator_box, &path};
   sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())
     sg4::Actor::create("manager-clock", control,
@@ -193,6 +193,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     std::rethrow_exception(error);  // the writer's destructor removes the partial file
 
   const double end = sg4::Engine::get_clock();
+  for (StationId s = 0; s < stations.size(); ++s)  // QoS 1 messages never delivered
+    path.drop_session(s);
   for (StationId s = 0; s < stations.size(); ++s)
     if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
       recorder.vehicle_left(end - stations.info(s).appeared);

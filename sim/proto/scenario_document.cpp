@@ -654,6 +654,11 @@ Scenario ScenarioDocument::to_scenario() const
   s.telemetry.rsu_message_b = tel.rsu_message_b();
   s.telemetry.area_size_m = tel.area_size_m();
   s.telemetry.start_jitter_s = tel.start_jitter_s();
+  s.telemetry.poisson = tel.arrivals() == pb::Telemetry::POISSON;
+  const pb::Messaging& msg = m.messaging();
+  s.messaging.qos = msg.qos() == pb::Messaging::QOS1 ? 1 : 0;
+  s.messaging.session_queue = msg.session_queue();
+  s.messaging.exponential_service = msg.broker_service() == pb::Messaging::EXPONENTIAL;
 
   const pb::TwinSpec& twin = m.twin();
   s.twin.cpu_cores = twin.cpu_cores();

@@ -115,6 +115,7 @@ SUMMARY = {
     "latency_p99_s": 0.01,
     "latency_max_s": 0.01,
     "handovers": 1,
+    "cooperative_deliveries": 0,
     "migrations": 0,
     "migrations_rejected": 1,
     "migrations_aborted": 0,

@@ -86,6 +86,8 @@ void Manager::on_appear(StationId s)
   }
   XBT_VERB("t=%.6f place station %u on %s", rec.requested, s, deps_.infra.sites()[site].name.c_str());
   deps_.ledger.reserve(site);
+  if (deps_.telemetry != nullptr)  // the twin's session starts with its placement
+    deps_.telemetry->subscribe(s);
   if (deps_.stations.view(s).kind == StationKind::Vehicle)
     ++vehicle_twins_;
   start(rec, kNone, false);
@@ -279,9 +281,9 @@ InstanceId MigrationRun::instantiate(SiteId site)
 {
   const InstanceId i = call(OrchestratorRequest::Op::Instantiate, site, kNone).instance;
   deps_.twins.record(record_.station).deployed = i;
-  if (deps_.scenario.twin.dashboard_period_s > 0)
+  if (deps_.scenario.twin.dashboard_period_s > 0 && deps_.telemetry != nullptr)
     sg4::Actor::create("dashboard", deps_.platform.site_host(site),
-                       TwinDashboard(i, deps_.twins, deps_.scenario.twin, deps_.platform, deps_.infra));
+                       TwinDashboard(i, deps_.twins, deps_.scenario.twin, *deps_.telemetry));
   return i;
 }
 
@@ -354,8 +356,10 @@ void MigrationRun::operator()()
       break;
     case Kind::Remove:
       terminate(current_);
-      if (deps_.telemetry != nullptr)  // the twin is gone with its session
+      if (deps_.telemetry != nullptr) {  // the twin is gone with its subscriptions and session
+        deps_.telemetry->unsubscribe(record_.station);
         deps_.telemetry->drop_session(record_.station);
+      }
       break;
     case Kind::Migrate:
       mechanism_->execute(*this);

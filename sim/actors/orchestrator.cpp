@@ -102,9 +102,9 @@ void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
 }
 
 TwinDashboard::TwinDashboard(InstanceId instance, const TwinBook& twins, const TwinConfig& config,
-                             const Platform& platform, const Infrastructure& infra)
+                             TelemetryPath& telemetry)
     : instance_(instance), generation_(twins.instance(instance).generation), twins_(twins), config_(config)
-    , platform_(platform), infra_(infra)
+    , telemetry_(telemetry)
 {
 }
 
@@ -113,7 +113,6 @@ void TwinDashboard::operator()()
   daemonize_self();
   if (config_.dashboard_period_s <= 0)
     return;
-  sg4::Host* dashboard = platform_.broker_host(infra_.broker_of_site(infra_.cloud()));
   while (true) {
     sg4::this_actor::sleep_for(config_.dashboard_period_s);
     const TwinInstance& in = twins_.instance(instance_);
@@ -122,8 +121,7 @@ void TwinDashboard::operator()()
     if (twins_.serving(in.station) != instance_)
       continue;
     const double now = sg4::Engine::get_clock();
-    const std::uint32_t size = twin_report_wire_size(in.station, now, now, in.site, 0, 0);
-    sg4::Comm::sendto(platform_.site_host(in.site), dashboard, size);
+    telemetry_.publish_dashboard(in.station, in.site, twin_report_wire_size(in.station, now, now, in.site, 0, 0));
   }
 }
 

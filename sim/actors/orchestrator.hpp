@@ -5,6 +5,7 @@
 // unless the site's cache holds the image (concurrent pulls to one site wait for the first).
 #include "actors/mec.hpp"
 #include "actors/messages.hpp"
+#include "actors/telemetry.hpp"
 #include "actors/twin.hpp"
 #include "metrics/recorder.hpp"
 #include "topology/platform.hpp"
@@ -43,8 +44,7 @@ private:
 /// Publishes a serving twin instance's state to the dashboard broker every twin.dashboard_period_s.
 class TwinDashboard {
 public:
-  TwinDashboard(InstanceId instance, const TwinBook& twins, const TwinConfig& config, const Platform& platform,
-                const Infrastructure& infra);
+  TwinDashboard(InstanceId instance, const TwinBook& twins, const TwinConfig& config, TelemetryPath& telemetry);
   void operator()();
 
 private:
@@ -52,8 +52,7 @@ private:
   std::uint32_t generation_;
   const TwinBook& twins_;
   const TwinConfig& config_;
-  const Platform& platform_;
-  const Infrastructure& infra_;
+  TelemetryPath& telemetry_;
 };
 
 } // namespace v2x

@@ -84,7 +84,7 @@ double TwinBook::process(InstanceId instance, double now, double created)
   in.busy_until = start + in.fault_delay_s + service;
   ledger_.add_busy(in.site, service * twin_.cpu_cores);
   TwinRecord& r = record(in.station);
-  if (!(r.last_generated >= created))
+  if (!std::isnan(created) && !(r.last_generated >= created))  // NaN: another station's data (cooperation)
     r.last_generated = created;
   return in.busy_until;
 }

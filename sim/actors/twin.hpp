@@ -60,6 +60,8 @@ public:
   double downtime(StationId station, double now) const;
   /// A message handed to `instance` now; returns when it has been processed (after its fault, if the
   /// instance's state is still being fetched).
+  /// `created` is its generation time, for the twin's age of information (NaN for another station's message,
+  /// which costs CPU but is not fresher data about the twin's own station).
   double process(InstanceId instance, double now, double created);
   double age_of_information(StationId station, double now) const;
 

@@ -48,7 +48,9 @@ void Vehicle::observe(double t)
   StationView& view = deps_.stations.view(station_);
   const RsuId before = view.rsu;
   const Kinematics k = deps_.mobility.at(deps_.stations.info(station_).vehicle, t);
-  if (!update_vehicle_view(view, k, deps_.cells, deps_.infra.rsus()))
+  const bool handover = update_vehicle_view(view, k, deps_.cells, deps_.infra.rsus());
+  deps_.path.moved(station_);
+  if (!handover)
     return;
   deps_.recorder.handover(HandoverRecord{t, station_, before, view.rsu, k.x_m, k.y_m});
   auto event = std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, station_, nullptr});

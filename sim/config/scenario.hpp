@@ -94,6 +94,7 @@ struct MessagingConfig {
 };
 
 struct TwinConfig {
+  std::uint32_t cooperation_areas = 0;  // areas around the station whose CAMs the twin also subscribes to
   double cpu_cores = 0.25;
   double memory_mb = 256;
   double image_b = 150e6;

@@ -133,7 +133,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   ledger.create_slots();
   TwinBook twins(stations, infra->sites(), scenario.twin, ledger);
   BrokerNet brokers(infra->brokers(), infra->sites(), ledger, scenario.messaging.exponential_service, scenario.seed);
-  TelemetryPath path(*infra, *platform, brokers, twins, stations, recorder, scenario.messaging);
+  TelemetryPath path(*infra, *platform, brokers, twins, stations, recorder, scenario.messaging, scenario.telemetry,
+                     scenario.twin.cooperation_areas);
 
   const PolicyInfo* policy_info = find_policy(scenario.migration.policy);
   const MechanismInfo* mechanism_info = find_mechanism(scenario.migration.mechanism);
@@ -202,6 +203,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   RunResult result;
   result.summary = recorder.summary();
   result.summary.rsus = infra->rsus().size();
+  result.summary.cooperative_deliveries = path.cooperative_deliveries();
   result.summary.simulated_s = end;
   // The only figures that differ between two runs of the same scenario and seed (datasets are bit-identical).
   result.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

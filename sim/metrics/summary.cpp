@@ -23,6 +23,7 @@ constexpr std::array kFields{
     SummaryField{"latency_p99_s", "s", nullptr, &Summary::latency_p99_s},
     SummaryField{"latency_max_s", "s", nullptr, &Summary::latency_max_s},
     SummaryField{"handovers", "count", &Summary::handovers, nullptr},
+    SummaryField{"cooperative_deliveries", "count", &Summary::cooperative_deliveries, nullptr},
     SummaryField{"migrations", "count", &Summary::migrations, nullptr},
     SummaryField{"migrations_rejected", "count", &Summary::migrations_rejected, nullptr},
     SummaryField{"migrations_aborted", "count", &Summary::migrations_aborted, nullptr},

@@ -20,6 +20,7 @@ struct Summary {
   double latency_p99_s = 0;
   double latency_max_s = 0;
   std::uint64_t handovers = 0;
+  std::uint64_t cooperative_deliveries = 0;  // CAMs handed to other stations' twins (cooperation subscriptions)
   std::uint64_t migrations = 0; // completed, reason Policy or Manual
   std::uint64_t migrations_rejected = 0;
   std::uint64_t migrations_aborted = 0;

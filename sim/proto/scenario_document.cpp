@@ -670,6 +670,7 @@ Scenario ScenarioDocument::to_scenario() const
   s.twin.dashboard_message_b = twin.dashboard_message_b();
   s.twin.dirty_rate_bps = twin.dirty_rate_bps();
   s.twin.restore_bps = twin.restore_bps();
+  s.twin.cooperation_areas = twin.cooperation_areas();
 
   const pb::Orchestrator& orch = m.orchestrator();
   OrchestratorConfig& oc = s.orchestrator;

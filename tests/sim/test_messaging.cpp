@@ -180,3 +180,30 @@ TEST_CASE("QoS 1 with a bounded session drops what does not fit, and records the
   CHECK(count(c, MessageOutcome::Lost) == 0);
   CHECK(std::abs(static_cast<double>(count(c, MessageOutcome::Dropped, 19.0)) - (10 * kDowntime - 10)) <= 1.0);
 }
+
+TEST_CASE("cooperation: a twin gets the CAMs of the areas around its station, and only those", "[sim][topics]")
+{
+  // A and B parked in area 0_0 (500 m areas), C in area 3_0 (1600 m east, under r1): with cooperation_areas = 1
+  // each of A's and B's twins also subscribes to v2x/<area>/+/cam for the 3 x 3 areas around 0_0, which do not
+  // include 3_0. So every CAM of A that reaches its own twin also reaches B's (both serve from the same
+  // instant), and vice versa; C's reach nobody else, and nobody's reach C's twin.
+  Scenario s = restart_scenario(0, 0);
+  s.migration.manual.clear();
+  s.infrastructure = TinyInfra().mec("m0", 0, 0).rsu("r0", 0, 0, "m0").rsu("r1", 1600, 0, "m0").cell_radius(300)
+                         .build();
+  s.mobility.trace = write_fcd("three.fcd.xml", 0, 20, [](double) {
+    return std::vector<TracePoint>{{"A", 50, 10, 0, 0}, {"B", 60, 10, 0, 0}, {"C", 1600, 10, 0, 0}};
+  });
+  s.twin.cooperation_areas = 1;
+  Collected c;
+  RunOptions options;
+  options.write_output = false;
+  options.observer = &c;
+  const Summary summary = run_scenario(s, options).summary;
+  std::size_t delivered_ab = 0;
+  for (const MessageRecord& m : c.messages)
+    if (m.outcome == MessageOutcome::Delivered && m.station != 4)  // stations: r0, r1, then A, B, C
+      ++delivered_ab;
+  REQUIRE(delivered_ab > 300);
+  CHECK(summary.cooperative_deliveries == delivered_ab);
+}

@@ -107,7 +107,10 @@ trace_read_section() {
   rows="$(awk '$1 == "rows" {print $2}' "$base.stats")"
   [ "${rows:-0}" -ge 1000000 ] || die "$gz has ${rows:-0} rows, fewer than 1 million: adjust its make_trace.sh command"
   export SUMO_HOME="${SUMO_HOME:-/usr/share/sumo}"
-  [ -s "$base.fcd.xml" ] || { gzip -dc "$gz" >"$base.fcd.xml.tmp" && mv -f "$base.fcd.xml.tmp" "$base.fcd.xml"; }
+  # make_trace.sh's header comment holds "--" (its options), which XML forbids in comments: v2xsim's reader
+  # lets it pass, SUMO's Python tools (expat) do not, so the plain copy leaves that comment out.
+  [ -s "$base.fcd.xml" ] || { gzip -dc "$gz" | sed '/^<!-- made by tools\/make_trace.sh/d' >"$base.fcd.xml.tmp" &&
+    mv -f "$base.fcd.xml.tmp" "$base.fcd.xml"; }
   if [ ! -s "$base.csv" ]; then
     echo "trace for reading: xml2csv.py -> $base.csv"
     /usr/bin/python3 "$SUMO_HOME/tools/xml/xml2csv.py" -s , -o "$base.csv.tmp" "$base.fcd.xml" >/dev/null ||

@@ -132,7 +132,8 @@ Scenario load_for_run(const RunArgs& args)
         Override{"mobility.trace", std::filesystem::absolute(args.trace).lexically_normal().string()});
   }
   Scenario scenario = load_scenario(args.scenario, overrides, known_names());
-  if (args.rsu_grid && !stats)
+  // The scenario's own trace, when RSUs are placed over it (grid) or checked against it (sites file).
+  if ((args.rsu_grid || new_sites) && !stats)
     stats = scan_trace(scenario.mobility.trace, scenario.mobility.format);
 
   // 3. RSU placement, then the scenario validated again: the new RSUs' errors point at the sites file's lines.

@@ -114,13 +114,30 @@ def test_bologna_three_formats_same_results(bologna_runs):
     fcd = s["fcd"]
     assert fcd["rsus"] == 15
     assert fcd["messages_delivered"] > 0
-    for fmt in ("csv", "ns2"):
-        for key in SAME:
-            assert s[fmt][key] == fcd[key], (fmt, key)
-        # Positions agree to the formats' rounding (two decimals): radio rates and message sizes may not move
-        # by more than that over 200 s.
-        for key in ("latency_mean_s", "latency_p50_s", "latency_p95_s"):
-            assert math.isclose(s[fmt][key], fcd[key], rel_tol=1e-6, abs_tol=1e-9), (fmt, key)
+    # xml2csv's CSV holds every FCD attribute: the same run to the last bit (only wall time and memory differ).
+    for key, value in fcd.items():
+        if key not in ("wall_s", "peak_rss_kb"):
+            assert s["csv"][key] == value, key
+    # ns-2 mobility has positions and speeds but no angle and no vehicle type: headings are derived from
+    # positions and the type is the default, so CAM sizes (Protobuf varints) differ by a few bytes; counts
+    # and outcomes do not, and latencies only by those bytes' transfer times.
+    for key in SAME:
+        assert s["ns2"][key] == fcd[key], key
+    for key in ("latency_mean_s", "latency_p50_s", "latency_p95_s", "latency_max_s"):
+        assert math.isclose(s["ns2"][key], fcd[key], rel_tol=1e-3), key
+
+
+def test_bologna_ns2_messages_differ_only_in_size(bologna_runs):
+    with h5py.File(bologna_runs["fcd"][0], "r") as f:
+        a = f["messages"][:]
+    with h5py.File(bologna_runs["ns2"][0], "r") as f:
+        b = f["messages"][:]
+    assert len(a) == len(b)
+    assert (a["station"] == b["station"]).all() and (a["seq"] == b["seq"]).all()
+    assert (a["outcome"] == b["outcome"]).all() and (a["rsu"] == b["rsu"]).all()
+    diff = a["size_b"].astype(int) - b["size_b"].astype(int)
+    # station type (bus vs default) and heading (0 = field left out) are at most 3 bytes of varint fields
+    assert abs(diff).max() <= 3
 
 
 def test_bologna_three_formats_same_handovers_and_migrations(bologna_runs):
@@ -188,10 +205,15 @@ def test_far_trace_with_scenario_rsus_warns_no_coverage(run_cli, tiny, tmp_path)
     trace = tmp_path / "far.csv.gz"
     far_trace(trace)
     out = tmp_path / "far.h5"
-    proc = run_cli("run", os.path.join(tiny, "two_cells.textproto"), "--trace", trace, "-o", out, check=0)
+    # RSU status messages off: every message is a vehicle's, and no vehicle is ever in a cell.
+    proc = run_cli("run", os.path.join(tiny, "two_cells.textproto"), "--trace", trace, "--set",
+                   "telemetry.rsu_rate_hz=0", "-o", out, check=0)
     assert "no RSU cell reaches the trace's area" in proc.stderr
-    assert summary(out)["messages_delivered"] == 0
-    assert summary(out)["vehicles"] == 2
+    s = summary(out)
+    assert s["vehicles"] == 2
+    assert s["messages_created"] > 0
+    assert s["messages_not_sent"] == s["messages_created"]
+    assert s["messages_delivered"] == 0
 
 
 def test_far_trace_with_grid_warns_far_mecs_and_runs(run_cli, tiny, tmp_path):
@@ -222,7 +244,7 @@ def test_sites_clashing_with_a_mec_id_name_the_sites_file(run_cli, tiny, tmp_pat
     sites.write_text("id,x,y\nfine,0,0\nmec0,10,0\n")
     proc = run_cli("run", os.path.join(tiny, "two_cells.textproto"), "--rsu-sites", sites, "-o",
                    tmp_path / "x.h5", check=2)
-    assert f"{sites}:3" in proc.stderr and "duplicate id" in proc.stderr
+    assert f"{sites}:3" in proc.stderr and "already used by the scenario's infrastructure.mec[0]" in proc.stderr
 
 
 @pytest.mark.parametrize("content, expect", [

@@ -64,6 +64,24 @@ public:
   /// Where a twin goes when its station appears.
   SiteId place(const Snapshot& s, StationId station);
 
+protected:
+  /// Calls f(station) for the station whose event triggered the decision, or for every station on a tick.
+  template <class F> static void for_each_candidate(const Snapshot& s, F&& f)
+  {
+    if (s.subject != kNone) {
+      f(s.subject);
+      return;
+    }
+    for (StationId id = 0; id < s.stations.size(); ++id)
+      f(id);
+  }
+  /// The MEC behind the station's current RSU, or the cloud when it is out of coverage.
+  static SiteId rsu_site_or_cloud(const Snapshot& s, StationId station)
+  {
+    const SiteId site = s.stations[station].rsu_site;
+    return site == kNone ? s.cloud : site;
+  }
+
 private:
   virtual void do_decide(const Snapshot& s, std::vector<Intent>& out) = 0;
   virtual SiteId do_place(const Snapshot& s, StationId station) = 0;

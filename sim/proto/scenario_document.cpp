@@ -1,6 +1,7 @@
 // ScenarioDocument: the scenario file as a Protobuf message, with where each field was written (for errors),
 // `--set` overrides through reflection, and the translation to config/scenario.hpp's plain structs.
 #include "proto/scenario_document.hpp"
+#include "proto/first_error.hpp"
 
 #include "scenario.pb.h"
 
@@ -130,23 +131,6 @@ const gp::FieldDescriptor* find_enum_field(const gp::Descriptor* root, const std
 
 // ---- parse errors ----
 
-class FirstErrorCollector : public gp::io::ErrorCollector {
-public:
-  void AddError(int line, gp::io::ColumnNumber column, const std::string& message) override
-  {
-    if (has_error)
-      return;
-    has_error = true;
-    this->line = line;
-    this->column = column;
-    this->message = message;
-  }
-
-  bool has_error = false;
-  int line = -1;
-  int column = -1;
-  std::string message;
-};
 
 /// The parser's message explained: valid names appended for unknown fields and enum values, and the name the
 /// parser complains about (it reports those errors at the token after the name; the caller moves back to it).

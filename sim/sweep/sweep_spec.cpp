@@ -1,5 +1,6 @@
 // Sweep files: parsing (the only code of sim/sweep that sees sweep.pb.h), ranges, expansion, ids, shards.
 #include "sweep/sweep_spec.hpp"
+#include "proto/first_error.hpp"
 
 #include "sweep.pb.h"
 
@@ -23,22 +24,6 @@ namespace {
 
 constexpr std::size_t kMaxRangeValues = 100000;
 
-class FirstError : public gp::io::ErrorCollector {
-public:
-  void AddError(int line, gp::io::ColumnNumber column, const std::string& message) override
-  {
-    if (has_error)
-      return;
-    has_error = true;
-    this->line = line;
-    this->column = column;
-    this->message = message;
-  }
-  bool has_error = false;
-  int line = -1;
-  int column = -1;
-  std::string message;
-};
 
 SourceLocation location(const std::string& file, const gp::TextFormat::ParseInfoTree* tree,
                         const gp::FieldDescriptor* field, int index)
@@ -129,7 +114,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file)
 {
   pb::Sweep msg;
   gp::TextFormat::ParseInfoTree tree;
-  FirstError errors;
+  FirstErrorCollector errors;
   gp::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(&tree);

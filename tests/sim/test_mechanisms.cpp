@@ -74,17 +74,6 @@ double straight(double t)
   return 100 + 10 * t;
 }
 
-Collected run_here(const Scenario& s)
-{
-  Collected c;
-  RunOptions options;
-  options.write_output = false;
-  options.observer = &c;
-  if (std::getenv("V2X_TEST_LOG") != nullptr)
-    options.engine_args = {"--log=v2x.thresh:verbose"};
-  run_scenario(s, options);
-  return c;
-}
 
 static_assert(std::is_trivially_copyable_v<MigrationRecord>);
 
@@ -98,7 +87,7 @@ std::vector<MigrationRecord> migrations_in_child(const Scenario& s)
     ::close(fds[0]);
     int status = 0;
     try {
-      const Collected c = run_here(s);
+      const Collected c = collect(s);
       const std::uint64_t n = c.migrations.size();
       status |= ::write(fds[1], &n, sizeof n) != sizeof n;
       const auto bytes = static_cast<ssize_t>(n * sizeof(MigrationRecord));
@@ -178,7 +167,7 @@ TEST_CASE("stop-and-copy downtime is the hand sum of its state transfer and rest
   s.migration.mechanism = "stop-and-copy";
   s.twin.state_b = 50e6;
   s.twin.restore_bps = 100e6;
-  const Collected c = run_here(s);
+  const Collected c = collect(s);
   const MigrationRecord& m = only_policy_move(c);
   CHECK(m.outcome == MigrationOutcome::Completed);
   // Hand sum: transfer = MEC-MEC latency + 50 MB / 125 MB/s; restore = 50 MB / 100 MB/s.
@@ -204,7 +193,7 @@ TEST_CASE("stateless-restart downtime is the hand sum of its phases", "[sim][mec
 {
   Scenario s = two_cells("restart", 80, straight, 125e6, 0.002);
   s.migration.mechanism = "stateless-restart";
-  const Collected c = run_here(s);
+  const Collected c = collect(s);
   const MigrationRecord& m = only_policy_move(c);
   const auto phases = phases_of(c, m.id);
   // Down from the source's container stop to the target's readiness: stop + cleanup + a cold start.
@@ -222,7 +211,7 @@ TEST_CASE("make-before-break has no downtime and loses no message", "[sim][mecha
 {
   Scenario s = two_cells("mbb", 80, straight, 125e6, 0.002);
   s.migration.mechanism = "make-before-break";
-  const Collected c = run_here(s);
+  const Collected c = collect(s);
   const MigrationRecord& m = only_policy_move(c);
   CHECK(m.downtime == 0);
   CHECK(m.finished - m.requested == Approx(kInstantiate + kTerminate).epsilon(1e-9));
@@ -242,7 +231,7 @@ TEST_CASE("pre-copy total time and downtime equal the geometric-series model wit
   s.twin.state_b = M;
   s.twin.dirty_rate_bps = D;
   s.migration.pre_copy = {target, 30};
-  const Collected c = run_here(s);
+  const Collected c = collect(s);
   const MigrationRecord& m = only_policy_move(c);
 
   // The model, computed here: round i sends M r^i while serving; the first n with M r^n <= B x target is sent
@@ -283,7 +272,7 @@ TEST_CASE("post-copy serves at once and delays messages by a demand fetch until 
   s.migration.mechanism = "post-copy";
   s.twin.state_b = 200e6;
   s.migration.post_copy = {1e6, 4096};
-  const Collected c = run_here(s);
+  const Collected c = collect(s);
   const MigrationRecord& m = only_policy_move(c);
   // Downtime: the context, 2 ms + 1 MB / 125 MB/s = 10 ms (by hand).
   CHECK(m.downtime == Approx(0.002 + 1e6 / 125e6).epsilon(1e-6));
@@ -544,7 +533,7 @@ TEST_CASE("latency moves the twin once bridged messages have been slow for the w
   s.migration.mechanism = "make-before-break";
   s.migration.policy = "latency";
   s.migration.latency = {0.02, 3};
-  const Collected c = run_here(s);
+  const Collected c = collect(s);
   const MigrationRecord& m = only_policy_move(c);
   CHECK(m.to_site == 1);
   // First tick seeing a slow sample: t = 41 s; the window of 3 s is complete at the tick of t = 44 s.

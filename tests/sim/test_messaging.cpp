@@ -66,21 +66,12 @@ double mean_broker_sojourn(const Collected& c, std::size_t& n)
   return sum / static_cast<double>(n);
 }
 
-Collected run(const Scenario& s)
-{
-  Collected c;
-  RunOptions options;
-  options.write_output = false;
-  options.observer = &c;
-  run_scenario(s, options);
-  return c;
-}
 
 } // namespace
 
 TEST_CASE("a broker with exponential work under Poisson arrivals: M/M/1 mean sojourn 1/(mu - lambda)", "[sim][queue]")
 {
-  const Collected c = run(queue_scenario(true));
+  const Collected c = collect(queue_scenario(true));
   std::size_t n = 0;
   const double w = mean_broker_sojourn(c, n);
   REQUIRE(n > 150000);  // ~7000 /s over 30 s
@@ -90,7 +81,7 @@ TEST_CASE("a broker with exponential work under Poisson arrivals: M/M/1 mean soj
 
 TEST_CASE("a broker with constant work under Poisson arrivals: M/D/1 mean sojourn (Pollaczek-Khinchine)", "[sim][queue]")
 {
-  const Collected c = run(queue_scenario(false));
+  const Collected c = collect(queue_scenario(false));
   std::size_t n = 0;
   const double w = mean_broker_sojourn(c, n);
   REQUIRE(n > 150000);
@@ -146,7 +137,7 @@ const MigrationRecord& manual_migration(const Collected& c)
 
 TEST_CASE("QoS 0 loses rate x downtime messages across a stateless restart", "[sim][qos]")
 {
-  const Collected c = run(restart_scenario(0, 0));
+  const Collected c = collect(restart_scenario(0, 0));
   const MigrationRecord& m = manual_migration(c);
   REQUIRE(m.downtime == Approx(kDowntime).epsilon(1e-9));
   CHECK(std::abs(static_cast<double>(count(c, MessageOutcome::Lost, 19.0)) - 10 * kDowntime) <= 1.0);
@@ -154,7 +145,7 @@ TEST_CASE("QoS 0 loses rate x downtime messages across a stateless restart", "[s
 
 TEST_CASE("QoS 1 loses no message across a stateless restart: they arrive when the twin is back", "[sim][qos]")
 {
-  const Collected c = run(restart_scenario(1, 1000));
+  const Collected c = collect(restart_scenario(1, 1000));
   const MigrationRecord& m = manual_migration(c);
   CHECK(count(c, MessageOutcome::Lost) == 0);
   CHECK(count(c, MessageOutcome::Dropped) == 0);
@@ -175,7 +166,7 @@ TEST_CASE("QoS 1 loses no message across a stateless restart: they arrive when t
 
 TEST_CASE("QoS 1 with a bounded session drops what does not fit, and records the drops", "[sim][qos]")
 {
-  const Collected c = run(restart_scenario(1, 10));
+  const Collected c = collect(restart_scenario(1, 10));
   // About 34.5 messages meet the downtime; the session keeps 10, the rest is dropped.
   CHECK(count(c, MessageOutcome::Lost) == 0);
   CHECK(std::abs(static_cast<double>(count(c, MessageOutcome::Dropped, 19.0)) - (10 * kDowntime - 10)) <= 1.0);
@@ -195,11 +186,8 @@ TEST_CASE("cooperation: a twin gets the CAMs of the areas around its station, an
     return std::vector<TracePoint>{{"A", 50, 10, 0, 0}, {"B", 60, 10, 0, 0}, {"C", 1600, 10, 0, 0}};
   });
   s.twin.cooperation_areas = 1;
-  Collected c;
-  RunOptions options;
-  options.write_output = false;
-  options.observer = &c;
-  const Summary summary = run_scenario(s, options).summary;
+  Summary summary;
+  const Collected c = collect(s, &summary);
   std::size_t delivered_ab = 0;
   for (const MessageRecord& m : c.messages)
     if (m.outcome == MessageOutcome::Delivered && m.station != 4)  // stations: r0, r1, then A, B, C

@@ -63,12 +63,7 @@ struct Outcome {
 Outcome run(const Scenario& s)
 {
   Outcome o;
-  RunOptions options;
-  options.write_output = false;
-  options.observer = &o.records;
-  if (std::getenv("V2X_TEST_LOG") != nullptr)
-    options.engine_args = {"--log=v2x.thresh:verbose"};
-  o.summary = run_scenario(s, options).summary;
+  o.records = collect(s, &o.summary);
   return o;
 }
 

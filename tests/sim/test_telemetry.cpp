@@ -38,22 +38,13 @@ Scenario one_cell(const std::function<std::vector<TracePoint>(double)>& trace)
   return s;
 }
 
-Collected run(const Scenario& s)
-{
-  Collected c;
-  RunOptions options;
-  options.write_output = false;
-  options.observer = &c;
-  run_scenario(s, options);
-  return c;
-}
 
 } // namespace
 
 TEST_CASE("two vehicles sending at once in one cell share its capacity (max-min)", "[sim]")
 {
   // Two parked vehicles 50 m from the RSU (rate cap 1 MB/s > cell): both send at t = 0, 1, 2, ...
-  const Collected c = run(one_cell([](double) {
+  const Collected c = collect(one_cell([](double) {
     return std::vector<TracePoint>{{"a", 50, 0, 0, 0}, {"b", 0, 50, 0, 0}};
   }));
   std::map<double, std::vector<MessageRecord>> by_time;
@@ -78,7 +69,7 @@ TEST_CASE("two vehicles sending at once in one cell share its capacity (max-min)
 TEST_CASE("a vehicle far from its RSU sends at the rate of its distance step", "[sim]")
 {
   // 250 m from the RSU: the 300 m step's 100 kB/s caps the uplink below the cell's 750 kB/s.
-  const Collected c = run(one_cell([](double) { return std::vector<TracePoint>{{"far", 250, 0, 0, 0}}; }));
+  const Collected c = collect(one_cell([](double) { return std::vector<TracePoint>{{"far", 250, 0, 0, 0}}; }));
   REQUIRE(!c.messages.empty());
   for (const MessageRecord& m : c.messages)
     CHECK(m.at_broker - m.created == Approx(kLatency + m.size_b / 1e5).epsilon(1e-9));
@@ -86,7 +77,7 @@ TEST_CASE("a vehicle far from its RSU sends at the rate of its distance step", "
 
 TEST_CASE("a vehicle outside every cell cannot send: its messages are recorded as not sent", "[sim]")
 {
-  const Collected c = run(one_cell([](double) { return std::vector<TracePoint>{{"out", 400, 0, 0, 0}}; }));
+  const Collected c = collect(one_cell([](double) { return std::vector<TracePoint>{{"out", 400, 0, 0, 0}}; }));
   REQUIRE(c.messages.size() == 10);  // t = 0 .. 9 (it leaves at its last sample, t = 10)
   for (const MessageRecord& m : c.messages)
     CHECK(m.outcome == MessageOutcome::NotSent);

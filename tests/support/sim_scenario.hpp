@@ -2,10 +2,12 @@
 // Support for simulation tests: scenarios built in code over tiny platforms (TinyInfra) and traces written
 // by the test, plus an observer that keeps every record.
 #include "config/scenario.hpp"
+#include "core/run.hpp"
 #include "metrics/observer.hpp"
 #include "support/tiny_infra.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -25,6 +27,21 @@ struct Collected final : RecordObserver {
   void on_migration(const MigrationRecord& r) override { migrations.push_back(r); }
   void on_phase(const PhaseRecord& r) override { phases.push_back(r); }
 };
+
+/// Runs a scenario without writing output and returns every record (one engine per process: once per test).
+inline Collected collect(const Scenario& s, Summary* summary = nullptr)
+{
+  Collected c;
+  RunOptions options;
+  options.write_output = false;
+  options.observer = &c;
+  if (std::getenv("V2X_TEST_LOG") != nullptr)  // tests/sim/main.cpp silences logs unless this is set
+    options.engine_args = {"--log=v2x.thresh:verbose"};
+  const RunResult result = run_scenario(s, options);
+  if (summary != nullptr)
+    *summary = result.summary;
+  return c;
+}
 
 /// A scratch directory for this test process.
 inline std::filesystem::path scratch_dir()

@@ -52,17 +52,10 @@ private:
   {
     if (pending_.size() < s.stations.size())
       pending_.resize(s.stations.size());
-    if (s.subject != kNone)
-      return consider(s, s.subject, out);
-    for (StationId id = 0; id < s.stations.size(); ++id)
-      consider(s, id, out);
+    for_each_candidate(s, [&](StationId id) { consider(s, id, out); });
   }
 
-  SiteId do_place(const Snapshot& s, StationId station) override
-  {
-    const SiteId site = s.stations[station].rsu_site;
-    return site == kNone ? s.cloud : site;
-  }
+  SiteId do_place(const Snapshot& s, StationId station) override { return rsu_site_or_cloud(s, station); }
 
   HysteresisConfig config_;
   std::vector<Pending> pending_; // by StationId

@@ -114,10 +114,7 @@ private:
   void do_decide(const Snapshot& s, std::vector<Intent>& out) override
   {
     start(s);
-    if (s.subject != kNone)
-      return consider(s, s.subject, out);
-    for (StationId id = 0; id < s.stations.size(); ++id)
-      consider(s, id, out);
+    for_each_candidate(s, [&](StationId id) { consider(s, id, out); });
   }
 
   SiteId do_place(const Snapshot& s, StationId station) override

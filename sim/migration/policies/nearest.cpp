@@ -18,21 +18,13 @@ private:
 
   void do_decide(const Snapshot& s, std::vector<Intent>& out) override
   {
-    if (s.subject != kNone) {
-      if (wants_move(s.stations[s.subject]))
-        out.push_back({s.subject, s.stations[s.subject].rsu_site});
-      return;
-    }
-    for (StationId id = 0; id < s.stations.size(); ++id)
+    for_each_candidate(s, [&](StationId id) {
       if (wants_move(s.stations[id]))
         out.push_back({id, s.stations[id].rsu_site});
+    });
   }
 
-  SiteId do_place(const Snapshot& s, StationId station) override
-  {
-    const SiteId site = s.stations[station].rsu_site;
-    return site == kNone ? s.cloud : site;
-  }
+  SiteId do_place(const Snapshot& s, StationId station) override { return rsu_site_or_cloud(s, station); }
 };
 
 } // namespace

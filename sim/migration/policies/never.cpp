@@ -10,11 +10,7 @@ public:
 
 private:
   void do_decide(const Snapshot&, std::vector<Intent>&) override {}
-  SiteId do_place(const Snapshot& s, StationId station) override
-  {
-    const SiteId first = s.stations[station].rsu_site;
-    return first == kNone ? s.cloud : first;
-  }
+  SiteId do_place(const Snapshot& s, StationId station) override { return rsu_site_or_cloud(s, station); }
 };
 
 } // namespace

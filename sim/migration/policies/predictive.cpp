@@ -61,17 +61,10 @@ private:
 
   void do_decide(const Snapshot& s, std::vector<Intent>& out) override
   {
-    if (s.subject != kNone)
-      return consider(s, s.subject, out);
-    for (StationId id = 0; id < s.stations.size(); ++id)
-      consider(s, id, out);
+    for_each_candidate(s, [&](StationId id) { consider(s, id, out); });
   }
 
-  SiteId do_place(const Snapshot& s, StationId station) override
-  {
-    const SiteId site = s.stations[station].rsu_site;
-    return site == kNone ? s.cloud : site;
-  }
+  SiteId do_place(const Snapshot& s, StationId station) override { return rsu_site_or_cloud(s, station); }
 
   PredictiveConfig config_;
   RandomStream rng_;

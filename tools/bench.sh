@@ -113,9 +113,10 @@ trace_read_section() {
     mv -f "$base.fcd.xml.tmp" "$base.fcd.xml"; }
   if [ ! -s "$base.csv" ]; then
     echo "trace for reading: xml2csv.py -> $base.csv"
-    /usr/bin/python3 "$SUMO_HOME/tools/xml/xml2csv.py" -s , -o "$base.csv.tmp" "$base.fcd.xml" >/dev/null ||
+    # -o is a base name: xml2csv.py appends ".csv"
+    /usr/bin/python3 "$SUMO_HOME/tools/xml/xml2csv.py" -s , -o "$base.tmp" "$base.fcd.xml" >/dev/null ||
       die "xml2csv.py failed"
-    mv -f "$base.csv.tmp" "$base.csv"
+    mv -f "$base.tmp.csv" "$base.csv"
   fi
   if [ ! -s "$base.ns2.tcl" ]; then
     echo "trace for reading: traceExporter.py -> $base.ns2.tcl"
@@ -230,7 +231,7 @@ for n in $sizes; do
   [ -n "$delivered" ] || delivered="$(printed "$log" delivered)"
   [ -n "$sim_wall" ] || sim_wall="$(printed "$log" wall)"
   # Wall time of the whole command (load, build, run, flush) as /usr/bin/time measured it: h:mm:ss or m:ss.
-  wall="$(sed -n 's/^.*Elapsed (wall clock) time.*: *//p' "$timing" |
+  wall="$(sed -n 's/^.*Elapsed (wall clock) time (h:mm:ss or m:ss): *//p' "$timing" |
     awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s}')"
   rss_kb="$(sed -n 's/^.*Maximum resident set size (kbytes): *//p' "$timing")"
   printf "%6s %9s %9s %12s %12s %8s %10s %16s %9s\n" "$n" "$(stat_of "$n" vehicles)" "$(stat_of "$n" most_at_once)" \

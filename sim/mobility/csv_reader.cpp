@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <deque>
 #include <limits>
 #include <string>
 
@@ -278,7 +279,9 @@ private:
   bool geo_ = false;
   GeoProjector geo_proj_;
   std::vector<std::string_view> fields_;
-  std::vector<std::string> scratch_;
+  // Unescaped quoted fields, viewed by fields_: a deque, whose growth does not move the strings (a vector's
+  // would, leaving the views of a row's earlier fields dangling; found by the fuzz harness).
+  std::deque<std::string> scratch_;
   StepIdSet ids_;
   bool have_time_ = false;
   double last_time_ = -std::numeric_limits<double>::infinity();

@@ -5,7 +5,7 @@
 #
 # Seeds (made here, small, from the Bologna excerpts in tests/data/traces): for each format the first few
 # timesteps as a complete trace, the same gzip- and xz-compressed (so the decompression paths are fuzzed too),
-# and the empty file. The corpus each harness grows is kept in FUZZ_BUILD_DIR/fuzz/corpus_<reader> (runs resume
+# the empty file, and the inputs of past findings (tests/fuzz/regressions/<reader>/, fixed since). The corpus each harness grows is kept in FUZZ_BUILD_DIR/fuzz/corpus_<reader> (runs resume
 # from it); findings (crash, sanitizer report, exception other than InputError, broken reader promise) are
 # written to FUZZ_BUILD_DIR/fuzz/findings/ and make the script fail after all harnesses ran.
 set -euo pipefail
@@ -44,6 +44,10 @@ make_seeds() {
     xz -c "$f" >"$f.xz"
   done
   : >"$dir/empty"
+  # Inputs of past findings, kept as regression seeds (tests/fuzz/regressions/<reader>/).
+  if [ -d "$repo/tests/fuzz/regressions/$reader" ]; then
+    cp "$repo/tests/fuzz/regressions/$reader"/* "$dir/"
+  fi
 }
 
 status=0

@@ -293,6 +293,27 @@ TEST_CASE("plain CSV form: time,id,x,y[,speed,angle], comma or semicolon, empty 
   CHECK(s[1].vehicles.empty());
 }
 
+TEST_CASE("CSV quoted fields with escaped quotes, several in one row", "[trace]")
+{
+  // Each "" is one quote; several such fields in a row are unescaped into separate buffers that must stay valid
+  // while the row is read (tests/fuzz found views left dangling when there were more than one).
+  TempDir tmp;
+  std::string header = "time,id,x,y";
+  std::string row = "1,\"a\"\"b\",1,2";
+  for (int i = 0; i < 12; ++i) {
+    header += ",c" + std::to_string(i);
+    row += ",\"x\"\"" + std::to_string(i) + "\"";
+  }
+  header += ",type";
+  row += ",\"bus \"\"B\"\"\"";
+  auto s = read_all(tmp.write("quoted.csv", header + "\n" + row + "\n"));
+  REQUIRE(s.size() == 1);
+  REQUIRE(s[0].vehicles.size() == 1);
+  CHECK(s[0].vehicles[0].id == "a\"b");
+  CHECK(s[0].vehicles[0].type == "bus \"B\"");
+  CHECK(s[0].vehicles[0].y_m == 2.0);
+}
+
 TEST_CASE("FCD details: empty timesteps, persons skipped, entities, comments", "[trace]")
 {
   TempDir tmp;

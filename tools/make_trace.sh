@@ -128,6 +128,7 @@ header="$header --seed $seed --period $period --warmup $warmup --fringe-factor $
 [ -z "$max_distance" ] || header="$header --max-distance $max_distance"
 header="$header (SUMO ${sumo_version:-unknown}: netgenerate, randomTrips.py, sumo --fcd-output); trace time 0 ="
 header="$header SUMO time $warmup"
+header="${header//--/}"  # "--" may not appear inside an XML comment (SUMO's Python tools refuse the file)
 awk -v header="$header" -v shift_s="$warmup" -v stats="$tmp/stats" '
   BEGIN { in_comment = 0 }
   in_comment { if (index($0, "-->")) in_comment = 0; next }

@@ -21,7 +21,7 @@ int main(int argc, char* argv[])
   run->add_option("--seed", run_args.seed, "Master seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
   run->add_option("-o,--output", run_args.output, "HDF5 output file (default: the scenario's output.path)");
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing but errors");
-  run->add_option("--engine-arg", run_args.engine_args, "Extra SimGrid argument, e.g. --log=v2x.thresh:debug");
+  run->add_option("--engine-arg", run_args.engine_args, "Extra SimGrid argument, e.g. --log=v2x.thresh:verbose");
   std::string run_policy, run_mechanism;  // sugar for --set migration.policy=NAME / migration.mechanism=NAME
   run->add_option("--policy", run_policy, "Migration policy (see `v2xsim policies`)");
   run->add_option("--mechanism", run_mechanism, "Migration mechanism (see `v2xsim mechanisms`)");

@@ -40,18 +40,7 @@ Scenario two_cells(const std::string& trace_name, double t_end, const std::funct
   Scenario s;
   s.name = trace_name;
   s.seed = 11;
-  s.infrastructure = TinyInfra()
-                         .mec("m0", 0, 0)
-                         .mec("m1", 1000, 0)
-                         .rsu("r0", 0, 0, "m0")
-                         .rsu("r1", 1000, 0, "m1")
-                         .cell_radius(600)
-                         .cell_capacity(750000)
-                         .cell_latency(0.002)
-                         .rsu_link(125e6, 0.001)
-                         .mec_link(mec_bandwidth_bps, mec_latency_s)
-                         .registry_link(12.5e6, 0.02)
-                         .build();
+  s.infrastructure = two_mec_road().mec_link(mec_bandwidth_bps, mec_latency_s).build();
   s.mobility.trace = write_fcd(trace_name + ".fcd.xml", 0, t_end, [&](double t) {
     const double dx = x_of_t(t + 0.5) - x_of_t(t - 0.5);
     return std::vector<TracePoint>{{"v0", x_of_t(t), 0, dx >= 0 ? 90.0 : 270.0, std::abs(dx)}};

@@ -24,18 +24,7 @@ Scenario crossing_scenario(bool image_on_m1)
   Scenario s;
   s.name = "crossing";
   s.seed = 7;
-  s.infrastructure = TinyInfra()
-                         .mec("m0", 0, 0)
-                         .mec("m1", 1000, 0)
-                         .rsu("r0", 0, 0, "m0")
-                         .rsu("r1", 1000, 0, "m1")
-                         .cell_radius(600)
-                         .cell_capacity(750000)
-                         .cell_latency(0.002)
-                         .rsu_link(125e6, 0.001)
-                         .mec_link(1.25e9, 0.002)
-                         .registry_link(12.5e6, 0.02)
-                         .build();
+  s.infrastructure = two_mec_road().build();
   s.mobility.trace = write_fcd("crossing.fcd.xml", 0, 80, [](double t) {
     return std::vector<TracePoint>{{"v0", 100 + 10 * t, 0, 90, 10}};
   });

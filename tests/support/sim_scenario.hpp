@@ -75,6 +75,25 @@ inline std::string write_fcd(const std::string& name, double t0, double t1,
   return path.string();
 }
 
+/// A straight road on y = 0 with two cells: r0 at x = 0 on MEC m0, r1 at x = 1000 m on MEC m1, radius 600 m, a
+/// 750 kB/s cell with 2 ms of radio latency, 1 Gb/s 1 ms RSU links, 10 Gb/s 2 ms between the MECs, a 100 Mb/s
+/// 20 ms image registry. Tests adjust it before build().
+inline TinyInfra two_mec_road()
+{
+  TinyInfra t;
+  t.mec("m0", 0, 0)
+      .mec("m1", 1000, 0)
+      .rsu("r0", 0, 0, "m0")
+      .rsu("r1", 1000, 0, "m1")
+      .cell_radius(600)
+      .cell_capacity(750000)
+      .cell_latency(0.002)
+      .rsu_link(125e6, 0.001)
+      .mec_link(1.25e9, 0.002)
+      .registry_link(12.5e6, 0.02);
+  return t;
+}
+
 /// Orchestrator delays all constant, so that a migration's phases can be summed by hand.
 inline OrchestratorConfig constant_orchestrator(double request, double scheduling, double start, double readiness,
                                                 double terminate_request, double stop, double cleanup)

@@ -43,12 +43,16 @@ std::int64_t TelemetryPath::area_of(double x_m, double y_m) const
 const std::string& TelemetryPath::topic(const MessageRecord& m)
 {
   const StationView& v = stations_.view(m.station);
-  topic_.assign("v2x/");
-  topic_ += area_name(area_of(v.x_m, v.y_m));
-  topic_ += '/';
-  topic_ += stations_.info(m.station).name;
-  topic_ += v.kind == StationKind::Rsu ? "/status" : "/cam";
-  return topic_;
+  if (m.station >= topics_.size())
+    topics_.resize(m.station + 1);
+  StationTopic& t = topics_[m.station];
+  const std::int64_t area = area_of(v.x_m, v.y_m);
+  if (t.topic.empty() || t.area != area) {
+    t.area = area;
+    t.topic = "v2x/" + area_name(area) + "/" + stations_.info(m.station).name +
+              (v.kind == StationKind::Rsu ? "/status" : "/cam");
+  }
+  return t.topic;
 }
 
 std::vector<std::string> TelemetryPath::area_filters(std::int64_t area) const

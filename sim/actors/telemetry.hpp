@@ -13,6 +13,7 @@
 #include "topology/platform.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -84,7 +85,11 @@ private:
   TopicTree subscriptions_;
   std::vector<std::int64_t> subscribed_area_;  // per station: area of its cooperation filters; INT64_MIN = none
   std::vector<StationId> matched_;             // reused per message
-  std::string topic_;                          // reused per message
+  struct StationTopic {
+    std::int64_t area = std::numeric_limits<std::int64_t>::min();
+    std::string topic;
+  };
+  std::vector<StationTopic> topics_;  // per station: its topic, rebuilt when its area changes
   std::uint64_t cooperative_ = 0;
 };
 

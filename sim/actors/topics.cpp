@@ -62,8 +62,14 @@ bool topic_matches(std::string_view filter, std::string_view topic)
   return i == t.size();
 }
 
+/// Lets the trie look levels up by string_view, without building a std::string per level of every topic.
+struct LevelHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct TopicTree::Node {
-  std::unordered_map<std::string, std::unique_ptr<Node>> children;  // literal levels
+  std::unordered_map<std::string, std::unique_ptr<Node>, LevelHash, std::equal_to<>> children;  // literal levels
   std::unique_ptr<Node> plus;                                       // '+'
   std::vector<Subscriber> here;                                     // filters ending at this node
   std::vector<Subscriber> hash;                                     // filters ending with '#' below this node
@@ -113,7 +119,7 @@ void TopicTree::unsubscribe(std::string_view filter, Subscriber s)
     Node* next = nullptr;
     if (l == "+")
       next = node->plus.get();
-    else if (auto it = node->children.find(std::string(l)); it != node->children.end())
+    else if (auto it = node->children.find(l); it != node->children.end())
       next = it->second.get();
     if (next == nullptr) {
       found = false;
@@ -147,7 +153,7 @@ void TopicTree::match(std::string_view topic, const std::function<void(Subscribe
         out(s);
       continue;
     }
-    if (auto it = node->children.find(std::string(t[depth])); it != node->children.end())
+    if (auto it = node->children.find(t[depth]); it != node->children.end())
       stack.emplace_back(it->second.get(), depth + 1);
     if (node->plus)
       stack.emplace_back(node->plus.get(), depth + 1);

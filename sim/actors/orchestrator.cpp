@@ -5,6 +5,8 @@
 #include "core/random.hpp"
 #include "proto/scenario_document.hpp"
 
+#include <cmath>
+
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_actors_orchestrator, v2x_actors, "Orchestrator");
 
 namespace v2x {
@@ -121,7 +123,10 @@ void TwinDashboard::operator()()
     if (twins_.serving(in.station) != instance_)
       continue;
     const double now = sg4::Engine::get_clock();
-    telemetry_.publish_dashboard(in.station, in.site, twin_report_wire_size(in.station, now, now, in.site, 0, 0));
+    const double age = twins_.age_of_information(in.station, now);  // NaN until its first CAM
+    const double last_update = std::isnan(age) ? 0.0 : now - age;
+    telemetry_.publish_dashboard(in.station, in.site,
+                                 twin_report_wire_size(in.station, now, last_update, in.site, 0, 0));
   }
 }
 

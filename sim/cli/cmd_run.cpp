@@ -1,5 +1,5 @@
 #include "cli/commands.hpp"
-#include "core/run.hpp"
+#include "run/run.hpp"
 #include "migration/registry.hpp"
 
 #include <iostream>

@@ -10,6 +10,7 @@ using StationId = std::uint32_t;  // index into the station table (vehicles and 
 using RsuId = std::uint32_t;      // index into infrastructure.rsus
 using SiteId = std::uint32_t;     // index into infrastructure.sites (MECs, then the cloud)
 using BrokerId = std::uint32_t;   // index into infrastructure.brokers
+using InstanceId = std::uint32_t; // index into the twin book's instances (reused once retired)
 
 inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 

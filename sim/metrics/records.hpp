@@ -2,6 +2,7 @@
 // Rows of the HDF5 datasets, one struct per dataset. Plain data: the recorder streams them to the writer
 // in chunks. Times are simulated seconds; NaN where an event did not happen (e.g. at_twin of a lost message).
 // The HDF5 layout (names, types, units) is documented in sim/metrics/SCHEMA.md (README "Output").
+#include "core/enums.hpp"
 #include "core/ids.hpp"
 
 #include <array>
@@ -9,34 +10,6 @@
 #include <string>
 
 namespace v2x {
-
-enum class MessageOutcome : std::uint8_t {
-  Delivered = 0, // processed by a serving twin instance
-  Lost = 1,      // reached the broker while no instance of the twin was serving (QoS 0)
-  Dropped = 2,   // dropped from a full queue
-  NotSent = 3,   // the vehicle was out of every cell
-};
-
-enum class MigrationReason : std::uint8_t {
-  Initial = 0, // first placement when the station appears
-  Policy = 1,  // the policy asked for it
-  Manual = 2,  // scripted in the scenario (the manager's API)
-  Removal = 3, // the station left: twin deleted
-};
-
-enum class MigrationTrigger : std::uint8_t {
-  Appear = 0,   // station appeared
-  Handover = 1, // vehicle changed RSU (location trigger)
-  Tick = 2,     // manager's periodic decision tick
-  Api = 3,      // manual request
-  Leave = 4,    // station left
-};
-
-enum class MigrationOutcome : std::uint8_t {
-  Completed = 0,
-  Rejected = 1, // refused before starting (no capacity, already migrating, ...)
-  Aborted = 2,  // the station left while the operation ran
-};
 
 using FixedName = std::array<char, 32>; // NUL-padded fixed-length string (HDF5 H5T_STR_NULLPAD)
 FixedName fixed_name(const std::string& s);
@@ -98,7 +71,6 @@ struct StationRecord {
   double appeared = 0;
 };
 
-enum class TwinState : std::uint8_t { Absent = 0, Starting = 1, Serving = 2, Migrating = 3, Stopping = 4 };
 
 struct TwinSample {
   double time = 0;

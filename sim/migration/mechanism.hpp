@@ -9,8 +9,6 @@
 
 namespace v2x {
 
-using InstanceId = std::uint32_t;
-
 class MigrationContext {
 public:
   virtual ~MigrationContext() = default;

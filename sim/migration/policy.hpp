@@ -4,7 +4,7 @@
 // and do no I/O (ns-3 MobilityModel's public-non-virtual/private-virtual split: every decision goes through
 // decide()/place(), which log it the same way for every policy).
 #include "core/ids.hpp"
-#include "metrics/records.hpp"
+#include "core/enums.hpp"
 
 #include <span>
 #include <string>

@@ -41,11 +41,4 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-/// Serialised size in bytes of a Cam with these values (the simulated size of a telemetry message).
-std::uint32_t cam_wire_size(std::uint32_t station, double time_s, double x_m, double y_m, double speed_mps,
-                            double heading_deg, std::uint32_t station_type, std::uint32_t sequence);
-/// Serialised size of a TwinReport.
-std::uint32_t twin_report_wire_size(std::uint32_t station, double time_s, double last_update_s, std::uint32_t site,
-                                    double x_m, double y_m);
-
 } // namespace v2x

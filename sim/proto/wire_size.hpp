@@ -1,11 +1,19 @@
 #pragma once
-// Telemetry wire sizes. cam_wire_size / twin_report_wire_size (declared in proto/scenario_document.hpp) compute
+// Telemetry wire sizes. cam_wire_size / twin_report_wire_size compute
 // the Protobuf serialised size arithmetically (no message, no allocation: they run once per simulated message).
 // The *_fields functions expose the quantisation both share, and the *_protobuf functions build the real
 // telemetry.proto message and return ByteSizeLong(): the reference the fast path is tested against.
 #include <cstdint>
 
 namespace v2x {
+
+/// Serialised size in bytes of a Cam with these values (the simulated size of a telemetry message).
+std::uint32_t cam_wire_size(std::uint32_t station, double time_s, double x_m, double y_m, double speed_mps,
+                            double heading_deg, std::uint32_t station_type, std::uint32_t sequence);
+/// Serialised size of a TwinReport.
+std::uint32_t twin_report_wire_size(std::uint32_t station, double time_s, double last_update_s, std::uint32_t site,
+                                    double x_m, double y_m);
+
 
 /// A Cam's field values after quantisation to the units of telemetry.proto.
 struct CamFields {

@@ -2,7 +2,7 @@
 // scenario's constants, the geometric series of pre-copy, SimGrid's own VM live-migration plugin, and
 // comparisons between policies on the same trace. A run that must be compared with another runs in a child
 // process (fork before any engine exists: SimGrid allows one engine per process).
-#include "core/run.hpp"
+#include "run/run.hpp"
 #include "migration/registry.hpp"
 #include "support/sim_scenario.hpp"
 

@@ -1,6 +1,6 @@
 // The messaging model against closed forms: a broker under Poisson arrivals is an M/M/1 (exponential work) or
 // M/D/1 (constant work) FCFS queue; QoS 0 loses, QoS 1 keeps, the messages of a twin that is down.
-#include "core/run.hpp"
+#include "run/run.hpp"
 #include "support/sim_scenario.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // One vehicle drives at 10 m/s along y = 0 from r0's cell (MEC m0) into r1's cell (MEC m1): the nearest
 // policy migrates its twin once, with stateless-restart. Latency and downtime are checked against hand sums
 // of the scenario's numbers.
-#include "core/run.hpp"
+#include "run/run.hpp"
 #include "migration/registry.hpp"
 #include "support/sim_scenario.hpp"
 

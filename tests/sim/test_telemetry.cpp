@@ -1,5 +1,5 @@
 // The telemetry path on a one-MEC platform: radio sharing, the rate cap by distance, coverage.
-#include "core/run.hpp"
+#include "run/run.hpp"
 #include "support/sim_scenario.hpp"
 
 #include <catch2/catch.hpp>

@@ -2,7 +2,7 @@
 // Support for simulation tests: scenarios built in code over tiny platforms (TinyInfra) and traces written
 // by the test, plus an observer that keeps every record.
 #include "config/scenario.hpp"
-#include "core/run.hpp"
+#include "run/run.hpp"
 #include "metrics/observer.hpp"
 #include "support/tiny_infra.hpp"
 

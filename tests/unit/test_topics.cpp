@@ -1,5 +1,5 @@
 // MQTT topic semantics, against the examples of the MQTT 3.1.1 specification (OASIS, section 4.7).
-#include "actors/topics.hpp"
+#include "messaging/topic_tree.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "actors/twin.hpp"
+#include "edge/twin_book.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // Replays the trace: at each appear/leave event's time, creates the vehicle's station and actor, or marks it
 // gone, and tells the manager. When the trace is over, waits for the manager to have removed every vehicle
 // twin. A trace error (the trace is streamed) stops the simulation and is rethrown after it.
-#include "actors/vehicle.hpp"
+#include "stations/obu.hpp"
 
 #include <exception>
 

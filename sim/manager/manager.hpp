@@ -3,11 +3,11 @@
 // periodic tick, and the scenario's scripted requests = its API), asks the policy, validates each intent
 // (station present, twin idle, target known and different, capacity), records the rejected ones with a reason,
 // and runs the accepted ones with the mechanism, each in a MigrationRun actor of its own.
-#include "actors/messages.hpp"
-#include "actors/orchestrator.hpp"
-#include "actors/stations.hpp"
-#include "actors/telemetry.hpp"
-#include "actors/twin.hpp"
+#include "manager/events.hpp"
+#include "edge/orchestrator.hpp"
+#include "stations/station_table.hpp"
+#include "messaging/telemetry_path.hpp"
+#include "edge/twin_book.hpp"
 #include "migration/mechanism.hpp"
 #include "migration/policy.hpp"
 

@@ -5,10 +5,10 @@
 // subscriptions and hands it to each subscriber's serving instance: on the same host at once, through a bridge
 // transfer to the subscriber's broker otherwise. The publishing actor carries its message along the path, so
 // there is no activity per message besides the transfers, and none per hop that does not cross the network.
-#include "actors/broker.hpp"
-#include "actors/stations.hpp"
-#include "actors/topics.hpp"
-#include "actors/twin.hpp"
+#include "messaging/broker.hpp"
+#include "stations/station_table.hpp"
+#include "messaging/topic_tree.hpp"
+#include "edge/twin_book.hpp"
 #include "metrics/recorder.hpp"
 #include "topology/platform.hpp"
 

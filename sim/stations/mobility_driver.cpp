@@ -1,12 +1,12 @@
-#include "actors/mobility_driver.hpp"
+#include "stations/mobility_driver.hpp"
 
-#include "actors/messages.hpp"
+#include "manager/events.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 
 #include <cmath>
 
-XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_actors_mobility, v2x_actors, "Mobility driver");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_stations_mobility, v2x_stations, "Mobility driver");
 
 namespace v2x {
 

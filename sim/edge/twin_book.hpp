@@ -2,8 +2,8 @@
 // Twins: each station has at most one *serving* instance at a time (two exist during make-before-break).
 // An instance processes messages first-come first-served, each costing twin.message_flops on its share of a
 // core (twin.cpu_cores of site speed). The serving history gives each twin's downtime.
-#include "actors/mec.hpp"
-#include "actors/stations.hpp"
+#include "edge/mec_ledger.hpp"
+#include "stations/station_table.hpp"
 #include "config/scenario.hpp"
 #include "metrics/records.hpp"
 #include "migration/mechanism.hpp"

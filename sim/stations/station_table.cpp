@@ -1,4 +1,4 @@
-#include "actors/stations.hpp"
+#include "stations/station_table.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,15 +1,15 @@
-#include "core/run.hpp"
+#include "run/run.hpp"
 
-#include "actors/broker.hpp"
-#include "actors/manager.hpp"
-#include "actors/mobility_driver.hpp"
-#include "actors/orchestrator.hpp"
-#include "actors/sampler.hpp"
-#include "actors/rsu.hpp"
-#include "actors/stations.hpp"
-#include "actors/telemetry.hpp"
-#include "actors/twin.hpp"
-#include "actors/vehicle.hpp"
+#include "messaging/broker.hpp"
+#include "manager/manager.hpp"
+#include "stations/mobility_driver.hpp"
+#include "edge/orchestrator.hpp"
+#include "run/sampler.hpp"
+#include "stations/rsu.hpp"
+#include "stations/station_table.hpp"
+#include "messaging/telemetry_path.hpp"
+#include "edge/twin_book.hpp"
+#include "stations/obu.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "metrics/hdf5_writer.hpp"
@@ -27,7 +27,7 @@
 #include <memory>
 #include <optional>
 
-XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_core_run, v2x_core, "Run builder");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_run_run, v2x_run, "Run builder");
 
 namespace v2x {
 
@@ -161,7 +161,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     sg4::Actor::create("manager-clock", control,
                        ManagerClock(scenario.migration.decision_interval_s, scenario.migration.manual, manager_box));
   // The orchestrator, the manager, its clock, the sampler and the RSU publishers are daemons (they daemonize
-  // themselves, see actors/daemon.hpp): the run ends with the mobility driver, or at duration_s.
+  // themselves, see core/daemon.hpp): the run ends with the mobility driver, or at duration_s.
   if (scenario.output.sample_period_s > 0)
     sg4::Actor::create("sampler", control,
                        Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder));

@@ -2,7 +2,7 @@
 // Brokers as servers: each handles messages first-come first-served, one core of its site's speed,
 // service.flops per message, so queueing emerges under load. A broker does not run an activity per message:
 // the message's own carrier (the publishing actor) waits until the broker has served it (see telemetry.hpp).
-#include "actors/mec.hpp"
+#include "edge/mec_ledger.hpp"
 #include "core/random.hpp"
 #include "topology/infrastructure.hpp"
 

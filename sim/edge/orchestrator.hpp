@@ -3,10 +3,10 @@
 // operation actor of its own so that operations overlap, with modelled phase delays drawn from the scenario's
 // distributions, a bounded number of operations at once per site, and a real image transfer from the registry
 // unless the site's cache holds the image (concurrent pulls to one site wait for the first).
-#include "actors/mec.hpp"
-#include "actors/messages.hpp"
-#include "actors/telemetry.hpp"
-#include "actors/twin.hpp"
+#include "edge/mec_ledger.hpp"
+#include "manager/events.hpp"
+#include "messaging/telemetry_path.hpp"
+#include "edge/twin_book.hpp"
 #include "metrics/recorder.hpp"
 #include "topology/platform.hpp"
 

@@ -2,7 +2,7 @@
 // Vehicle (OBU): publishes a CAM every 1/rate seconds while it is in the trace, from the position it has at
 // send time, through the cell of the RSU that serves it (handover as it moves). Out of every cell, its
 // messages are recorded as not sent.
-#include "actors/telemetry.hpp"
+#include "messaging/telemetry_path.hpp"
 #include "mobility/cell_index.hpp"
 #include "mobility/tracker.hpp"
 

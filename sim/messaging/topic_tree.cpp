@@ -1,4 +1,4 @@
-#include "actors/topics.hpp"
+#include "messaging/topic_tree.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,13 +1,13 @@
-#include "actors/orchestrator.hpp"
-#include "actors/daemon.hpp"
+#include "edge/orchestrator.hpp"
+#include "core/daemon.hpp"
 
 #include "core/log.hpp"
 #include "core/random.hpp"
-#include "proto/scenario_document.hpp"
+#include "proto/wire_size.hpp"
 
 #include <cmath>
 
-XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_actors_orchestrator, v2x_actors, "Orchestrator");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_edge_orchestrator, v2x_edge, "Orchestrator");
 
 namespace v2x {
 

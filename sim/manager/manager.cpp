@@ -1,5 +1,5 @@
-#include "actors/manager.hpp"
-#include "actors/daemon.hpp"
+#include "manager/manager.hpp"
+#include "core/daemon.hpp"
 
 #include "core/log.hpp"
 
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_actors_manager, v2x_actors, "Manager (migration triggers)");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_manager_manager, v2x_manager, "Manager (migration triggers)");
 
 namespace v2x {
 

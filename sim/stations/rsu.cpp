@@ -1,5 +1,5 @@
-#include "actors/rsu.hpp"
-#include "actors/daemon.hpp"
+#include "stations/rsu.hpp"
+#include "core/daemon.hpp"
 
 #include "core/random.hpp"
 

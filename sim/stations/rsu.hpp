@@ -1,6 +1,6 @@
 #pragma once
 // RSU: publishes its own status to its broker at telemetry.rsu_rate_hz for its own twin, over its backhaul.
-#include "actors/telemetry.hpp"
+#include "messaging/telemetry_path.hpp"
 
 namespace v2x {
 

@@ -1,14 +1,14 @@
-#include "actors/vehicle.hpp"
+#include "stations/obu.hpp"
 
-#include "actors/messages.hpp"
+#include "manager/events.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
-#include "proto/scenario_document.hpp"
+#include "proto/wire_size.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_actors_vehicle, v2x_actors, "Vehicles (OBUs)");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_stations_obu, v2x_stations, "Vehicles (OBUs)");
 
 namespace v2x {
 

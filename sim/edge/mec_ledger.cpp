@@ -1,4 +1,4 @@
-#include "actors/mec.hpp"
+#include "edge/mec_ledger.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
-#include "actors/sampler.hpp"
-#include "actors/daemon.hpp"
+#include "run/sampler.hpp"
+#include "core/daemon.hpp"
 
 #include <simgrid/s4u.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
-#include "actors/mec.hpp"
-#include "actors/stations.hpp"
-#include "actors/twin.hpp"
+#include "edge/mec_ledger.hpp"
+#include "stations/station_table.hpp"
+#include "edge/twin_book.hpp"
 #include "metrics/recorder.hpp"
 
 namespace v2x {

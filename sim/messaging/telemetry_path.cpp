@@ -1,4 +1,4 @@
-#include "actors/telemetry.hpp"
+#include "messaging/telemetry_path.hpp"
 
 #include "core/log.hpp"
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <numeric>
 
-XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_actors_telemetry, v2x_actors, "Telemetry path");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_messaging_telemetry, v2x_messaging, "Telemetry path");
 
 namespace v2x {
 

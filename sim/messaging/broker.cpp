@@ -1,4 +1,4 @@
-#include "actors/broker.hpp"
+#include "messaging/broker.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,0 +1,38 @@
+#pragma once
+// Enumerations that cross layers: outcomes, reasons and triggers that the models produce, policies read and the
+// metrics record. Their names in HDF5 are in metrics/records.cpp (enum_names), in the same order.
+#include <cstdint>
+
+namespace v2x {
+
+enum class MessageOutcome : std::uint8_t {
+  Delivered = 0, // processed by a serving twin instance
+  Lost = 1,      // reached the broker while no instance of the twin was serving (QoS 0)
+  Dropped = 2,   // dropped from a full queue
+  NotSent = 3,   // the vehicle was out of every cell
+};
+
+enum class MigrationReason : std::uint8_t {
+  Initial = 0, // first placement when the station appears
+  Policy = 1,  // the policy asked for it
+  Manual = 2,  // scripted in the scenario (the manager's API)
+  Removal = 3, // the station left: twin deleted
+};
+
+enum class MigrationTrigger : std::uint8_t {
+  Appear = 0,   // station appeared
+  Handover = 1, // vehicle changed RSU (location trigger)
+  Tick = 2,     // manager's periodic decision tick
+  Api = 3,      // manual request
+  Leave = 4,    // station left
+};
+
+enum class MigrationOutcome : std::uint8_t {
+  Completed = 0,
+  Rejected = 1, // refused before starting (no capacity, already migrating, ...)
+  Aborted = 2,  // the station left while the operation ran
+};
+
+enum class TwinState : std::uint8_t { Absent = 0, Starting = 1, Serving = 2, Migrating = 3, Stopping = 4 };
+
+} // namespace v2x

@@ -8,8 +8,8 @@ how many SVG/trace elements it holds, whether the image decoded), as JSON into a
 `chromium --dump-dom` prints the DOM after load and the probe is read back from it. This does not depend on
 the format of Chromium's own log; a page whose scripts never ran leaves no probe, which counts as a failure.
 
-A second Chromium run takes a `--screenshot` of the same page at the page's full height (from the probe), and
-the plot boxes are cut out of the PNG to count their coloured pixels.
+The same Chromium run takes a `--screenshot` (the window 6000 px tall; a taller page is shot again at its full
+height, from the probe), and the plot boxes are cut out of the PNG to count their coloured pixels.
 """
 
 from __future__ import annotations
@@ -95,29 +95,30 @@ def _chromium(args, profile: str, timeout: float = 120.0) -> subprocess.Complete
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
-def probe(page: str, work_dir: str, width: int = 1300, screenshot: bool = True) -> dict:
-    """Loads the page; returns the probe (errors, plots, images, height) and the screenshot's path."""
+def probe(page: str, work_dir: str, width: int = 1300, height: int = 6000) -> dict:
+    """Loads the page once (--dump-dom and --screenshot together); returns the probe (errors, plots, images,
+    height) and the screenshot's path. A page taller than the window gets a second, taller screenshot."""
+    import html
+
     os.makedirs(work_dir, exist_ok=True)
     copy = instrument(page, os.path.join(work_dir, "instrumented.html"))
     url = "file://" + os.path.abspath(copy)
     profile = os.path.join(work_dir, "profile")
-    proc = _chromium(["--dump-dom", "--virtual-time-budget=20000", f"--window-size={width},1200", url], profile)
+    shot = os.path.join(work_dir, "page.png")
+    proc = _chromium(["--dump-dom", f"--screenshot={shot}", "--virtual-time-budget=20000",
+                      f"--window-size={width},{height}", url], profile)
     found = re.search(r'<pre id="v2x-probe"[^>]*>(.*?)</pre>', proc.stdout, re.S)
     if found is None:
         raise AssertionError(f"no probe in the DOM: the page's scripts did not run to the end\n"
                              f"exit {proc.returncode}, stderr:\n{proc.stderr[-3000:]}")
-    import html
-
     result = json.loads(html.unescape(found.group(1)))
-    result["screenshot"] = None
-    if screenshot:
-        shot = os.path.join(work_dir, "page.png")
-        height = int(min(max(result["height"], 600), 16000))
-        proc = _chromium([f"--screenshot={shot}", "--virtual-time-budget=20000", f"--window-size={width},{height}",
-                          url], profile)
-        if not os.path.exists(shot):
-            raise AssertionError(f"no screenshot: exit {proc.returncode}\n{proc.stderr[-3000:]}")
-        result["screenshot"] = shot
+    if result["height"] > height:
+        os.remove(shot) if os.path.exists(shot) else None
+        proc = _chromium([f"--screenshot={shot}", "--virtual-time-budget=20000",
+                          f"--window-size={width},{int(result['height'])}", url], profile)
+    if not os.path.exists(shot):
+        raise AssertionError(f"no screenshot: exit {proc.returncode}\n{proc.stderr[-3000:]}")
+    result["screenshot"] = shot
     shutil.rmtree(profile, ignore_errors=True)
     return result
 

@@ -572,7 +572,7 @@ def _line_label(cmp: Comparison, label: str, panelled: bool) -> str:
 
 
 def _draw_panels(cmp: Comparison, curve, draw, title: str, xlabel: str, ylabel: str, out_dir: str, name: str,
-                 setup=None, legend_loc: str = "best"):
+                 setup=None, legend_loc: str = "best", sharex: bool = True):
     """One figure with a panel per mechanism (or one panel). curve(label) -> arrays or None (nothing to draw);
     draw(ax, arrays, style kwargs, legend label). Curves equal to an earlier one in the same panel are drawn
     dashed and labelled '(= first)': coinciding groups stay visible and are named as identical."""
@@ -584,7 +584,7 @@ def _draw_panels(cmp: Comparison, curve, draw, title: str, xlabel: str, ylabel: 
     ncols = min(len(groups), 3)
     nrows = math.ceil(len(groups) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(7.5 if ncols == 1 else 5.2 * ncols, 4.5 if nrows == 1 else
-                                                    3.6 * nrows), squeeze=False, sharex=True, sharey=True)
+                                                    3.6 * nrows), squeeze=False, sharex=sharex, sharey=True)
     for k, (panel, lines) in enumerate(panel_lines(cmp, curve)):
         ax = axes[k // ncols][k % ncols]
         for line, legend, arrays, same in lines:
@@ -688,8 +688,8 @@ def plot_all(cmp: Comparison, out_dir: str) -> Dict[str, str]:
 
     paths["downtime"] = _draw_panels(
         cmp, downtime_curve, step, "Downtime distribution (completed policy and manual migrations, all seeds)",
-        "twin downtime of one migration (s)", "fraction of migrations", out_dir, "downtime.png", downtime_axes,
-        "lower right")
+        "twin downtime of one migration (s; each panel its own scale)", "fraction of migrations", out_dir,
+        "downtime.png", downtime_axes, "lower right", sharex=False)
 
     # Age of information distribution: CDF over every vehicle-twin sample of every seed.
     def aoi_curve(label):

@@ -336,6 +336,9 @@ def map_figure(d: dict, frames: int = 60):
                               ho.y.to_numpy(float), _ints(ho.to_rsu))
     duration = d["duration_s"]
     times = np.linspace(0.0, duration, max(2, frames) + 1)
+    mig = d["migrations"]
+    removal = mig[mig.reason.astype(str) == "removal"]
+    left_at = removal.groupby(_ints(removal.station)).requested.min().to_dict() if len(removal) else {}
 
     def vehicles_at(t: float):
         xs, ys, cs, texts = [], [], [], []
@@ -344,7 +347,7 @@ def map_figure(d: dict, frames: int = 60):
             if not sel.any():
                 continue
             i = np.nonzero(sel)[0][-1]
-            if to_rsu[i] < 0:  # left coverage at its last handover: off the map
+            if to_rsu[i] < 0 or t >= left_at.get(int(s), np.inf):  # out of coverage, or gone: off the map
                 continue
             site = site_at(int(s), t)
             xs.append(round(float(hx[i]), 1))
@@ -361,7 +364,7 @@ def map_figure(d: dict, frames: int = 60):
     steps = [dict(method="animate", label=f"{t:.0f}", args=[[f"{t:.0f}"], dict(mode="immediate",
                   frame=dict(duration=0, redraw=False), transition=dict(duration=0))]) for t in times]
     fig.update_layout(
-        shapes=shapes, height=620, margin=dict(l=40, r=20, t=40, b=40),
+        shapes=shapes, height=640, margin=dict(l=40, r=20, t=90, b=40),
         title="Map: RSUs and cells, MECs, cloud; vehicles at their last handover position",
         xaxis=dict(title="x (m)"), yaxis=dict(title="y (m)", scaleanchor="x", scaleratio=1),
         sliders=[dict(active=len(times) - 1, currentvalue=dict(prefix="simulated time (s): "), steps=steps,

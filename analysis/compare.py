@@ -11,7 +11,9 @@ its run files `runs/<run>.h5` (through v2xh5, the one module that knows the HDF5
   other swept field), every figure's mean over the seeds, the half-width of its 95 % confidence interval
   (Student t with n - 1 degrees of freedom: t(0.975, n-1) * s / sqrt(n), s the sample standard deviation; no
   interval with one seed) and n;
-- `latency_cdf.png`, `downtime.png`, `migrations_over_time.png`, `mec_load.png`.
+- `latency_cdf.png`, `downtime.png`, `aoi.png`, `migrations_over_time.png`, `mec_load.png` (one panel per mechanism when
+  the sweep varies it);
+- `table.md` also holds a grid (policies x mechanisms) per headline figure.
 
 The figures of one run (all computed here from the tables, by the definitions in sim/metrics/SCHEMA.md):
 

@@ -358,6 +358,14 @@ def map_figure(d: dict, frames: int = 60):
         return go.Scatter(x=xs, y=ys, mode="markers", marker=dict(size=9, color=cs, line=dict(color="#000", width=0.5)),
                           hovertext=texts, hoverinfo="text", name="vehicles (colour: site of the twin)")
 
+    # every handover position, coloured by the site serving the vehicle's twin at that moment
+    fig.add_trace(go.Scatter(
+        x=_r(hx, 1), y=_r(hy, 1), mode="markers", name="handover positions (colour: site of the twin then)",
+        marker=dict(size=4, opacity=0.6, color=[colours.get(site_at(int(s), float(t)), NONE_COLOUR)
+                                                for s, t in zip(st, ht)]),
+        hovertext=[f"{names.get(int(s), s)} at {t:.1f} s: twin on "
+                   f"{d['site_name'].get(site_at(int(s), float(t)), 'no serving instance')}" for s, t in zip(st, ht)],
+        hoverinfo="text"))
     now_index = len(fig.data)
     fig.add_trace(vehicles_at(times[-1]))
     fig.frames = [go.Frame(data=[vehicles_at(t)], traces=[now_index], name=f"{t:.0f}") for t in times]

@@ -321,7 +321,7 @@ def _main(argv: Sequence[str]) -> int:
             if key == "scenario_text":
                 value = f"<{len(str(value))} characters>"
             print(f"{key:18} {value}")
-        for table in TABLES + tuple(t for t in OPTIONAL_TABLES if run.has_table(t)):
+        for table in TABLES + tuple(t for t in OPTIONAL_TABLES if run.has_table(t) and t not in TABLES):
             print(f"{'/' + table:26} {run.rows(table):>12} rows")
         if run.has_summary():
             units = run.summary_units()

@@ -11,7 +11,9 @@ its run files `runs/<run>.h5` (through v2xh5, the one module that knows the HDF5
   other swept field), every figure's mean over the seeds, the half-width of its 95 % confidence interval
   (Student t with n - 1 degrees of freedom: t(0.975, n-1) * s / sqrt(n), s the sample standard deviation; no
   interval with one seed) and n;
-- `latency_cdf.png`, `downtime.png`, `migrations_over_time.png`, `mec_load.png`.
+- `latency_cdf.png`, `downtime.png`, `aoi.png`, `migrations_over_time.png`, `mec_load.png` (one panel per mechanism when
+  the sweep varies it);
+- `table.md` also holds a grid (policies x mechanisms) per headline figure.
 
 The figures of one run (all computed here from the tables, by the definitions in sim/metrics/SCHEMA.md):
 
@@ -24,6 +26,21 @@ The figures of one run (all computed here from the tables, by the definitions in
 | age of information (s) | mean of `age_of_information` over the /twins samples of vehicle twins that have one (not NaN) |
 | MEC CPU reserved % | mean over the /mecs samples of the MEC sites (not the cloud) of `cpu_reserved_cores` / the site's cores |
 | MEC CPU busy % | mean of `cpu_busy` over the same samples |
+| not delivered by cause (% of created) | messages of each `cause` (when /messages has that column; else of each outcome other than delivered), as a percentage of the messages created |
+| energy (kJ), when /mecs has `energy_j` | energy of all sites over the run: per site the last sample minus the first when the samples never decrease (a cumulative meter, as SimGrid's energy plugin gives), else their sum (energy per period) |
+| faults, when the file has /faults | rows of /faults; recovery migrations: completed migrations with reason `recovery`, and their mean downtime |
+
+**Warm-up.** When the run file has a `warmup_s` attribute (on /summary, else the root), everything before it is
+left out: messages created, migrations requested and samples taken before `warmup_s`; the vehicle-hours are then
+the vehicles' presence after it (from /stations `appeared` to the `removal` operation's `requested`, or the end).
+
+Numbers are printed to the precision their confidence interval supports: the half-width rounded to one
+significant digit and the mean to the same decimal place (60 ± 20, 3.861 ± 0.002); a zero-width interval (all
+seeds agree; below 1e-9 of the mean counts as zero, floating-point noise) prints the mean alone, marked exact;
+one seed prints 3 significant digits and no interval.
+
+Curves of different groups that coincide (the same values: e.g. two policies that never migrate) are all drawn,
+the later ones dashed and labelled `(= <first group>)` in the legend.
 """
 
 from __future__ import annotations
@@ -55,6 +72,21 @@ FIGURES = (
     ("mec_cpu_reserved_pct", "MEC CPU reserved", "%"),
     ("mec_cpu_busy_pct", "MEC CPU busy", "%"),
 )
+
+#: Figures that only some files have (the newer datasets): in the table when a run of the sweep has them.
+OPTIONAL_FIGURES = (
+    ("energy_kj", "energy", "kJ"),
+    ("faults", "faults", "count"),
+    ("recovery_migrations", "recovery migrations", "count"),
+    ("recovery_downtime_mean_s", "recovery downtime", "s"),
+)
+
+#: Figures of the grid views (policy rows x mechanism columns) of the report.
+HEADLINE = ("latency_p95_ms", "downtime_s_per_vehicle_hour", "migrations_per_vehicle_hour", "messages_lost_pct",
+            "aoi_mean_s", "mec_cpu_reserved_pct")
+
+#: Age-of-information histogram bins for its distribution plot: log-spaced from 1 ms to 10^4 s.
+AOI_BINS_S = np.logspace(-3, 4, 701)
 
 #: Latency histogram bins for the CDF plot: log-spaced from 10 us to 1000 s (runs' histograms add up exactly).
 LATENCY_BINS_S = np.logspace(-5, 3, 801)
@@ -166,6 +198,35 @@ class RunData:
     mec_load: pd.Series  # time -> mean over MEC sites of cpu_reserved_cores / cores (%)
     simulated_s: float
     notes: List[str] = field(default_factory=list)
+    aoi_hist: np.ndarray = field(default_factory=lambda: np.zeros(len(AOI_BINS_S) - 1, dtype=np.int64))
+    loss_by: str = "outcome"  # what loss_pct is keyed by: "cause" or "outcome"
+    loss_pct: Dict[str, float] = field(default_factory=dict)  # cause (or outcome) -> % of created
+    warmup_s: float = 0.0
+
+
+def _energy_j(mecs: pd.DataFrame) -> float:
+    """Energy of all sites over the run from /mecs energy_j (see the module docstring)."""
+    total = 0.0
+    for _, g in mecs.groupby(mecs.site.astype("Int64")):
+        e = g.sort_values("time").energy_j.to_numpy(dtype=float)
+        e = e[np.isfinite(e)]
+        if len(e) == 0:
+            continue
+        total += float(e[-1] - e[0]) if np.all(np.diff(e) >= 0) else float(e.sum())
+    return total
+
+
+def _vehicle_seconds_after(run, warmup_s: float, simulated_s: float) -> float:
+    """Sum over vehicles of their presence after warmup_s: appeared .. removal requested (or the end)."""
+    stations = run.table("stations", columns=("station", "kind", "appeared"))
+    vehicles = stations[stations.kind == "vehicle"]
+    mig = run.table("migrations", columns=("station", "reason", "requested"))
+    removed = mig[mig.reason == "removal"].groupby(mig.station.astype("Int64")).requested.min()
+    total = 0.0
+    for st, appeared in zip(vehicles.station.astype("int64"), vehicles.appeared.to_numpy(dtype=float)):
+        left = float(removed.get(st, simulated_s))
+        total += max(0.0, min(left, simulated_s) - max(appeared, warmup_s))
+    return total
 
 
 def read_run(path: str) -> RunData:
@@ -173,12 +234,31 @@ def read_run(path: str) -> RunData:
     notes: List[str] = []
     with v2xh5.open_run(path) as run:
         summary = run.summary()
-        vehicle_hours = float(summary["vehicle_seconds"]) / 3600.0
+        warmup = run.warmup_s()
+        simulated_s = float(summary["simulated_s"])
+        if warmup > 0:
+            notes.append(f"warm-up: the first {warmup:g} s left out")
+            vehicle_hours = _vehicle_seconds_after(run, warmup, simulated_s) / 3600.0
+        else:
+            vehicle_hours = float(summary["vehicle_seconds"]) / 3600.0
 
+        has_cause = run.has_column("messages", "cause")
+        columns = ("created", "processed", "outcome") + (("cause",) if has_cause else ())
         parts = []
-        for part in run.iter_table("messages", columns=("created", "processed", "outcome")):
-            delivered = part[part.outcome == "delivered"]
+        created_rows = 0
+        lost_rows = 0
+        loss_counts: Dict[str, int] = {}
+        for part in run.iter_table("messages", columns=columns):
+            if warmup > 0:
+                part = part[part.created.to_numpy(dtype=float) >= warmup]
+            created_rows += len(part)
+            outcome = part.outcome.astype(str)
+            lost_rows += int((outcome == "lost").sum())
+            delivered = part[outcome == "delivered"]
             parts.append((delivered.processed - delivered.created).to_numpy(dtype=float))
+            why = (part.cause.astype(str) if has_cause else outcome)[outcome != "delivered"]
+            for name, count in why.value_counts().items():
+                loss_counts[str(name)] = loss_counts.get(str(name), 0) + int(count)
         latencies = np.sort(np.concatenate(parts)) if parts else np.empty(0)
         if len(latencies) > 0:
             p50, p95, p99 = (quantile_rank(latencies, q) for q in (0.5, 0.95, 0.99))
@@ -189,41 +269,66 @@ def read_run(path: str) -> RunData:
             p50 = p95 = p99 = float("nan")
         hist, _ = np.histogram(np.clip(latencies, LATENCY_BINS_S[0], LATENCY_BINS_S[-1]), bins=LATENCY_BINS_S)
 
-        mig = run.table("migrations", columns=("reason", "outcome", "finished", "downtime"))
+        mig = run.table("migrations", columns=("reason", "outcome", "requested", "finished", "downtime"))
+        if warmup > 0:
+            mig = mig[mig.requested.to_numpy(dtype=float) >= warmup]
         counted = mig[mig.reason.isin(["policy", "manual"]) & (mig.outcome == "completed")]
         downtimes = counted.downtime.to_numpy(dtype=float)
+        recovery = mig[(mig.reason.astype(str) == "recovery") & (mig.outcome == "completed")]
 
         stations = run.table("stations", columns=("station", "kind"))
         vehicles = stations.station[stations.kind == "vehicle"].astype("int64")
-        twins = run.table("twins", columns=("station", "age_of_information"))
+        twins = run.table("twins", columns=("time", "station", "age_of_information"))
+        if warmup > 0:
+            twins = twins[twins.time.to_numpy(dtype=float) >= warmup]
         aoi = twins.age_of_information[twins.station.astype("Int64").isin(vehicles)].to_numpy(dtype=float)
         aoi = aoi[np.isfinite(aoi)]
+        aoi_hist, _ = np.histogram(np.clip(aoi, AOI_BINS_S[0], AOI_BINS_S[-1]), bins=AOI_BINS_S)
 
         sites = run.table("infrastructure/sites", columns=("site", "is_cloud", "cores"))
         mec_cores = {int(s): float(c) for s, cloud, c in zip(sites.site, sites.is_cloud, sites.cores) if not cloud}
-        mecs = run.table("mecs", columns=("time", "site", "cpu_reserved_cores", "cpu_busy"))
-        mecs = mecs[mecs.site.astype("Int64").isin(list(mec_cores))]
+        has_energy = run.has_column("mecs", "energy_j")
+        all_mecs = run.table("mecs", columns=("time", "site", "cpu_reserved_cores", "cpu_busy")
+                             + (("energy_j",) if has_energy else ()))
+        if warmup > 0:
+            all_mecs = all_mecs[all_mecs.time.to_numpy(dtype=float) >= warmup]
+        mecs = all_mecs[all_mecs.site.astype("Int64").isin(list(mec_cores))]
         reserved_pct = 100.0 * mecs.cpu_reserved_cores.to_numpy(dtype=float) / np.array(
             [mec_cores[int(s)] for s in mecs.site], dtype=float
         )
         mec_load = pd.Series(reserved_pct, index=mecs.time.to_numpy(dtype=float)).groupby(level=0).mean()
+        faults = None
+        if run.has_table("faults"):
+            faults = run.table("faults")
+            start = next((c for c in ("start", "time", "at") if c in faults.columns), None)
+            if warmup > 0 and start is not None:
+                faults = faults[faults[start].to_numpy(dtype=float) >= warmup]
 
     def per_vehicle_hour(x: float) -> float:
         return x / vehicle_hours if vehicle_hours > 0 else float("nan")
 
-    created = int(summary["messages_created"])
+    if created_rows > 0:
+        created, lost = created_rows, lost_rows
+    else:
+        created, lost = int(summary["messages_created"]), int(summary["messages_lost"])
+        if warmup > 0:
+            notes.append("no message rows: lost messages from /summary, warm-up included")
     figures = {
         "latency_p50_ms": p50 * 1e3,
         "latency_p95_ms": p95 * 1e3,
         "latency_p99_ms": p99 * 1e3,
         "downtime_s_per_vehicle_hour": per_vehicle_hour(float(downtimes.sum())),
         "migrations_per_vehicle_hour": per_vehicle_hour(float(len(downtimes))),
-        "messages_lost": float(summary["messages_lost"]),
-        "messages_lost_pct": 100.0 * int(summary["messages_lost"]) / created if created else float("nan"),
+        "messages_lost": float(lost),
+        "messages_lost_pct": 100.0 * lost / created if created else float("nan"),
         "aoi_mean_s": float(aoi.mean()) if len(aoi) else float("nan"),
         "mec_cpu_reserved_pct": float(reserved_pct.mean()) if len(reserved_pct) else float("nan"),
         "mec_cpu_busy_pct": float(100.0 * mecs.cpu_busy.to_numpy(dtype=float).mean()) if len(mecs) else float("nan"),
         "vehicle_hours": vehicle_hours,
+        "energy_kj": _energy_j(all_mecs) / 1e3 if has_energy else float("nan"),
+        "faults": float(len(faults)) if faults is not None else float("nan"),
+        "recovery_migrations": float(len(recovery)) if faults is not None or len(recovery) else float("nan"),
+        "recovery_downtime_mean_s": float(recovery.downtime.mean()) if len(recovery) else float("nan"),
     }
     return RunData(
         figures=figures,
@@ -231,8 +336,12 @@ def read_run(path: str) -> RunData:
         downtimes=downtimes,
         migration_times=np.sort(counted.finished.to_numpy(dtype=float)),
         mec_load=mec_load,
-        simulated_s=float(summary["simulated_s"]),
+        simulated_s=simulated_s,
         notes=notes,
+        aoi_hist=aoi_hist,
+        loss_by="cause" if has_cause else "outcome",
+        loss_pct={k: 100.0 * v / created for k, v in sorted(loss_counts.items())} if created else {},
+        warmup_s=warmup,
     )
 
 
@@ -267,6 +376,11 @@ class Comparison:
     group_columns: List[str]
     failed: pd.DataFrame
     data: Dict[str, List[RunData]]  # group label -> its runs
+    keys: Dict[str, Dict[str, str]] = field(default_factory=dict)  # group label -> its group column values
+    figures: List[tuple] = field(default_factory=lambda: list(FIGURES))  # FIGURES + the optional ones present
+    loss_by: str = "outcome"  # "cause" when every run has /messages.cause
+    loss: pd.DataFrame = field(default_factory=pd.DataFrame)  # group -> per cause: mean, ci95 (% of created)
+    warmup_s: List[float] = field(default_factory=list)  # the distinct warm-ups of the runs
 
 
 def group_label(row, group_columns: Sequence[str]) -> str:
@@ -286,56 +400,96 @@ def compare(sweep_dir: str) -> Comparison:
     varying = [c for c in group_columns if complete[c].nunique() > 1] or group_columns[:1]
     records = []
     data: Dict[str, List[RunData]] = {}
+    keys: Dict[str, Dict[str, str]] = {}
     for _, row in complete.iterrows():
         path = os.path.join(sweep_dir, "runs", row["run"] + ".h5")
         rd = read_run(path)
         label = group_label(row, varying)
         data.setdefault(label, []).append(rd)
+        keys.setdefault(label, {c: str(row[c]) for c in group_columns})
         record = {"run": row["run"], **{c: row[c] for c in params}, "group": label, **rd.figures}
         records.append(record)
     runs = pd.DataFrame.from_records(records)
+    all_runs = [rd for rds in data.values() for rd in rds]
+    figures = list(FIGURES) + [f for f in OPTIONAL_FIGURES
+                               if len(runs) and np.isfinite(runs[f[0]].to_numpy(dtype=float)).any()]
+    loss_by = "cause" if all_runs and all(rd.loss_by == "cause" for rd in all_runs) else "outcome"
 
     table_rows = []
+    loss_rows = []
     if len(runs):
         for label, members in runs.groupby("group", sort=False):
             out = {c: members[c].iloc[0] for c in group_columns}
             out["runs"] = len(members)
-            for key, _, _ in FIGURES:
+            for key, _, _ in figures:
                 mean, half, n = mean_ci95(members[key].to_numpy(dtype=float))
                 out[f"{key}_mean"] = mean
                 out[f"{key}_ci95"] = half
                 out[f"{key}_n"] = n
             table_rows.append(out)
+            rds = data[label]
+            causes = sorted({c for rd in rds for c in rd.loss_pct})
+            lrow = {"group": label}
+            for cause in causes:
+                mean, half, n = mean_ci95([rd.loss_pct.get(cause, 0.0) for rd in rds])
+                lrow[f"{cause}_mean"], lrow[f"{cause}_ci95"] = mean, half
+            loss_rows.append(lrow)
     table = pd.DataFrame.from_records(table_rows)
-    return Comparison(runs=runs, table=table, group_columns=group_columns, failed=failed, data=data)
+    loss = pd.DataFrame.from_records(loss_rows).set_index("group") if loss_rows else pd.DataFrame()
+    return Comparison(runs=runs, table=table, group_columns=group_columns, failed=failed, data=data, keys=keys,
+                      figures=figures, loss_by=loss_by, loss=loss,
+                      warmup_s=sorted({rd.warmup_s for rd in all_runs}))
 
 
 # ---- output ----
 
 
-def _format_cell(mean: float, half: float) -> str:
-    if not np.isfinite(mean):
+def _three_digits(v: float) -> str:
+    """3 significant digits; integers above 1000 in full; scientific below 0.001."""
+    if v == 0:
+        return "0"
+    if abs(v) < 1e-3 or abs(v) >= 1e7:
+        return f"{v:.2e}"
+    digits = max(0, 3 - int(math.floor(math.log10(abs(v)))) - 1)
+    return f"{v:.{digits}f}"
+
+
+#: A half-width below this fraction of the mean is floating-point noise: printed as exact.
+EXACT_RELATIVE = 1e-9
+
+
+def format_mean_ci(mean: float, half: float) -> str:
+    """'mean ± half' rounded to what the interval supports: the half-width to one significant digit, the mean to
+    the same decimal place; 'mean (exact)' for a zero-width interval; 3 significant digits without one."""
+    if mean is None or not np.isfinite(mean):
         return "n/a"
+    if half is None or not np.isfinite(half):
+        return _three_digits(mean)
+    if half <= EXACT_RELATIVE * abs(mean) or half == 0:
+        return f"{mean:.6g} (exact)"
+    exp = math.floor(math.log10(half))
+    rounded = round(half, -exp)
+    if rounded >= 10 ** (exp + 1):  # 0.096 -> 0.1: one more place to the left
+        exp += 1
+        rounded = round(half, -exp)
+    decimals = max(0, -exp)
+    m = round(mean, -exp)
+    if m == 0:
+        m = 0.0  # no "-0"
+    return f"{m:.{decimals}f} ± {rounded:.{decimals}f}"
 
-    def fmt(v: float) -> str:
-        """3 significant digits; integers above 1000 in full; scientific below 0.001."""
-        if v == 0:
-            return "0"
-        if abs(v) < 1e-3 or abs(v) >= 1e7:
-            return f"{v:.2e}"
-        digits = max(0, 3 - int(math.floor(math.log10(abs(v)))) - 1)
-        return f"{v:.{digits}f}"
 
-    return fmt(mean) if not np.isfinite(half) else f"{fmt(mean)} ± {fmt(half)}"
+def _format_cell(mean: float, half: float) -> str:
+    return format_mean_ci(mean, half)
 
 
 def table_cells(cmp: Comparison) -> List[List[str]]:
-    """Header row then one row per group, each figure as 'mean ± half-width' (3 significant digits)."""
-    header = list(cmp.group_columns) + ["runs"] + [f"{heading} ({unit})" for _, heading, unit in FIGURES]
+    """Header row then one row per group, each figure as 'mean ± half-width' (format_mean_ci)."""
+    header = list(cmp.group_columns) + ["runs"] + [f"{heading} ({unit})" for _, heading, unit in cmp.figures]
     body = []
     for _, row in cmp.table.iterrows():
         cells = [str(row[c]) for c in cmp.group_columns] + [str(int(row["runs"]))]
-        cells += [_format_cell(row[f"{k}_mean"], row[f"{k}_ci95"]) for k, _, _ in FIGURES]
+        cells += [_format_cell(row[f"{k}_mean"], row[f"{k}_ci95"]) for k, _, _ in cmp.figures]
         body.append(cells)
     return [header] + body
 
@@ -346,8 +500,45 @@ def markdown_table(cmp: Comparison) -> str:
     lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
     return (
         "\n".join(lines)
-        + "\n\nMean over seeds ± half-width of the 95 % confidence interval (Student t, n - 1 degrees of freedom).\n"
+        + "\n\nMean over seeds ± half-width of the 95 % confidence interval (Student t, n - 1 degrees of freedom),"
+        " rounded to the interval's first significant digit; (exact): every seed gave the same value.\n"
+        + "".join(f"\n## {heading} ({unit})\n\n{grid_markdown(cmp, key)}" for key, heading, unit in cmp.figures
+                  if key in HEADLINE and grid_axes(cmp))
     )
+
+
+def grid_axes(cmp: Comparison):
+    """(row columns, column column) of the grid view: mechanism across, the other group columns down; None when
+    the groups do not vary both."""
+    if "mechanism" not in cmp.group_columns or len(cmp.group_columns) < 2:
+        return None
+    return [c for c in cmp.group_columns if c != "mechanism"], "mechanism"
+
+
+def grid(cmp: Comparison, key: str):
+    """(row labels, column labels, {(row, col): (mean, half)}) of one figure, in sweep order."""
+    axes = grid_axes(cmp)
+    rows_c, col_c = axes
+    row_labels, col_labels, cells = [], [], {}
+    for _, r in cmp.table.iterrows():
+        rl = " / ".join(str(r[c]) for c in rows_c)
+        cl = str(r[col_c])
+        if rl not in row_labels:
+            row_labels.append(rl)
+        if cl not in col_labels:
+            col_labels.append(cl)
+        cells[(rl, cl)] = (float(r[f"{key}_mean"]), float(r[f"{key}_ci95"]))
+    return row_labels, col_labels, cells
+
+
+def grid_markdown(cmp: Comparison, key: str) -> str:
+    rows_l, cols_l, cells = grid(cmp, key)
+    head = " / ".join(grid_axes(cmp)[0]) + " \\ mechanism"
+    lines = ["| " + head + " | " + " | ".join(cols_l) + " |", "|" + "---|" * (len(cols_l) + 1)]
+    for rl in rows_l:
+        lines.append(f"| {rl} | " + " | ".join(format_mean_ci(*cells.get((rl, c), (float("nan"),) * 2))
+                                             for c in cols_l) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _groups_colors(labels):
@@ -357,94 +548,198 @@ def _groups_colors(labels):
     return {label: cmap(i % 10) for i, label in enumerate(labels)}
 
 
+def panels(cmp: Comparison):
+    """[(panel title, [group labels])]: one panel per mechanism when the sweep varies it (policies as lines), else
+    one panel with every group."""
+    labels = list(cmp.data)
+    mechanisms = []
+    for label in labels:
+        m = cmp.keys.get(label, {}).get("mechanism")
+        if m is not None and m not in mechanisms:
+            mechanisms.append(m)
+    if len(mechanisms) < 2:
+        return [("", labels)]
+    return [(m, [lb for lb in labels if cmp.keys[lb].get("mechanism") == m]) for m in mechanisms]
+
+
+def _line_label(cmp: Comparison, label: str, panelled: bool) -> str:
+    """The group's label within its panel (without the panel's mechanism)."""
+    if not panelled:
+        return label
+    key = cmp.keys.get(label, {})
+    rest = [str(v) for c, v in key.items() if c != "mechanism" and c in cmp.group_columns]
+    varying = [c for c in cmp.group_columns if c != "mechanism" and len({k.get(c) for k in cmp.keys.values()}) > 1]
+    rest = [str(key[c]) for c in varying] or rest[:1]
+    return " / ".join(rest) or label
+
+
+def _draw_panels(cmp: Comparison, curve, draw, title: str, xlabel: str, ylabel: str, out_dir: str, name: str,
+                 setup=None, legend_loc: str = "best", sharex: bool = True):
+    """One figure with a panel per mechanism (or one panel). curve(label) -> arrays or None (nothing to draw);
+    draw(ax, arrays, style kwargs, legend label). Curves equal to an earlier one in the same panel are drawn
+    dashed and labelled '(= first)': coinciding groups stay visible and are named as identical."""
+    import matplotlib.pyplot as plt
+
+    groups = panels(cmp)
+    panelled = len(groups) > 1
+    colours = _groups_colors(list(dict.fromkeys(_line_label(cmp, lb, panelled) for lb in cmp.data)))
+    ncols = min(len(groups), 3)
+    nrows = math.ceil(len(groups) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.5 if ncols == 1 else 5.2 * ncols, 4.5 if nrows == 1 else
+                                                    3.6 * nrows), squeeze=False, sharex=sharex, sharey=True)
+    for k, (panel, lines) in enumerate(panel_lines(cmp, curve)):
+        ax = axes[k // ncols][k % ncols]
+        for line, legend, arrays, same in lines:
+            if arrays is None:
+                ax.plot([], [], color=colours[line], label=legend)
+                continue
+            draw(ax, arrays, dict(color=colours[line], lw=1.8, linestyle="-" if same is None else (0, (4, 3))),
+                 legend)
+        if panel:
+            ax.set_title(panel, fontsize=10)
+        ax.grid(True, which="both", alpha=0.3)
+        if setup:
+            setup(ax)
+        ax.legend(loc=legend_loc, fontsize=7)
+    for k in range(len(groups), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    for row in axes:
+        row[0].set_ylabel(ylabel)
+    fig.suptitle(title)
+    return _save(fig, out_dir, name)
+
+
+def panel_lines(cmp: Comparison, curve):
+    """[(panel, [(line label, legend text, arrays or None, first equal line or None)])]: what _draw_panels draws.
+    A curve equal to an earlier one of its panel gets the legend 'label (= first)'."""
+    groups = panels(cmp)
+    panelled = len(groups) > 1
+    out = []
+    for panel, labels in groups:
+        seen = []  # (arrays, line label)
+        lines = []
+        for label in labels:
+            line = _line_label(cmp, label, panelled)
+            arrays = curve(label)
+            if arrays is None:
+                lines.append((line, f"{line} (nothing to draw)", None, None))
+                continue
+            same = next((first for other, first in seen if _same_curve(arrays, other)), None)
+            lines.append((line, line if same is None else f"{line} (= {same})", arrays, same))
+            if same is None:
+                seen.append((arrays, line))
+        out.append((panel, lines))
+    return out
+
+
+def _same_curve(a, b) -> bool:
+    if len(a) != len(b):
+        return False
+    return all(np.shape(x) == np.shape(y) and np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
+               for x, y in zip(a, b))
+
+
 def plot_all(cmp: Comparison, out_dir: str) -> Dict[str, str]:
-    """Writes the four PNGs; returns {name: path}."""
+    """Writes the PNGs; returns {name: path}."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    labels = list(cmp.data)
-    colors = _groups_colors(labels)
-    # line styles too, so that groups on the same values (e.g. no migrations at all) stay visible
-    styles = [("-", "--", ":", "-.")[i % 4] for i in range(len(labels))]
     paths = {}
 
     # Latency CDF: the runs' histograms summed per group (every delivered message of every seed counts once).
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    for i, label in enumerate(labels):
+    def latency_curve(label):
         hist = sum(rd.latency_hist for rd in cmp.data[label])
         total = hist.sum()
         if total == 0:
-            continue
-        cdf = np.concatenate([[0.0], np.cumsum(hist) / total])
-        ax.step(LATENCY_BINS_S * 1e3, cdf, where="post", color=colors[label], linestyle=styles[i], lw=1.8,
-                label=label)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel("end-to-end latency, created → processed (ms, log scale)")
-    ax.set_ylabel("fraction of delivered messages")
-    ax.set_title("Latency CDF (all seeds pooled)")
-    ax.set_ylim(0, 1.01)
-    ax.grid(True, which="both", alpha=0.3)
+            return None
+        return (LATENCY_BINS_S * 1e3, np.concatenate([[0.0], np.cumsum(hist) / total]))
+
+    def step(ax, arrays, style, label):
+        ax.step(arrays[0], arrays[1], where="post", label=label, **style)
+
     lo, hi = _latency_xlim(cmp)
-    if lo is not None:
-        ax.set_xlim(lo, hi)
-    ax.legend(loc="upper left", fontsize=8)
-    paths["latency_cdf"] = _save(fig, out_dir, "latency_cdf.png")
+
+    def latency_axes(ax):
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_ylim(0, 1.01)
+        if lo is not None:
+            ax.set_xlim(lo, hi)
+
+    paths["latency_cdf"] = _draw_panels(
+        cmp, latency_curve, step, "Latency CDF (all seeds pooled)",
+        "end-to-end latency, created → processed (ms, log scale)", "fraction of delivered messages", out_dir,
+        "latency_cdf.png", latency_axes, "upper left")
 
     # Downtime distribution: the CDF of the downtime of every counted migration of every seed, per group.
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    for i, label in enumerate(labels):
+    def downtime_curve(label):
         d = np.sort(np.concatenate([rd.downtimes for rd in cmp.data[label]]))
         if len(d) == 0:
-            ax.plot([], [], color=colors[label], linestyle=styles[i], label=f"{label} (no migrations)")
-            continue
-        y = np.arange(1, len(d) + 1) / len(d)
-        ax.step(np.concatenate([[0.0], d]), np.concatenate([[0.0], y]), where="post", color=colors[label],
-                linestyle=styles[i], lw=1.8, label=f"{label} (n = {len(d)})")
-    ax.set_xlim(left=0)
-    ax.set_ylim(0, 1.01)
-    ax.set_xlabel("twin downtime of one migration (s)")
-    ax.set_ylabel("fraction of migrations")
-    ax.set_title("Downtime distribution (completed policy and manual migrations, all seeds)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
-    paths["downtime"] = _save(fig, out_dir, "downtime.png")
+            return None
+        return (np.concatenate([[0.0], d]), np.concatenate([[0.0], np.arange(1, len(d) + 1) / len(d)]))
+
+    def downtime_axes(ax):
+        ax.set_xlim(left=0)
+        ax.set_ylim(0, 1.01)
+
+    paths["downtime"] = _draw_panels(
+        cmp, downtime_curve, step, "Downtime distribution (completed policy and manual migrations, all seeds)",
+        "twin downtime of one migration (s; each panel its own scale)", "fraction of migrations", out_dir,
+        "downtime.png", downtime_axes, "lower right", sharex=False)
+
+    # Age of information distribution: CDF over every vehicle-twin sample of every seed.
+    def aoi_curve(label):
+        hist = sum(rd.aoi_hist for rd in cmp.data[label])
+        total = hist.sum()
+        if total == 0:
+            return None
+        return (AOI_BINS_S, np.concatenate([[0.0], np.cumsum(hist) / total]))
+
+    def aoi_axes(ax):
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_ylim(0, 1.01)
+        hist = sum(rd.aoi_hist for rds in cmp.data.values() for rd in rds)
+        if isinstance(hist, np.ndarray) and hist.sum():
+            nz = np.nonzero(hist)[0]
+            ax.set_xlim(AOI_BINS_S[nz[0]] / 1.5, AOI_BINS_S[nz[-1] + 1] * 1.5)
+
+    paths["aoi"] = _draw_panels(
+        cmp, aoi_curve, step, "Age of information distribution (vehicle twins' samples, all seeds)",
+        "age of information (s, log scale)", "fraction of samples", out_dir, "aoi.png", aoi_axes, "lower right")
 
     # Migrations over time: cumulative count, mean over seeds.
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
     horizon = max((rd.simulated_s for rds in cmp.data.values() for rd in rds), default=0.0)
-    grid = np.linspace(0.0, horizon, 301) if horizon > 0 else np.array([0.0])
-    for i, label in enumerate(labels):
-        curves = [np.searchsorted(rd.migration_times, grid, side="right") for rd in cmp.data[label]]
-        ax.plot(grid, np.mean(curves, axis=0), color=colors[label], linestyle=styles[i], lw=1.8, label=label)
-    ax.set_xlabel("simulated time (s)")
-    ax.set_ylabel("completed migrations so far (mean over seeds)")
-    ax.set_title("Migrations over time")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
-    paths["migrations_over_time"] = _save(fig, out_dir, "migrations_over_time.png")
+    grid_t = np.linspace(0.0, horizon, 301) if horizon > 0 else np.array([0.0])
+
+    def migrations_curve(label):
+        curves = [np.searchsorted(rd.migration_times, grid_t, side="right") for rd in cmp.data[label]]
+        return (grid_t, np.mean(curves, axis=0))
+
+    def line(ax, arrays, style, label):
+        ax.plot(arrays[0], arrays[1], label=label, **style)
+
+    paths["migrations_over_time"] = _draw_panels(
+        cmp, migrations_curve, line, "Migrations over time", "simulated time (s)",
+        "completed migrations so far\n(mean over seeds)", out_dir, "migrations_over_time.png", None, "upper left")
 
     # MEC load over time: CPU reserved by twins, mean over the MEC sites, then over seeds.
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    for i, label in enumerate(labels):
+    def mec_curve(label):
         series = [rd.mec_load for rd in cmp.data[label] if len(rd.mec_load)]
         if not series:
-            continue
+            return None
         mean = pd.concat(series, axis=1).mean(axis=1).sort_index()
-        ax.plot(mean.index, mean.values, color=colors[label], linestyle=styles[i], lw=1.8, label=label)
-    ax.set_xlabel("simulated time (s)")
-    ax.set_ylabel("MEC CPU reserved by twins (% of cores)")
-    ax.set_title("MEC load over time (mean over MEC sites and seeds)")
-    ax.set_ylim(bottom=0)
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize=8)
-    paths["mec_load"] = _save(fig, out_dir, "mec_load.png")
+        return (mean.index.to_numpy(dtype=float), mean.to_numpy(dtype=float))
+
+    paths["mec_load"] = _draw_panels(
+        cmp, mec_curve, line, "MEC load over time (mean over MEC sites and seeds)", "simulated time (s)",
+        "MEC CPU reserved by twins\n(% of cores)", out_dir, "mec_load.png", lambda ax: ax.set_ylim(bottom=0))
     return paths
 
 
@@ -459,7 +754,7 @@ def _latency_xlim(cmp: Comparison):
 
 def _save(fig, out_dir: str, name: str) -> str:
     path = os.path.join(out_dir, name)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.96) if fig._suptitle is not None else None)
     fig.savefig(path, dpi=110)
     import matplotlib.pyplot as plt
 

@@ -244,14 +244,16 @@ def test_outputs_markdown_csv_and_plots(sweep_dir, tmp_path):
     lines = md.splitlines()
     assert lines[0].startswith("| policy | mechanism | runs | latency p50 (ms) |")
     nearest_row = next(line for line in lines if line.startswith("| nearest |"))
-    # 60 +- 24.84 at 3 significant digits
-    assert "| 60.0 ± 24.8 |" in nearest_row
+    # 60 +- 24.84: the half-width to one significant digit (20), the mean to the same place (60)
+    assert "| 60 ± 20 |" in nearest_row
+    # the RSU twin left out, every seed gives AoI 0.3: a zero-width interval, printed as exact
+    assert "| 0.3 (exact) |" in nearest_row
     table = pd.read_csv(out / "table.csv")
     assert set(table.policy) == {"nearest", "never"}
     assert table.set_index("policy").loc["nearest", "latency_p50_ms_mean"] == pytest.approx(60.0)
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 5
-    for key in ("latency_cdf", "downtime", "migrations_over_time", "mec_load"):
+    for key in ("latency_cdf", "downtime", "aoi", "migrations_over_time", "mec_load"):
         with open(paths[key], "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n", key
 
@@ -259,8 +261,8 @@ def test_outputs_markdown_csv_and_plots(sweep_dir, tmp_path):
 def test_html_report(sweep_dir, tmp_path):
     page = report.build(str(sweep_dir), str(tmp_path / "rep"))
     text = open(page, encoding="utf-8").read()
-    assert text.count("data:image/png;base64,") == 4
-    assert "<td>60.0 ± 24.8</td>" in text
+    assert text.count("data:image/png;base64,") == 5
+    assert "<td>60 ± 20</td>" in text
     assert "never_sr_seed3" in text  # the failed run is listed as left out
 
 
@@ -275,3 +277,126 @@ def test_manifests_of_shards_merge(sweep_dir):
     merged = compare.read_manifests(str(sweep_dir))
     assert len(merged) == 6
     assert merged.set_index("run").loc["nearest_sr_seed1", "status"] == "complete"
+
+
+# ---- rounding, grid views, identical curves, warm-up, the newer datasets ----
+
+import fixture_runs  # noqa: E402
+
+
+def test_numbers_rounded_to_their_interval():
+    f = compare.format_mean_ci
+    assert f(60.0, 24.84) == "60 ± 20"
+    assert f(3.8612345, 0.00234) == "3.861 ± 0.002"
+    assert f(123456.0, 2484.0) == "123000 ± 2000"
+    assert f(0.96, 0.096) == "1.0 ± 0.1"  # 0.096 rounds up to 0.1: one decimal
+    assert f(-0.01, 0.5) == "0.0 ± 0.5"  # no "-0.0"
+    # zero, and floating-point noise far below the mean, are exact
+    assert f(4.5, 0.0) == "4.5 (exact)"
+    assert f(3.861, 7.89e-12) == "3.861 (exact)"
+    # one seed: 3 significant digits, no interval; nothing: n/a
+    assert f(0.5, NAN) == "0.500" and f(NAN, 1.0) == "n/a"
+
+
+@pytest.fixture
+def grid_dir(tmp_path):
+    """2 policies x 2 mechanisms x 2 seeds; `never` migrates with neither mechanism (identical curves)."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    records = []
+    for policy in ("nearest", "never"):
+        for mech, extra in (("sr", 0.0), ("mbb", 10.0)):
+            for seed in (1, 2):
+                name = f"{policy}_{mech}_seed{seed}"
+                mig = [(INITIAL, COMPLETED, 1.0, 4.5)]
+                if policy == "nearest":
+                    mig.append((POLICY, COMPLETED, 20.0, 3.0 if mech == "sr" else 0.5))
+                write_run(runs / f"{name}.h5", ms_range(1, 100, extra + seed), migrations=mig)
+                records.append(dict(run=name, policy=policy, mechanism=mech, seed=seed, status="complete"))
+    write_manifest(tmp_path / "manifest.csv", records)
+    return tmp_path
+
+
+def test_grid_view_policies_by_mechanisms(grid_dir, tmp_path):
+    cmp = compare.compare(str(grid_dir))
+    rows_l, cols_l, cells = compare.grid(cmp, "latency_p50_ms")
+    assert rows_l == ["nearest", "never"] and cols_l == ["sr", "mbb"]
+    # p50 of 1..100 ms shifted by seed (1, 2) and 10 ms for mbb: 51.5 and 61.5 ms; half t(1) * 0.5 * sqrt(2)/sqrt(2)
+    assert cells[("never", "sr")][0] == pytest.approx(51.5)
+    assert cells[("nearest", "mbb")][0] == pytest.approx(61.5)
+    md = compare.markdown_table(cmp)
+    assert "| policy \\ mechanism | sr | mbb |" in md
+    page = open(report.build(str(grid_dir), str(tmp_path / "rep")), encoding="utf-8").read()
+    assert page.count('<table class="grid"') == len(compare.HEADLINE)
+    assert '<table class="grid" data-figure="latency_p95_ms">' in page
+
+
+def test_coinciding_curves_are_marked_not_hidden(grid_dir):
+    cmp = compare.compare(str(grid_dir))
+    # one panel per mechanism; in each, `never` has no policy migrations: nothing to draw, but listed
+    def downtime(label):
+        d = np.sort(np.concatenate([rd.downtimes for rd in cmp.data[label]]))
+        return (d,) if len(d) else None
+
+    panels = compare.panel_lines(cmp, downtime)
+    assert [p for p, _ in panels] == ["sr", "mbb"]
+    assert [legend for _, legend, _, _ in panels[0][1]] == ["nearest", "never (nothing to draw)"]
+
+    # the migrations-over-time curves of nearest and never differ; a curve that equals another is labelled so
+    def constant(label):
+        return (np.array([0.0, 1.0]), np.array([1.0, 1.0]))
+
+    lines = compare.panel_lines(cmp, constant)[1][1]
+    assert [legend for _, legend, _, _ in lines] == ["nearest", "never (= nearest)"]
+    assert lines[1][2] is not None  # drawn, not dropped
+
+
+def test_warmup_is_left_out(tmp_path):
+    path = tmp_path / "w.h5"
+    mig = [(INITIAL, COMPLETED, 1.0, 4.5), (POLICY, COMPLETED, 3.0, 2.0), (POLICY, COMPLETED, 20.0, 3.0)]
+    write_run(path, ms_range(1, 100), lost=4, migrations=mig, vehicle_seconds=99.5, simulated_s=100.0)
+    with h5py.File(path, "a") as f:
+        f["summary"].attrs["warmup_s"] = 5.0
+    rd = compare.read_run(str(path))
+    f = rd.figures
+    # messages created at 0.1 i: those from 5 s on are i = 50..99 (latencies 51..100 ms): p50 = 25th = 75 ms
+    assert f["latency_p50_ms"] == pytest.approx(75.0)
+    # the 4 lost messages (created at 50 s on) all count: 4 of 54 created after the warm-up
+    assert f["messages_lost_pct"] == pytest.approx(100 * 4 / 54)
+    # the migration requested at 2 s (finished 3 s) is left out, the one requested at 19 s counts; the vehicle
+    # (appeared 0.5 s, never removed) is present 100 - 5 = 95 s after the warm-up
+    assert f["migrations_per_vehicle_hour"] == pytest.approx(1 / (95 / 3600))
+    # AoI samples at 1 and 2 s are in the warm-up: none left
+    assert math.isnan(f["aoi_mean_s"])
+    assert rd.warmup_s == 5.0 and any("warm-up" in n for n in rd.notes)
+
+
+def test_new_datasets_used_when_present(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    records = []
+    for seed in (1, 2):
+        name = f"nearest_sr_seed{seed}"
+        fixture_runs.write(runs / f"{name}.h5", extended=True, warmup_s=3.0)
+        records.append(dict(run=name, policy="nearest", mechanism="sr", seed=seed, status="complete"))
+    write_manifest(tmp_path / "manifest.csv", records)
+    cmp = compare.compare(str(tmp_path))
+    assert cmp.loss_by == "cause" and cmp.warmup_s == [3.0]
+    # from 3 s on: 68 messages created (80 minus veh0's 6 at 0, 0.5, ..., 2.5 s and veh1's 6 at 0.1, ..., 2.6 s);
+    # 4 lost (no serving twin, 10..11.5 s), 1 not sent (no coverage, created at 3.6 s)
+    table = cmp.table.iloc[0]
+    assert cmp.loss.loc["nearest", "no_serving_twin_mean"] == pytest.approx(100 * 4 / 68)
+    assert cmp.loss.loc["nearest", "no_coverage_mean"] == pytest.approx(100 * 1 / 68)
+    # energy: cumulative meters 100 t (s + 1) J, samples t = 3..20: (20 - 3) * 100 * (1 + 2 + 3) J = 10.2 kJ
+    assert table["energy_kj_mean"] == pytest.approx(10.2)
+    assert table["faults_mean"] == 1.0
+    keys = [k for k, _, _ in cmp.figures]
+    assert "energy_kj" in keys and "faults" in keys
+    page = open(report.build(str(tmp_path), str(tmp_path / "rep")), encoding="utf-8").read()
+    assert "by cause (/messages.cause)" in page and "no_serving_twin" in page and "Warm-up left out" in page
+
+
+def test_older_files_have_no_optional_figures(sweep_dir):
+    cmp = compare.compare(str(sweep_dir))
+    assert cmp.loss_by == "outcome"
+    assert [k for k, _, _ in cmp.figures] == [k for k, _, _ in compare.FIGURES]

@@ -124,7 +124,7 @@ def test_sigterm_loses_only_the_runs_in_flight(tmp_path):
 
 def test_shipped_sweep_compares_every_policy():
     """scenarios/sweeps/compare_policies.textproto runs every policy that `v2xsim policies` lists (a new policy
-    is one more `policy:` line there) with every mechanism of `v2xsim mechanisms` that it names, and validates."""
+    is one more `policy:` line there) with every mechanism of `v2xsim mechanisms`, over 3 seeds, and validates."""
     listed = subprocess.run([V2XSIM, "policies"], capture_output=True, text=True, check=True).stdout
     policies = {line.strip() for line in listed.splitlines() if line and not line[0].isspace()}
     shipped = os.path.join(REPO, "scenarios", "sweeps", "compare_policies.textproto")
@@ -134,6 +134,12 @@ def test_shipped_sweep_compares_every_policy():
     missing = policies - in_sweep
     assert not missing, f"add a line `policy: \"<name>\"` to {shipped} for: {sorted(missing)}"
     assert in_sweep <= policies
+    listed = subprocess.run([V2XSIM, "mechanisms"], capture_output=True, text=True, check=True).stdout
+    mechanisms = {line.strip() for line in listed.splitlines() if line and not line[0].isspace()}
+    swept = {arg.split("=", 1)[1] for arg in proc.stdout.split() if arg.startswith("migration.mechanism=")}
+    assert swept == mechanisms, f"{shipped} should sweep every mechanism: missing {sorted(mechanisms - swept)}"
+    # policies x mechanisms x 3 seeds, every combination once
+    assert f"{len(policies) * len(mechanisms) * 3} runs" in proc.stdout
 
 
 def test_a_failing_run_does_not_stop_the_others(tmp_path):

@@ -43,6 +43,7 @@ __all__ = [
     "read_metadata",
     "read_table",
     "read_summary",
+    "OPTIONAL_TABLES",
 ]
 
 #: The layout version this module reads (root attribute ``schema_version``).
@@ -63,6 +64,13 @@ TABLES = (
     "migration_phases",
     "twins",
     "mecs",
+)
+
+#: Tables that newer simulators write and older files lack (check with ``Run.has_table``): per-RSU radio
+#: channel samples and the fault log. Readers use them when present and work without them.
+OPTIONAL_TABLES = (
+    "channels",
+    "faults",
 )
 
 _METADATA_STRINGS = (
@@ -197,7 +205,36 @@ class Run:
             raise KeyError(f"{self.path}: no /summary (the run did not finish)")
         return _parse_units(_text(self._file["summary"].attrs.get("units", "")))
 
+    def warmup_s(self) -> float:
+        """The warm-up to leave out of the figures (s): attribute ``warmup_s`` of /summary, else of the root;
+        0 when neither has it (files of simulators that have no warm-up)."""
+        for attrs in ((self._file["summary"].attrs if self.has_summary() else {}), self._file.attrs):
+            if "warmup_s" in attrs:
+                value = float(np.asarray(attrs["warmup_s"]).item())
+                return value if np.isfinite(value) and value > 0 else 0.0
+        return 0.0
+
     # ---- tables ----
+
+    def has_table(self, name: str) -> bool:
+        """True when the file holds that table (e.g. the optional ``channels`` or ``faults``)."""
+        key = name.lstrip("/")
+        return key in self._file and isinstance(self._file[key], h5py.Dataset)
+
+    def columns(self, name: str) -> List[str]:
+        """Column names of a table, in file order."""
+        return list(self._dataset(name).dtype.names)
+
+    def has_column(self, name: str, column: str) -> bool:
+        """True when the table exists and has that column (e.g. ``messages.cause``, ``mecs.energy_j``)."""
+        return self.has_table(name) and column in self._dataset(name).dtype.names
+
+    def attribute(self, name: str, attr: str, default=None):
+        """A table's (or group's) attribute as a plain Python value, `default` when absent."""
+        key = name.lstrip("/")
+        if key not in self._file or attr not in self._file[key].attrs:
+            return default
+        return _python_scalar(self._file[key].attrs[attr])
 
     def _dataset(self, name: str) -> h5py.Dataset:
         key = name.lstrip("/")
@@ -284,7 +321,7 @@ def _main(argv: Sequence[str]) -> int:
             if key == "scenario_text":
                 value = f"<{len(str(value))} characters>"
             print(f"{key:18} {value}")
-        for table in TABLES:
+        for table in TABLES + tuple(t for t in OPTIONAL_TABLES if run.has_table(t) and t not in TABLES):
             print(f"{'/' + table:26} {run.rows(table):>12} rows")
         if run.has_summary():
             units = run.summary_units()

@@ -32,7 +32,23 @@ struct SweepArgs {
   bool dry_run = false;
 };
 
+struct DashboardArgs {
+  std::string run;  // run file (HDF5)
+  std::string out;  // -o DIR: output folder (empty: the run file's folder)
+};
+
+struct ExportArgs {
+  std::string run;    // run file (HDF5)
+  std::string out;    // -o FILE: line protocol file (empty: RUN.lp next to the run file)
+  int every = 0;      // --every N: one message in N as a latency point (0: the script's default)
+  std::string epoch;  // --epoch: wall time of simulated time 0 (empty: the script's default, 1970-01-01T00:00:00Z)
+};
+
 int run(const RunArgs& args);
+/// `v2xsim dashboard`: analysis/dashboard.py on the run file (its exit status; 2 when the script is missing).
+int dashboard(const DashboardArgs& args);
+/// `v2xsim export --influx`: analysis/export_influx.py on the run file (likewise).
+int export_influx(const ExportArgs& args);
 /// `v2xsim sweep`: 0 when every run of the shard is complete, 1 when some failed, 128 + signal when stopped.
 int sweep(const SweepArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& sets);

@@ -53,6 +53,21 @@ int main(int argc, char* argv[])
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "Print nothing but errors");
   sweep->add_flag("--dry-run", sweep_args.dry_run, "Print the runs and their commands; run nothing");
 
+  v2x::cli::DashboardArgs dashboard_args;
+  auto* dashboard = app.add_subcommand("dashboard", "Write a run's HTML dashboard (analysis/dashboard.py)");
+  dashboard->add_option("run", dashboard_args.run, "Run file (HDF5)")->required();
+  dashboard->add_option("-o,--output", dashboard_args.out, "Output folder (default: the run file's folder)");
+
+  v2x::cli::ExportArgs export_args;
+  bool export_influx = false;
+  auto* exporter = app.add_subcommand("export", "Export a run's time series (analysis/export_influx.py)");
+  exporter->add_flag("--influx", export_influx, "InfluxDB line protocol (the one format so far)")->required();
+  exporter->add_option("run", export_args.run, "Run file (HDF5)")->required();
+  exporter->add_option("-o,--output", export_args.out, "Output file (default: RUN.lp next to the run file)");
+  exporter->add_option("--every", export_args.every, "One message in N as a latency point")
+      ->check(CLI::PositiveNumber);
+  exporter->add_option("--epoch", export_args.epoch, "Wall time of simulated time 0, ISO 8601 (default 1970-01-01T00:00:00Z)");
+
   auto* policies = app.add_subcommand("policies", "List migration policies and their parameters");
   auto* mechanisms = app.add_subcommand("mechanisms", "List migration mechanisms and their parameters");
 
@@ -88,6 +103,10 @@ int main(int argc, char* argv[])
       return v2x::cli::run(run_args);
     if (*sweep)
       return v2x::cli::sweep(sweep_args);
+    if (*dashboard)
+      return v2x::cli::dashboard(dashboard_args);
+    if (*exporter)
+      return v2x::cli::export_influx(export_args);
     if (*validate)
       return v2x::cli::validate(validate_scenario, validate_sets);
     if (*policies)

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "mobility/trace.hpp"
+#include "topology/infrastructure.hpp"
 
 #include <iostream>
 
@@ -8,6 +9,8 @@ namespace v2x::cli {
 int validate(const std::string& file, const std::vector<std::string>& sets)
 {
   const Scenario scenario = load(file, sets, -1);
+  if (scenario.infrastructure.platform.empty()) // the backhaul graph: a disconnected RSU is found now
+    Infrastructure::from_config(scenario.infrastructure, scenario.source_file);
   // The trace is streamed during a run; here it is read through once so that its errors show now.
   auto reader = open_trace(scenario.mobility.trace, scenario.mobility.format);
   TraceStep step;

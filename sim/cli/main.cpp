@@ -1,13 +1,42 @@
 // v2xsim: command-line entry. Thin: arguments -> subcommand. Bad input of any kind exits with status 2.
 #include "cli/commands.hpp"
+#include "config/engine_args.hpp"
+#include "core/cleanup.hpp"
 #include "core/error.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+
+namespace {
+
+const char* const kSubcommands[] = {"run", "validate", "sweep", "policies", "mechanisms", "trace"};
+
+/// CLI11's own messages quote the arguments as given: escaped here like every other error.
+int parse_error(const CLI::ParseError& e)
+{
+  std::cerr << "v2xsim: error: " << v2x::escape_text(e.what()) << "\nRun with --help for more information.\n";
+  return 2;
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
+  // An unknown subcommand is named (CLI11 alone says only that a subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const char* s : kSubcommands)
+      known = known || std::strcmp(argv[1], s) == 0;
+    if (!known) {
+      std::cerr << "v2xsim: error: unknown subcommand '" << v2x::escape_text(argv[1])
+                << "': run, validate, sweep, policies, mechanisms or trace (v2xsim --help)\n";
+      return 2;
+    }
+  }
+
   CLI::App app{"v2xsim: discrete-event simulation of a V2X digital-twin network (SimGrid)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", V2X_VERSION);
@@ -18,7 +47,7 @@ int main(int argc, char* argv[])
   auto* run = app.add_subcommand("run", "Run a scenario and write its HDF5 output");
   run->add_option("scenario", run_args.scenario, "Scenario file (Protobuf text format)")->required();
   run->add_option("--set", run_args.sets, "Override a scalar field: field.path=value (repeatable)");
-  run->add_option("--seed", run_args.seed, "Master seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+  run->add_option("--seed", run_args.seed, "Master seed (overrides the scenario's)")->check(CLI::Range(0LL, 9223372036854775807LL));
   run->add_option("-o,--output", run_args.output, "HDF5 output file (default: the scenario's output.path)");
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing but errors");
   run->add_option("--engine-arg", run_args.engine_args, "Extra SimGrid argument, e.g. --log=v2x.thresh:verbose");
@@ -47,7 +76,7 @@ int main(int argc, char* argv[])
   sweep->add_option("sweep", sweep_args.sweep, "Sweep file (Protobuf text format, see scenarios/sweeps/README.md)")
       ->required();
   sweep->add_option("-j,--jobs", sweep_args.jobs, "Runs at once (default: the processors available)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 4096));
   sweep->add_option("--shard", sweep_args.shard, "Run only share I of N (0 <= I < N), e.g. $SLURM_ARRAY_TASK_ID/N");
   sweep->add_option("--out", sweep_args.out, "Output folder (default: the sweep's `out`, else out/sweeps/<name>)");
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "Print nothing but errors");
@@ -89,8 +118,7 @@ int main(int argc, char* argv[])
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;
+    return parse_error(e);
   }
   run_args.rsu_grid = rsu_grid->count() > 0;
   if (!run_policy.empty())
@@ -98,9 +126,20 @@ int main(int argc, char* argv[])
   if (!run_mechanism.empty())
     run_args.sets.push_back("migration.mechanism=" + run_mechanism);
 
+#ifdef V2X_DEFAULT_ENGINE_ARG
+  // Sanitizer builds (make asan): SimGrid's raw contexts switch stacks behind ASan's back, which reports a false
+  // stack-use-after-scope when an exception leaves an actor; thread contexts are real threads it understands.
+  // Put first, so that an --engine-arg given by the user still wins.
+  run_args.engine_args.insert(run_args.engine_args.begin(), V2X_DEFAULT_ENGINE_ARG);
+#endif
+
   try {
-    if (*run)
-      return v2x::cli::run(run_args);
+    if (*run) {
+      v2x::validate_engine_args(run_args.engine_args); // before anything reaches SimGrid
+      const int status = v2x::cli::run(run_args);
+      v2x::cleanup::end_deferral(); // a signal during the commit: the output is complete, the run ended well
+      return status;
+    }
     if (*sweep)
       return v2x::cli::sweep(sweep_args);
     if (*dashboard)
@@ -118,8 +157,15 @@ int main(int argc, char* argv[])
   } catch (const v2x::InputError& e) {
     std::cerr << "v2xsim: error: " << e.what() << "\n";
     return 2;
+  } catch (const v2x::IoError& e) {
+    std::cerr << "v2xsim: error: cannot write the output: " << e.what() << "\n";
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // create_directories and friends on a path the user gave (a file as a folder, a read-only folder)
+    std::cerr << "v2xsim: error: cannot write the output: " << v2x::escape_text(e.what()) << "\n";
+    return 2;
   } catch (const std::exception& e) {
-    std::cerr << "v2xsim: internal error: " << e.what() << "\n";
+    std::cerr << "v2xsim: internal error: " << v2x::escape_text(e.what()) << "\n";
     return 1;
   }
   return 0;

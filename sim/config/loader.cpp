@@ -76,6 +76,9 @@ Override parse_override(const std::string& arg)
 
 Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides, const KnownNames& known)
 {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw InputError(SourceLocation{file, 0, 0}, "", "", "is a directory, not a scenario file");
   ScenarioDocument doc = ScenarioDocument::load(file);
   for (std::size_t i = 0; i < overrides.size(); ++i) {
     const Override& o = overrides[i];

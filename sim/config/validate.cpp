@@ -13,14 +13,7 @@ namespace v2x {
 
 std::string number_text(double v)
 {
-  if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 1e15) {
-    char buf[24];
-    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
-    return std::string(buf, ptr);
-  }
-  char buf[32];
-  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, ptr) : std::to_string(v);
+  return compact_number(v);
 }
 
 namespace {
@@ -70,12 +63,58 @@ public:
     if (v < min)
       fail(path, std::to_string(v), "must be >= " + std::to_string(min));
   }
+  /// A whole number in [min, max] (the ceiling keeps SimGrid's int counts and the memory a count costs sane).
+  void count(const std::string& path, std::uint64_t v, std::uint64_t min, std::uint64_t max,
+             const std::string& note = "") const
+  {
+    if (v < min || v > max)
+      fail(path, std::to_string(v), "must be in " + std::to_string(min) + ".." + std::to_string(max) + note);
+  }
+  /// A finite number in [lo, hi]; lo_open makes it (lo, hi].
+  void range(const std::string& path, double v, double lo, double hi, bool lo_open = false,
+             const std::string& note = "") const
+  {
+    if (!std::isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi)
+      fail(path, number_text(v),
+           std::string("must be a finite number in ") + (lo_open ? "(" : "[") + number_text(lo) + ", " +
+               number_text(hi) + "]" + note);
+  }
+  /// A period or interval: 0 (off) when zero_allowed, else in [kMinPeriodS, kMaxPeriodS], so a run cannot hang
+  /// on a tick of 1e-300 s.
+  void period(const std::string& path, double v, bool zero_allowed) const
+  {
+    if (zero_allowed && v == 0)
+      return;
+    if (!std::isfinite(v) || v < bounds::kMinPeriodS || v > bounds::kMaxPeriodS)
+      fail(path, number_text(v),
+           "must be a finite period in [" + number_text(bounds::kMinPeriodS) + ", " +
+               number_text(bounds::kMaxPeriodS) + "] s" + (zero_allowed ? " (or 0 = none)" : ""));
+  }
+  void bandwidth(const std::string& path, double v, const std::string& note = "") const
+  {
+    range(path, v, 0, bounds::kMaxBandwidthBps, true, " B/s" + note);
+  }
+  void latency(const std::string& path, double v, const std::string& note = "") const
+  {
+    range(path, v, 0, bounds::kMaxLatencyS, false, " s" + note);
+  }
+  void coordinate(const std::string& path, double v) const
+  {
+    range(path, v, -bounds::kMaxCoordinateM, bounds::kMaxCoordinateM, false, " m");
+  }
+  void duration(const std::string& path, double v, const std::string& note = "") const
+  {
+    range(path, v, 0, bounds::kMaxDurationS, false, " s" + note);
+  }
+  void size_b(const std::string& path, double v, bool zero_allowed) const
+  {
+    range(path, v, 0, bounds::kMaxSizeB, !zero_allowed, " B");
+  }
 
   void distribution(const std::string& path, const Distribution& d) const
   {
-    finite(path + ".value_s", d.value);
-    non_negative(path + ".value_s", d.value, " (a duration)");
-    non_negative(path + ".min_s", d.min, " (a duration)");
+    duration(path + ".value_s", d.value, " (a duration)");
+    duration(path + ".min_s", d.min, " (a duration)");
     if (std::isnan(d.max) || d.max < 0)
       fail(path + ".max_s", number_text(d.max), "must be a number >= 0 (a duration)");
     const bool bounded = d.kind == Distribution::Kind::Uniform || d.kind == Distribution::Kind::Normal ||
@@ -115,14 +154,16 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
 {
   const Checker c(context);
 
-  c.non_negative("duration_s", s.duration_s, " (0 = until the trace ends)");
+  c.duration("duration_s", s.duration_s, " (0 = until the trace ends)");
+  if (s.seed > bounds::kMaxSeed)
+    c.fail("seed", std::to_string(s.seed), "must be at most " + std::to_string(bounds::kMaxSeed));
 
   // mobility
   if (s.mobility.trace.empty())
     c.fail("mobility.trace", "", "a mobility trace is required (path relative to the scenario file)");
   c.readable_file("mobility.trace", s.mobility.trace, "trace file");
-  c.positive("mobility.max_gap_s", s.mobility.max_gap_s);
-  c.non_negative("mobility.start_s", s.mobility.start_s);
+  c.range("mobility.max_gap_s", s.mobility.max_gap_s, 0, bounds::kMaxDurationS, true, " s");
+  c.duration("mobility.start_s", s.mobility.start_s);
 
   // infrastructure: ids first (references are checked against them)
   const InfrastructureConfig& inf = s.infrastructure;
@@ -161,50 +202,51 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   for (std::size_t i = 0; i < inf.rsus.size(); ++i) {
     const RsuConfig& r = inf.rsus[i];
     const std::string p = indexed("infrastructure.rsu", i);
-    c.finite(p + ".x_m", r.x_m);
-    c.finite(p + ".y_m", r.y_m);
-    c.positive(p + ".cell_radius_m", r.cell_radius_m);
-    c.positive(p + ".cell_capacity_bps", r.cell_capacity_bps);
-    c.non_negative(p + ".cell_latency_s", r.cell_latency_s);
+    c.coordinate(p + ".x_m", r.x_m);
+    c.coordinate(p + ".y_m", r.y_m);
+    c.range(p + ".cell_radius_m", r.cell_radius_m, 0, bounds::kMaxRadiusM, true, " m");
+    c.bandwidth(p + ".cell_capacity_bps", r.cell_capacity_bps);
+    c.latency(p + ".cell_latency_s", r.cell_latency_s);
     if (mec_ids.count(r.mec) == 0)
       c.fail(p + ".mec", r.mec, "unknown MEC" + mec_choices);
   }
   for (std::size_t i = 0; i < inf.mecs.size(); ++i) {
     const MecConfig& m = inf.mecs[i];
     const std::string p = indexed("infrastructure.mec", i);
-    c.finite(p + ".x_m", m.x_m);
-    c.finite(p + ".y_m", m.y_m);
-    c.at_least(p + ".cores", m.cores, 1);
-    c.positive(p + ".core_speed_flops_per_s", m.core_speed_flops_per_s);
-    c.positive(p + ".memory_mb", m.memory_mb);
-    c.at_least(p + ".pod_slots", m.pod_slots, 1);
-    c.at_least(p + ".max_concurrent_ops", m.max_concurrent_ops, 1);
+    c.coordinate(p + ".x_m", m.x_m);
+    c.coordinate(p + ".y_m", m.y_m);
+    c.count(p + ".cores", m.cores, 1, bounds::kMaxCores);
+    c.range(p + ".core_speed_flops_per_s", m.core_speed_flops_per_s, 0, bounds::kMaxSpeedFlops, true, " flop/s");
+    c.range(p + ".memory_mb", m.memory_mb, 0, bounds::kMaxMemoryMb, true, " MB");
+    c.count(p + ".pod_slots", m.pod_slots, 1, bounds::kMaxPodSlots);
+    c.count(p + ".max_concurrent_ops", m.max_concurrent_ops, 1, bounds::kMaxConcurrentOps);
   }
   const CloudConfig& cloud = inf.cloud;
-  c.finite("infrastructure.cloud.x_m", cloud.x_m);
-  c.finite("infrastructure.cloud.y_m", cloud.y_m);
-  c.at_least("infrastructure.cloud.cores", cloud.cores, 1);
-  c.positive("infrastructure.cloud.core_speed_flops_per_s", cloud.core_speed_flops_per_s);
-  c.positive("infrastructure.cloud.memory_mb", cloud.memory_mb);
-  c.at_least("infrastructure.cloud.pod_slots", cloud.pod_slots, 1);
-  c.at_least("infrastructure.cloud.max_concurrent_ops", cloud.max_concurrent_ops, 1);
-  c.positive("infrastructure.cloud.link_bandwidth_bps", cloud.link_bandwidth_bps);
-  c.non_negative("infrastructure.cloud.link_latency_s", cloud.link_latency_s);
+  c.coordinate("infrastructure.cloud.x_m", cloud.x_m);
+  c.coordinate("infrastructure.cloud.y_m", cloud.y_m);
+  c.count("infrastructure.cloud.cores", cloud.cores, 1, bounds::kMaxCores);
+  c.range("infrastructure.cloud.core_speed_flops_per_s", cloud.core_speed_flops_per_s, 0, bounds::kMaxSpeedFlops,
+          true, " flop/s");
+  c.range("infrastructure.cloud.memory_mb", cloud.memory_mb, 0, bounds::kMaxMemoryMb, true, " MB");
+  c.count("infrastructure.cloud.pod_slots", cloud.pod_slots, 1, bounds::kMaxPodSlots);
+  c.count("infrastructure.cloud.max_concurrent_ops", cloud.max_concurrent_ops, 1, bounds::kMaxConcurrentOps);
+  c.bandwidth("infrastructure.cloud.link_bandwidth_bps", cloud.link_bandwidth_bps);
+  c.latency("infrastructure.cloud.link_latency_s", cloud.link_latency_s);
 
   for (std::size_t i = 0; i < inf.brokers.size(); ++i) {
     const BrokerConfig& b = inf.brokers[i];
     const std::string p = indexed("infrastructure.broker", i);
     if (b.site != "cloud" && mec_ids.count(b.site) == 0)
       c.fail(p + ".site", b.site, "unknown site: a MEC id or \"cloud\"" + mec_choices + broker_note);
-    c.non_negative(p + ".service_flops", b.service_flops);
+    c.range(p + ".service_flops", b.service_flops, 0, bounds::kMaxFlops, false, " flop");
   }
 
-  c.positive("infrastructure.rsu_link_bandwidth_bps", inf.rsu_link_bandwidth_bps);
-  c.non_negative("infrastructure.rsu_link_latency_s", inf.rsu_link_latency_s);
-  c.positive("infrastructure.mec_link_bandwidth_bps", inf.mec_link_bandwidth_bps);
-  c.non_negative("infrastructure.mec_link_latency_s", inf.mec_link_latency_s);
-  c.positive("infrastructure.image_registry_bandwidth_bps", inf.image_registry_bandwidth_bps);
-  c.non_negative("infrastructure.image_registry_latency_s", inf.image_registry_latency_s);
+  c.bandwidth("infrastructure.rsu_link_bandwidth_bps", inf.rsu_link_bandwidth_bps);
+  c.latency("infrastructure.rsu_link_latency_s", inf.rsu_link_latency_s);
+  c.bandwidth("infrastructure.mec_link_bandwidth_bps", inf.mec_link_bandwidth_bps);
+  c.latency("infrastructure.mec_link_latency_s", inf.mec_link_latency_s);
+  c.bandwidth("infrastructure.image_registry_bandwidth_bps", inf.image_registry_bandwidth_bps);
+  c.latency("infrastructure.image_registry_latency_s", inf.image_registry_latency_s);
 
   // links join network nodes: RSUs, MECs, routers and the cloud (brokers run on sites, they are not nodes)
   std::set<std::string> nodes{"cloud"};
@@ -224,32 +266,37 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
       c.fail(p + ".to", l.to, "unknown node: an RSU, MEC or router id, or \"cloud\"" + link_note);
     if (l.from == l.to)
       c.fail(p + ".to", l.to, "a link cannot join a node to itself" + link_note);
-    c.positive(p + ".bandwidth_bps", l.bandwidth_bps, link_note);
-    c.non_negative(p + ".latency_s", l.latency_s, link_note);
+    c.bandwidth(p + ".bandwidth_bps", l.bandwidth_bps, link_note);
+    c.latency(p + ".latency_s", l.latency_s, link_note);
   }
   if (!inf.platform.empty())
     c.readable_file("infrastructure.platform", inf.platform, "platform file");
 
   // telemetry
-  c.positive("telemetry.rate_hz", s.telemetry.rate_hz);
-  c.non_negative("telemetry.rsu_rate_hz", s.telemetry.rsu_rate_hz, " (0 = none)");
-  c.positive("telemetry.rsu_message_b", s.telemetry.rsu_message_b);
-  c.positive("telemetry.area_size_m", s.telemetry.area_size_m);
+  c.range("telemetry.rate_hz", s.telemetry.rate_hz, 1 / bounds::kMaxPeriodS, bounds::kMaxRateHz, false, " Hz");
+  if (s.telemetry.rsu_rate_hz != 0)
+    c.range("telemetry.rsu_rate_hz", s.telemetry.rsu_rate_hz, 1 / bounds::kMaxPeriodS, bounds::kMaxRateHz, false,
+            " Hz (or 0 = none)");
+  c.size_b("telemetry.rsu_message_b", s.telemetry.rsu_message_b, false);
+  c.range("telemetry.area_size_m", s.telemetry.area_size_m, 1, bounds::kMaxRadiusM, false, " m");
   if (s.telemetry.start_jitter_s != -1)
-    c.non_negative("telemetry.start_jitter_s", s.telemetry.start_jitter_s, " (or -1 = one period)");
+    c.duration("telemetry.start_jitter_s", s.telemetry.start_jitter_s, " (or -1 = one period)");
+  c.count("messaging.session_queue", s.messaging.session_queue, 0, bounds::kMaxSessionQueue);
   if (s.messaging.qos == 1 && s.messaging.session_queue == 0)
     c.fail("messaging.session_queue", "0", "must be at least 1 with QoS 1 (the messages kept per twin session)");
 
   // twin
-  c.positive("twin.cpu_cores", s.twin.cpu_cores);
-  c.positive("twin.memory_mb", s.twin.memory_mb);
-  c.non_negative("twin.image_b", s.twin.image_b);
-  c.non_negative("twin.state_b", s.twin.state_b);
-  c.non_negative("twin.message_flops", s.twin.message_flops);
-  c.non_negative("twin.dashboard_period_s", s.twin.dashboard_period_s, " (0 = none)");
-  c.positive("twin.dashboard_message_b", s.twin.dashboard_message_b);
-  c.non_negative("twin.dirty_rate_bps", s.twin.dirty_rate_bps);
-  c.non_negative("twin.restore_bps", s.twin.restore_bps, " (0 = instantaneous)");
+  c.range("twin.cpu_cores", s.twin.cpu_cores, 0, bounds::kMaxCores, true, " cores");
+  c.range("twin.memory_mb", s.twin.memory_mb, 0, bounds::kMaxMemoryMb, true, " MB");
+  c.size_b("twin.image_b", s.twin.image_b, true);
+  c.size_b("twin.state_b", s.twin.state_b, true);
+  c.range("twin.message_flops", s.twin.message_flops, 0, bounds::kMaxFlops, false, " flop");
+  c.period("twin.dashboard_period_s", s.twin.dashboard_period_s, true);
+  c.size_b("twin.dashboard_message_b", s.twin.dashboard_message_b, false);
+  c.range("twin.dirty_rate_bps", s.twin.dirty_rate_bps, 0, bounds::kMaxBandwidthBps, false, " B/s");
+  c.range("twin.restore_bps", s.twin.restore_bps, 0, bounds::kMaxBandwidthBps, false, " B/s (0 = instantaneous)");
+  c.count("twin.cooperation_areas", s.twin.cooperation_areas, 0, bounds::kMaxCooperationAreas,
+          " (areas each side: a twin subscribes to (2k+1)^2 areas)");
 
   // orchestrator
   const OrchestratorConfig& o = s.orchestrator;
@@ -270,40 +317,42 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     c.fail("migration.policy", mig.policy, "unknown policy; valid policies: " + join(known.policies));
   if (std::find(known.mechanisms.begin(), known.mechanisms.end(), mig.mechanism) == known.mechanisms.end())
     c.fail("migration.mechanism", mig.mechanism, "unknown mechanism; valid mechanisms: " + join(known.mechanisms));
-  c.positive("migration.decision_interval_s", mig.decision_interval_s);
+  c.period("migration.decision_interval_s", mig.decision_interval_s, false);
   for (std::size_t i = 0; i < mig.manual.size(); ++i) {
     const ManualMigrationConfig& m = mig.manual[i];
     const std::string p = indexed("migration.manual", i);
-    c.non_negative(p + ".at_s", m.at_s);
+    c.duration(p + ".at_s", m.at_s);
     if (m.station.empty())
       c.fail(p + ".station", m.station, "a station id is required (a vehicle id from the trace, or an RSU id)");
     if (m.to != "cloud" && mec_ids.count(m.to) == 0)
       c.fail(p + ".to", m.to, "unknown target: a MEC id or \"cloud\"" + mec_choices);
   }
 
-  c.non_negative("migration.hysteresis.margin_m", mig.hysteresis.margin_m);
-  c.non_negative("migration.hysteresis.dwell_s", mig.hysteresis.dwell_s);
-  c.positive("migration.latency.threshold_s", mig.latency.threshold_s);
-  c.non_negative("migration.latency.window_s", mig.latency.window_s);
-  c.non_negative("migration.predictive.horizon_s", mig.predictive.horizon_s);
-  c.non_negative("migration.predictive.position_error_m", mig.predictive.position_error_m);
+  c.range("migration.hysteresis.margin_m", mig.hysteresis.margin_m, 0, bounds::kMaxRadiusM, false, " m");
+  c.duration("migration.hysteresis.dwell_s", mig.hysteresis.dwell_s);
+  c.range("migration.latency.threshold_s", mig.latency.threshold_s, 0, bounds::kMaxLatencyS, true, " s");
+  c.duration("migration.latency.window_s", mig.latency.window_s);
+  c.duration("migration.predictive.horizon_s", mig.predictive.horizon_s);
+  c.range("migration.predictive.position_error_m", mig.predictive.position_error_m, 0, bounds::kMaxRadiusM, false,
+          " m");
   c.positive("migration.load_aware.max_utilisation", mig.load_aware.max_utilisation);
   if (mig.load_aware.max_utilisation > 1)
     c.fail("migration.load_aware.max_utilisation", number_text(mig.load_aware.max_utilisation),
            "must be in (0, 1] (a share of the MEC's cores)");
-  c.non_negative("migration.load_aware.slack_m", mig.load_aware.slack_m);
-  c.positive("migration.pre_copy.downtime_target_s", mig.pre_copy.downtime_target_s);
-  c.at_least("migration.pre_copy.max_rounds", mig.pre_copy.max_rounds, 1);
-  c.non_negative("migration.post_copy.switch_b", mig.post_copy.switch_b);
-  c.non_negative("migration.post_copy.fault_b", mig.post_copy.fault_b);
+  c.range("migration.load_aware.slack_m", mig.load_aware.slack_m, 0, bounds::kMaxRadiusM, false, " m");
+  c.range("migration.pre_copy.downtime_target_s", mig.pre_copy.downtime_target_s, 0, bounds::kMaxDurationS, true,
+          " s");
+  c.count("migration.pre_copy.max_rounds", mig.pre_copy.max_rounds, 1, bounds::kMaxPreCopyRounds);
+  c.size_b("migration.post_copy.switch_b", mig.post_copy.switch_b, true);
+  c.size_b("migration.post_copy.fault_b", mig.post_copy.fault_b, true);
 
   // network
   const std::string step_note = context.generated_rate_steps ? " (default 802.11p table)" : "";
   for (std::size_t i = 0; i < s.network.rate_steps.size(); ++i) {
     const RateStep& r = s.network.rate_steps[i];
     const std::string p = indexed("network.rate_step", i);
-    c.positive(p + ".distance_m", r.distance_m, step_note);
-    c.positive(p + ".rate_bps", r.rate_bps, step_note);
+    c.range(p + ".distance_m", r.distance_m, 0, bounds::kMaxRadiusM, true, " m" + step_note);
+    c.range(p + ".rate_bps", r.rate_bps, 0, bounds::kMaxBandwidthBps, true, " B/s" + step_note);
     if (i > 0 && r.distance_m <= s.network.rate_steps[i - 1].distance_m)
       c.fail(p + ".distance_m", number_text(r.distance_m),
              "rate steps must be in increasing distance (previous step: " +
@@ -313,8 +362,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   // output
   if (s.output.path.empty())
     c.fail("output.path", "", "an output path is required");
-  c.non_negative("output.sample_period_s", s.output.sample_period_s, " (0 = none)");
-  c.at_least("output.chunk_rows", s.output.chunk_rows, 1);
+  c.period("output.sample_period_s", s.output.sample_period_s, true);
+  c.count("output.chunk_rows", s.output.chunk_rows, 1, bounds::kMaxChunkRows, " (rows per HDF5 chunk)");
   if (s.output.compression > 9)
     c.fail("output.compression", std::to_string(s.output.compression), "deflate level must be in 0..9");
 }

@@ -1,12 +1,17 @@
 #include "metrics/hdf5_writer.hpp"
 
 #include "metrics/hdf5_schema.hpp"
+#include "core/cleanup.hpp"
+#include "core/error.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <hdf5.h>
 #include <stdexcept>
 #include <utility>
+#include <unistd.h>
 #include <vector>
 
 namespace v2x {
@@ -84,7 +89,39 @@ std::string hdf5_error_text()
 
 [[noreturn]] void fail(const std::string& path, const std::string& what)
 {
-  throw std::runtime_error("HDF5 output " + path + ": " + what + ": " + hdf5_error_text());
+  throw IoError(path, "HDF5 output: " + what + ": " + hdf5_error_text());
+}
+
+/// Before anything is created: `path` must name a file in a folder that exists (created here when missing) and
+/// can be written; an existing folder at `path` itself is refused now, not when the run is over.
+void check_output_path(const std::string& path)
+{
+  namespace fs = std::filesystem;
+  if (path.empty())
+    throw IoError(path, "no output path");
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw IoError(path, "the output path is an existing folder (give a file name, e.g. " +
+                            (fs::path(path) / "run.h5").string() + ")");
+  const fs::path parent = fs::path(path).parent_path();
+  if (parent.empty())
+    return;
+  // Walk up to the first ancestor that exists: it must be a folder.
+  for (fs::path p = parent; !p.empty(); p = p.parent_path()) {
+    const auto st = fs::status(p, ec);
+    if (fs::exists(st)) {
+      if (!fs::is_directory(st))
+        throw IoError(path, "cannot create the output folder: " + p.string() + " is a file, not a folder");
+      break;
+    }
+    if (p == p.parent_path())
+      break;
+  }
+  fs::create_directories(parent, ec);
+  if (ec)
+    throw IoError(path, "cannot create the output folder " + parent.string() + ": " + ec.message());
+  if (::access(parent.c_str(), W_OK | X_OK) != 0)
+    throw IoError(path, "cannot write in the output folder " + parent.string() + ": " + std::strerror(errno));
 }
 
 hid_t check_id(hid_t id, const std::string& path, const std::string& what)
@@ -294,10 +331,21 @@ struct Hdf5Writer::Impl {
       throw std::logic_error("HDF5 output " + path + ": written to after commit()");
   }
 
+  /// The first write error of the streamed datasets (a full disk, a file size limit, an HDF5 error). Appends are
+  /// called deep inside the simulation (actors, timers), where an exception would abort the process; the error
+  /// is kept, later rows are dropped, and commit() throws it as an IoError.
+  std::string write_error;
+
   template <class Row> void append(Table& t, std::span<const Row> rows)
   {
     require_open();
-    append_rows(t, rows.data(), rows.size(), partial);
+    if (!write_error.empty())
+      return;
+    try {
+      append_rows(t, rows.data(), rows.size(), partial);
+    } catch (const std::exception& e) {
+      write_error = e.what();
+    }
   }
 
   /// Closes the file and every object; throws on the first failure (after closing the rest).
@@ -317,7 +365,7 @@ struct Hdf5Writer::Impl {
       note(t->memory_type.close(), "close type");
     }
     if (!error.empty())
-      throw std::runtime_error("HDF5 output " + partial + ": " + error);
+      throw IoError(partial, "HDF5 output: " + error);
   }
 };
 
@@ -327,6 +375,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const RunMetadata& meta, std::ui
 {
   if (chunk_rows == 0)
     throw std::invalid_argument("HDF5 output " + path + ": chunk_rows must be at least 1");
+  check_output_path(path);
   if (compression > 9)
     throw std::invalid_argument("HDF5 output " + path + ": compression must be 0..9, got " +
                                 std::to_string(compression));
@@ -337,7 +386,20 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const RunMetadata& meta, std::ui
   d.path = path;
   d.partial = path + ".partial";
   if (compression > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
-    throw std::runtime_error("HDF5 output " + path + ": this HDF5 library has no deflate filter");
+    throw IoError(path, "HDF5 output: this HDF5 library has no deflate filter");
+  cleanup::arm(d.partial); // before the file exists: a signal from now on removes it
+  try {
+    create_file(d, meta, chunk_rows, compression);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(d.partial, ignored); // H5Fcreate may have made it before failing (a full disk)
+    cleanup::disarm();
+    throw;
+  }
+}
+
+void Hdf5Writer::create_file(Impl& d, const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression)
+{
 
   Handle fcpl{check_id(H5Pcreate(H5P_FILE_CREATE), d.partial, "create file properties"), H5Pclose};
   check(H5Pset_obj_track_times(fcpl.get(), false), d.partial, "disable root group times");
@@ -365,6 +427,8 @@ void Hdf5Writer::Impl::discard() noexcept
   }
   std::error_code ignored;
   std::filesystem::remove(partial, ignored);
+  cleanup::disarm();
+  H5garbage_collect(); // HDF5's free lists, which a failed write leaves filled (LeakSanitizer reports them)
 }
 
 void Hdf5Writer::Impl::write_layout(const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression)
@@ -501,11 +565,14 @@ void Hdf5Writer::commit()
 {
   Impl& d = *impl_;
   d.require_open();
+  if (!d.write_error.empty())
+    throw IoError(d.path, "the output could not be written: " + d.write_error);
   d.close_all();
   std::error_code ec;
+  cleanup::begin_commit();
   std::filesystem::rename(d.partial, d.path, ec);
   if (ec)
-    throw std::runtime_error("HDF5 output " + d.path + ": cannot rename " + d.partial + " to it: " + ec.message());
+    throw IoError(d.path, "cannot rename " + d.partial + " to it: " + ec.message());
   d.committed = true;
 }
 

@@ -27,10 +27,12 @@ inline constexpr int kSchemaVersion = 1;
 
 class Hdf5Writer {
 public:
-  /// Creates `<path>.partial` with the root attributes and every table (empty); throws std::runtime_error
-  /// naming the path when it cannot, std::invalid_argument when chunk_rows is 0 or compression above 9
-  /// (deflate level; 0 = no filter). Every HDF5 error after that is a std::runtime_error naming the path;
-  /// HDF5 prints nothing itself.
+  /// Creates `<path>.partial` with the root attributes and every table (empty), creating the folder when
+  /// missing; throws IoError naming the path when it cannot (an existing folder as `path`, a file as a parent,
+  /// a read-only folder, an HDF5 error), std::invalid_argument when chunk_rows is 0 or compression above 9
+  /// (deflate level; 0 = no filter). While the partial file exists, SIGINT/SIGTERM/SIGHUP/SIGXFSZ remove it
+  /// (core/cleanup.hpp). A write error of a streamed dataset is kept and thrown by commit() as an IoError (the
+  /// appends run inside the simulation, where an exception would abort); HDF5 prints nothing itself.
   Hdf5Writer(const std::string& path, const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression);
   ~Hdf5Writer();
   Hdf5Writer(const Hdf5Writer&) = delete;
@@ -56,6 +58,7 @@ public:
 
 private:
   struct Impl;
+  static void create_file(Impl& d, const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -72,6 +72,8 @@ public:
       double x = number(p, e, "x");
       double y = number(p, e, "y");
       double speed = number(p, e, "speed");
+      if (speed < 0)
+        in_.fail(b, "speed", compact_number(speed), "a setdest speed must be >= 0 (m/s)");
       skip_blanks(p, e);
       if (p == e || *p != '"')
         in_.fail(b, "", std::string(b, e), "expected the closing quote after setdest x y speed");
@@ -79,8 +81,8 @@ public:
       end_of_line(p, e);
 
       if (have_time_ && t < last_time_)
-        in_.fail(b, "time", std::to_string(t),
-                 "time goes backwards (previous line: " + std::to_string(last_time_) +
+        in_.fail(b, "time", compact_number(t),
+                 "time goes backwards (previous line: " + compact_number(last_time_) +
                      "): setdest lines must be in increasing time order");
       have_time_ = true;
       last_time_ = t;
@@ -98,7 +100,7 @@ public:
       VehicleSample& v = take(step, n);
       set(v, id, x, y, speed);
       if (!ids_.insert(step.vehicles, static_cast<std::uint32_t>(n)))
-        in_.fail(b, "node", v.id, "node given two setdest at time " + std::to_string(t));
+        in_.fail(b, "node", v.id, "node given two setdest at time " + compact_number(t));
       ++n;
     }
     if (!started)

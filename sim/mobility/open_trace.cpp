@@ -4,7 +4,47 @@
 
 namespace v2x {
 
+namespace {
+
+/// A trace that ends without a single vehicle row (a CSV header alone, an FCD without timesteps or vehicles)
+/// is an input error, not a run with no vehicles.
+class NonEmptyTrace final : public TraceReader {
+public:
+  NonEmptyTrace(std::unique_ptr<TraceReader> inner, std::string path)
+      : inner_(std::move(inner))
+      , path_(std::move(path))
+  {
+  }
+  bool next(TraceStep& step) override
+  {
+    const bool more = inner_->next(step);
+    if (more)
+      rows_ += step.vehicles.size();
+    else if (rows_ == 0)
+      throw InputError({path_, 0, 0}, "", "", std::string("empty trace: no vehicle rows (") + inner_->format_name() +
+                                                  " with a header or timesteps only)");
+    return more;
+  }
+  const char* format_name() const override { return inner_->format_name(); }
+
+private:
+  std::unique_ptr<TraceReader> inner_;
+  std::string path_;
+  std::uint64_t rows_ = 0;
+};
+
+std::unique_ptr<TraceReader> open_known_trace(const std::string& path, TraceFormat format);
+
+} // namespace
+
 std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format)
+{
+  return std::make_unique<NonEmptyTrace>(open_known_trace(path, format), path);
+}
+
+namespace {
+
+std::unique_ptr<TraceReader> open_known_trace(const std::string& path, TraceFormat format)
 {
   TextBuffer in(path);
   const char* p = in.first_nonblank();
@@ -39,5 +79,7 @@ std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat for
   }
   throw InputError({path, 0, 0}, "format", "", "no trace format");
 }
+
+} // namespace
 
 } // namespace v2x

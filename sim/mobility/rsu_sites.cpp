@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <limits>
 #include <set>
 #include <string_view>
@@ -78,6 +81,15 @@ bool skipped(const char* b, const char* e)
 
 std::vector<RsuSite> read_rsu_sites(const std::string& path)
 {
+  {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+      throw InputError({path, 0, 0}, "", "", "cannot open RSU sites file: is a directory");
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr)
+      throw InputError({path, 0, 0}, "", "", std::string("cannot open RSU sites file: ") + std::strerror(errno));
+    std::fclose(f);
+  }
   TextBuffer in(path);
   const char* b = nullptr;
   const char* e = nullptr;

@@ -82,7 +82,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     infra.emplace(std::move(loaded.first));
     platform.emplace(std::move(loaded.second));
   } else {
-    infra.emplace(Infrastructure::from_config(scenario.infrastructure));
+    infra.emplace(Infrastructure::from_config(scenario.infrastructure, scenario.source_file));
     platform.emplace(Platform::build(*infra, engine, scenario.network.rate_steps));
   }
 

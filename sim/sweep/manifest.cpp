@@ -1,7 +1,14 @@
 // Manifest CSV and reading a run's log.
 #include "sweep/manifest.hpp"
 
+#include "core/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -192,7 +199,7 @@ void write_manifest(const std::string& path, const std::vector<std::string>& par
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out)
-      throw std::runtime_error("cannot write the manifest " + tmp);
+      throw IoError(tmp, std::string("cannot write the manifest: ") + std::strerror(errno));
     auto write_record = [&](const std::vector<std::string>& fields) {
       for (std::size_t i = 0; i < fields.size(); ++i)
         out << (i ? "," : "") << csv_field(fields[i]);
@@ -218,32 +225,74 @@ void write_manifest(const std::string& path, const std::vector<std::string>& par
       write_record(fields);
     }
     out.flush();
-    if (!out)
-      throw std::runtime_error("cannot write the manifest " + tmp);
+    if (!out) {
+      const int err = errno;
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored); // a full disk: no empty manifest.csv.tmp left behind
+      throw IoError(tmp, std::string("cannot write the manifest: ") + std::strerror(err));
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw IoError(path, "cannot rename " + tmp + " to it: " + ec.message());
+  }
 }
 
-std::map<std::string, std::map<std::string, std::string>> read_manifest(const std::string& path)
+bool parse_manifest_number(const std::string& text, double& out)
+{
+  if (text.empty() || text.size() > 64)
+    return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(v))
+    return false;
+  out = v;
+  return true;
+}
+
+std::map<std::string, std::map<std::string, std::string>>
+read_manifest(const std::string& path, const std::function<void(const std::string&)>& warn)
 {
   std::map<std::string, std::map<std::string, std::string>> rows;
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return rows;
+  const auto note = [&](std::size_t line, const std::string& what) {
+    if (warn)
+      warn(escape_text(path) + ":" + std::to_string(line) + ": " + what + " (row ignored: the outputs on disk say "
+           "which runs are complete)");
+  };
   std::string line;
   if (!std::getline(in, line))
     return rows;
   const std::vector<std::string> header = split_csv_line(line);
+  if (std::find(header.begin(), header.end(), "run") == header.end()) {
+    note(1, "the header has no 'run' column: not a manifest, or a corrupt one");
+    return rows;
+  }
+  std::size_t number = 1;
   while (std::getline(in, line)) {
+    ++number;
+    if (line.empty())
+      continue;
     const std::vector<std::string> fields = split_csv_line(line);
+    if (fields.size() != header.size()) {
+      note(number, std::to_string(fields.size()) + " fields where the header has " + std::to_string(header.size()));
+      continue;
+    }
     std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i)
+    for (std::size_t i = 0; i < header.size(); ++i)
       row[header[i]] = fields[i];
-    if (!row["run"].empty())
-      rows[row["run"]] = std::move(row);
+    if (row["run"].empty()) {
+      note(number, "no run id");
+      continue;
+    }
+    rows[row["run"]] = std::move(row);
   }
   return rows;
 }

@@ -2,6 +2,7 @@
 // The sweep manifest (CSV, one row per run) and what the runner reads from a run's log: the summary that
 // `v2xsim run` prints (sim/metrics/summary.cpp's format_summary) and its error message.
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,7 +63,12 @@ std::vector<std::string> manifest_columns(const std::vector<std::string>& param_
 void write_manifest(const std::string& path, const std::vector<std::string>& param_columns,
                     const std::vector<ManifestRow>& rows);
 /// Rows of an existing manifest as column -> value maps keyed by run id; empty when the file does not exist.
-std::map<std::string, std::map<std::string, std::string>> read_manifest(const std::string& path);
+/// A row it cannot read (no run id, more fields than the header, a field that is not text) is skipped and
+/// named through `warn` ("manifest.csv:LINE: ..."): the manifest is a cache of what the outputs on disk say.
+std::map<std::string, std::map<std::string, std::string>>
+read_manifest(const std::string& path, const std::function<void(const std::string&)>& warn = {});
+/// A number of the manifest (wall_s, figures): finite, the whole field; false otherwise (never throws).
+bool parse_manifest_number(const std::string& text, double& out);
 
 /// CSV (RFC 4180): a field quoted when it holds a comma, quote, CR or LF; quotes doubled.
 std::string csv_field(const std::string& text);

@@ -1,6 +1,8 @@
 // The sweep's process pool: fork/exec of `v2xsim run`, waitpid polling, progress, manifest, signals.
 #include "sweep/runner.hpp"
 
+#include "core/error.hpp"
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -184,8 +186,17 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
 {
   if (options.jobs < 1)
     throw std::invalid_argument("run_sweep: jobs must be at least 1");
-  fs::create_directories(fs::path(options.out_dir) / "runs");
-  fs::create_directories(fs::path(options.out_dir) / "logs");
+  {
+    std::error_code ec;
+    const auto st = fs::status(options.out_dir, ec);
+    if (fs::exists(st) && !fs::is_directory(st))
+      throw IoError(options.out_dir, "the sweep's output folder is a file");
+    for (const char* sub : {"runs", "logs"}) {
+      fs::create_directories(fs::path(options.out_dir) / sub, ec);
+      if (ec)
+        throw IoError((fs::path(options.out_dir) / sub).string(), "cannot create the folder: " + ec.message());
+    }
+  }
 
   SweepOutcome outcome;
   outcome.runs = runs.size();
@@ -195,8 +206,22 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
   for (const Axis& a : spec.axes)
     param_columns.push_back(a.column);
 
+  // Debris of a killed sweep (SIGKILL, power cut): this shard's manifest.tmp and its runs' .partial files.
+  // Only this shard's: another shard may be writing its own in the same folder right now.
+  {
+    std::error_code ec;
+    fs::remove(outcome.manifest + ".tmp", ec);
+    for (const RunPoint& run : runs)
+      fs::remove(run_output_path(options.out_dir, run) + ".partial", ec);
+  }
+
   // Rows: complete outputs are skipped (their figures from their log, their wall time from the old manifest).
-  const auto previous = read_manifest(outcome.manifest);
+  // The old manifest is only a cache: the outputs on disk say which runs are complete, so a stale or corrupt
+  // manifest costs at most the wall times of the rows it cannot read (each named in a warning).
+  const auto previous = read_manifest(outcome.manifest, [&options](const std::string& warning) {
+    if (options.progress)
+      *options.progress << "sweep: warning: " << warning << "\n";
+  });
   std::vector<ManifestRow> rows;
   std::vector<std::size_t> queue;
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -211,8 +236,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
       row.exit_code = 0;
       row.figures = parse_run_figures(read_text(run_log_path(options.out_dir, run)));
       const auto old = previous.find(run.id);
-      if (old != previous.end() && old->second.count("wall_s") && !old->second.at("wall_s").empty())
-        row.wall_s = std::stod(old->second.at("wall_s"));
+      if (old != previous.end() && old->second.count("wall_s") && !old->second.at("wall_s").empty()) {
+        double wall = 0;
+        if (parse_manifest_number(old->second.at("wall_s"), wall))
+          row.wall_s = wall;
+        else if (options.progress)
+          *options.progress << "sweep: warning: " << outcome.manifest << ": row of run " << escape_text(run.id)
+                            << ": wall_s '" << escape_text(old->second.at("wall_s"))
+                            << "' is not a number (ignored; the run is complete on disk)\n";
+      }
       ++outcome.skipped;
     } else {
       queue.push_back(i);
@@ -334,7 +366,10 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
         code = 128 + signal;
       }
       row.exit_code = code;
-      if (code == 0 && output_complete(row.output)) {
+      // The output file proves completion whatever the exit: it gets its final name only when the run has
+      // ended well, and a SIGTERM between that rename and the exit must not turn a complete run into an
+      // interrupted one (the run defers such a signal until it has printed its summary, core/cleanup.hpp).
+      if (output_complete(row.output)) {
         row.status = RunStatus::Complete;
         row.figures = parse_run_figures(log);
         row.error.clear();

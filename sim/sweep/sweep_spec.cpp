@@ -53,6 +53,9 @@ std::string resolve(const std::string& path, const std::string& sweep_file)
 
 std::string read_file(const std::string& path, const SourceLocation& where, const std::string& what)
 {
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw InputError(where, "", path, "the " + what + " is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw InputError(where, "", path, "cannot open the " + what);
@@ -204,11 +207,21 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file)
   if (msg.seed_size() > 0 && msg.has_seeds())
     throw InputError(where("seeds"), "seeds", "", "give either seed entries or seeds { first count }, not both");
   Axis seeds{"seed", "seed", {}, {}, msg.has_seeds() ? where("seeds") : where("seed", 0)};
-  for (const auto s : msg.seed())
-    seeds.values.push_back(std::to_string(s));
+  for (int i = 0; i < msg.seed_size(); ++i) {
+    if (static_cast<std::uint64_t>(msg.seed(i)) > 9223372036854775807ull)
+      throw InputError(where("seed", i), "seed", std::to_string(msg.seed(i)), "must be at most 9223372036854775807");
+    seeds.values.push_back(std::to_string(msg.seed(i)));
+  }
   if (msg.has_seeds()) {
     if (msg.seeds().count() == 0)
       throw InputError(where("seeds"), "seeds.count", "0", "must be at least 1");
+    if (msg.seeds().count() > kMaxRangeValues)
+      throw InputError(where("seeds"), "seeds.count", std::to_string(msg.seeds().count()),
+                       "must be at most " + std::to_string(kMaxRangeValues) + " (seeds of one sweep)");
+    constexpr std::uint64_t kMaxSeed = 9223372036854775807ull; // `run --seed` takes an int64
+    if (msg.seeds().first() > kMaxSeed - (msg.seeds().count() - 1))
+      throw InputError(where("seeds"), "seeds.first", std::to_string(msg.seeds().first()),
+                       "first + count - 1 must be at most " + std::to_string(kMaxSeed) + " (no wrap-around)");
     for (std::uint32_t i = 0; i < msg.seeds().count(); ++i)
       seeds.values.push_back(std::to_string(msg.seeds().first() + i));
   }

@@ -22,9 +22,18 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 /// Latencies are compared in whole picoseconds so that the same latencies summed in another order tie.
+/// Saturates at kMaxPs (validation bounds every latency to 1e3 s = 1e15 ps; a route of 1000 such links still fits).
+constexpr std::int64_t kMaxPs = std::numeric_limits<std::int64_t>::max() / 4;
 std::int64_t to_ps(double seconds)
 {
-  return std::llround(seconds * 1e12);
+  const double ps = seconds * 1e12;
+  if (!(ps < static_cast<double>(kMaxPs)))
+    return kMaxPs; // also NaN
+  return ps <= 0 ? 0 : std::llround(ps);
+}
+std::int64_t add_ps(std::int64_t a, std::int64_t b)
+{
+  return a >= kMaxPs - b ? kMaxPs : a + b;
 }
 
 std::string text(double v)
@@ -76,7 +85,16 @@ SiteInfo site_of(const CloudConfig& c)
 
 } // namespace
 
-Infrastructure Infrastructure::from_config(const InfrastructureConfig& cfg)
+Infrastructure Infrastructure::from_config(const InfrastructureConfig& cfg, const std::string& source_file)
+{
+  try {
+    return from_config_checked(cfg);
+  } catch (const InputError& e) {
+    throw e.in_file(source_file);
+  }
+}
+
+Infrastructure Infrastructure::from_config_checked(const InfrastructureConfig& cfg)
 {
   Infrastructure infra;
   // Every name that becomes a SimGrid host or a graph vertex, with the field that declared it.
@@ -314,7 +332,7 @@ Infrastructure::PathTree Infrastructure::shortest_paths(Node root) const
       if (done[v])
         continue; // settled with a strictly better (latency, hops) than any path through u
       const double lat = graph_[*e].latency_s;
-      const std::int64_t nk = k + to_ps(lat);
+      const std::int64_t nk = add_ps(k, to_ps(lat));
       const std::uint32_t nh = h + 1;
       const bool better = nk < key[v] || (nk == key[v] && nh < tree.hops[v]);
       const bool tie_lower = nk == key[v] && nh == tree.hops[v] && u < tree.parent[v];

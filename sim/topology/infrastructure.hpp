@@ -63,8 +63,8 @@ public:
 
   /// Builds and checks the infrastructure of a scenario: unique names, links between known nodes, positive
   /// capacities, a connected backhaul. Throws InputError naming the field path
-  /// (e.g. "infrastructure.link[3].to") and the value.
-  static Infrastructure from_config(const InfrastructureConfig& cfg);
+  /// (e.g. "infrastructure.link[3].to") and the value, and `source_file` (the scenario) when given.
+  static Infrastructure from_config(const InfrastructureConfig& cfg, const std::string& source_file = "");
 
   const std::vector<SiteInfo>& sites() const { return sites_; }
   const std::vector<RsuInfo>& rsus() const { return rsus_; }
@@ -122,6 +122,7 @@ public:
   Node registry_node_ = 0;
 
 private:
+  static Infrastructure from_config_checked(const InfrastructureConfig& cfg);
   Graph graph_;
   std::vector<BrokerId> site_broker_; // per site, filled by resolve_brokers()
 };

@@ -1,0 +1,377 @@
+"""The bad-input matrix: one case per kind of bad input (scenario field, trace, platform XML, RSU sites CSV,
+sweep, command line, engine arguments, output path). Every case asserts exit status 2, that the message names
+the file and the field or line and the value, that no number in it is 30 digits long, that no control byte
+reaches the terminal, and that no output (nor its .partial) remains."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+TINY = "two_cells.textproto"
+
+
+def _sets(*pairs):
+    out = []
+    for p in pairs:
+        out += ["--set", p]
+    return out
+
+
+# (id, --set overrides, substrings the message must contain). The run is `run TINY --set ... -o OUT`.
+SCENARIO_FIELDS = [
+    ("cores_above_int_max", ["infrastructure.mec[0].cores=4294967295"], ["mec[0].cores", "4294967295"]),
+    ("cores_zero", ["infrastructure.mec[0].cores=0"], ["mec[0].cores", "'0'"]),
+    ("cloud_cores_huge", ["infrastructure.cloud.cores=2000000000"], ["cloud.cores", "2000000000"]),
+    ("speed_zero", ["infrastructure.mec[1].core_speed_flops_per_s=0"], ["core_speed_flops_per_s", "'0'"]),
+    ("speed_huge", ["infrastructure.mec[0].core_speed_flops_per_s=1e300"], ["core_speed_flops_per_s", "1e+300"]),
+    ("bandwidth_negative", ["infrastructure.rsu_link_bandwidth_bps=-5"], ["rsu_link_bandwidth_bps", "-5"]),
+    ("bandwidth_huge", ["infrastructure.mec_link_bandwidth_bps=1e300"], ["mec_link_bandwidth_bps", "1e+300"]),
+    ("latency_huge", ["infrastructure.mec_link_latency_s=1e300"], ["mec_link_latency_s", "1e+300"]),
+    ("latency_negative", ["infrastructure.cloud.link_latency_s=-1"], ["cloud.link_latency_s", "-1"]),
+    ("cell_latency_huge", ["infrastructure.rsu[0].cell_latency_s=5000"], ["rsu[0].cell_latency_s", "5000"]),
+    ("radius_zero", ["infrastructure.rsu[0].cell_radius_m=0"], ["rsu[0].cell_radius_m", "'0'"]),
+    ("radius_huge", ["infrastructure.rsu[1].cell_radius_m=1e300"], ["rsu[1].cell_radius_m", "1e+300"]),
+    ("coordinate_huge", ["infrastructure.rsu[0].x_m=1e300"], ["rsu[0].x_m", "1e+300"]),
+    ("decision_interval_tiny", ["migration.decision_interval_s=1e-300"], ["decision_interval_s", "1e-300"]),
+    ("decision_interval_zero", ["migration.decision_interval_s=0"], ["decision_interval_s", "'0'"]),
+    ("sample_period_tiny", ["output.sample_period_s=1e-300"], ["sample_period_s", "1e-300"]),
+    ("dashboard_period_tiny", ["twin.dashboard_period_s=1e-9"], ["dashboard_period_s", "1e-09"]),
+    ("cooperation_areas_huge", ["twin.cooperation_areas=4000000000"], ["cooperation_areas", "4000000000"]),
+    ("chunk_rows_huge", ["output.chunk_rows=4000000000"], ["chunk_rows", "4000000000"]),
+    ("chunk_rows_zero", ["output.chunk_rows=0"], ["chunk_rows", "'0'"]),
+    ("rate_huge", ["telemetry.rate_hz=1e9"], ["telemetry.rate_hz", "1000000000"]),
+    ("rate_zero", ["telemetry.rate_hz=0"], ["telemetry.rate_hz", "'0'"]),
+    ("seed_above_int64", ["seed=18446744073709551615"], ["seed", "18446744073709551615"]),
+    ("duration_negative", ["duration_s=-1"], ["duration_s", "-1"]),
+    ("image_negative", ["twin.image_b=-1"], ["twin.image_b", "-1"]),
+    ("pod_slots_zero", ["infrastructure.mec[0].pod_slots=0"], ["pod_slots", "'0'"]),
+    ("concurrent_ops_huge", ["infrastructure.mec[0].max_concurrent_ops=4000000000"], ["max_concurrent_ops", "4000000000"]),
+    ("pre_copy_rounds_zero", ["migration.pre_copy.max_rounds=0"], ["max_rounds", "'0'"]),
+    ("session_queue_huge", ["messaging.session_queue=4000000000"], ["session_queue", "4000000000"]),
+    ("compression_ten", ["output.compression=10"], ["compression", "10"]),
+    ("rate_step_negative", ["network.rate_step[0].distance_m=100", "network.rate_step[0].rate_bps=-1"],
+     ["rate_step[0].rate_bps", "-1"]),
+    ("area_size_zero", ["telemetry.area_size_m=0"], ["area_size_m", "'0'"]),
+    ("nan_value", ["infrastructure.mec[0].memory_mb=nan"], ["memory_mb", "nan"]),
+    ("control_bytes_in_value", ["migration.policy=bad\x07\x1b[31m"], ["migration.policy", "\\x07", "\\x1b"]),
+    ("disconnected_rsu", ["infrastructure.link[0].from=r0", "infrastructure.link[0].to=mec0"],
+     [TINY, "mec[1].id", "mec1", "not connected"]),
+]
+
+
+def _assert_bad(p, out_dir, needles):
+    assert p.returncode == 2, f"exit {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}"
+    err = p.stderr
+    for n in needles:
+        assert n in err, f"{n!r} not in:\n{err}"
+    assert not re.search(r"\d{30}", err), f"a number of 30+ digits:\n{err}"
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", err), f"a raw control byte:\n{err!r}"
+    assert "internal error" not in err
+    left = [str(x) for x in out_dir.rglob("*")
+            if (x.suffix == ".h5" and not x.is_dir()) or x.name.endswith(".partial") or x.name.endswith(".tmp")]
+    assert not left, f"debris: {left}"
+
+
+@pytest.fixture
+def out_dir(tmp_path):
+    d = tmp_path / "out"
+    d.mkdir()
+    return d
+
+
+@pytest.mark.parametrize("sets,needles", [c[1:] for c in SCENARIO_FIELDS], ids=[c[0] for c in SCENARIO_FIELDS])
+def test_scenario_field(run_cli, tiny, out_dir, sets, needles):
+    p = run_cli("run", os.path.join(tiny, TINY), *_sets(*sets), "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, needles)
+
+
+def test_scenario_is_a_directory(run_cli, tmp_path, out_dir):
+    _assert_bad(run_cli("run", tmp_path, "-o", out_dir / "x.h5"), out_dir, [str(tmp_path), "is a directory"])
+
+
+def test_validate_finds_disconnected_rsu(run_cli, tiny, out_dir):
+    p = run_cli("validate", os.path.join(tiny, TINY), *_sets("infrastructure.link[0].from=r0",
+                                                              "infrastructure.link[0].to=mec0"))
+    _assert_bad(p, out_dir, [TINY, "mec1", "not connected"])
+
+
+# Traces: (id, file name, content, substrings).
+NS2_HEAD = '$node_(0) set X_ 0.0\n$node_(0) set Y_ 0.0\n$node_(0) set Z_ 0.0\n'
+TRACES = [
+    ("csv_header_only", "h.csv", "time,id,x,y\n", ["h.csv", "empty trace"]),
+    ("fcd_no_timestep", "n.fcd.xml", "<fcd-export>\n</fcd-export>\n", ["n.fcd.xml", "empty trace"]),
+    ("fcd_no_vehicle", "v.fcd.xml", '<fcd-export>\n<timestep time="0.00"/>\n<timestep time="1.00">\n</timestep>\n'
+     "</fcd-export>\n", ["v.fcd.xml", "empty trace"]),
+    ("ns2_negative_speed", "s.tcl", NS2_HEAD + '$ns_ at 1.0 "$node_(0) setdest 10.0 10.0 -5.0"\n',
+     ["s.tcl", ":4", "speed", "-5"]),
+    ("ns2_time_backwards_huge", "b.tcl", NS2_HEAD + '$ns_ at 1e300 "$node_(0) setdest 10.0 10.0 5.0"\n'
+     '$ns_ at 1.0 "$node_(0) setdest 10.0 10.0 5.0"\n', ["b.tcl", "time"]),
+    ("csv_text_in_number", "t.csv", "time,id,x,y\n0,a,1,2\n1,a,oops,2\n", ["t.csv", ":3", "oops"]),
+    ("binary_garbage", "g.csv", "\x01\x02\x03\x07\n", ["g.csv", "\\x"]),
+]
+
+
+@pytest.mark.parametrize("name,content,needles", [c[1:] for c in TRACES], ids=[c[0] for c in TRACES])
+def test_trace(run_cli, tiny, tmp_path, out_dir, name, content, needles):
+    trace = tmp_path / name
+    trace.write_text(content)
+    p = run_cli("run", os.path.join(tiny, TINY), *_sets(f"mobility.trace={trace}"), "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, needles)
+
+
+def test_trace_missing(run_cli, tiny, tmp_path, out_dir):
+    p = run_cli("run", os.path.join(tiny, TINY), *_sets(f"mobility.trace={tmp_path}/nope.xml"), "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, ["mobility.trace", "nope.xml", "not found"])
+
+
+def test_trace_is_a_directory(run_cli, tiny, tmp_path, out_dir):
+    p = run_cli("run", os.path.join(tiny, TINY), *_sets(f"mobility.trace={tmp_path}"), "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, ["mobility.trace", "is a directory"])
+
+
+# Platform XML: (id, (old, new) replacement in platforms/small.xml, substrings).
+PLATFORMS = [
+    ("core_zero", ('id="m0" speed="1Gf" core="16"', 'id="m0" speed="1Gf" core="0"'), ["host 'm0'", "core", "'0'"]),
+    ("core_negative", ('id="m0" speed="1Gf" core="16"', 'id="m0" speed="1Gf" core="-3"'), ["core", "-3"]),
+    ("core_huge", ('id="m1" speed="1Gf" core="16"', 'id="m1" speed="1Gf" core="99999999999"'),
+     ["host 'm1'", "99999999999"]),
+    ("speed_zero", ('id="m0" speed="1Gf"', 'id="m0" speed="0Gf"'), ["host 'm0'", "speed", "0Gf"]),
+    ("speed_negative", ('id="cloud" speed="1Gf"', 'id="cloud" speed="-1Gf"'), ["host 'cloud'", "speed", "-1Gf"]),
+    ("bandwidth_negative", ('id="r0-m0" bandwidth="125000000Bps"', 'id="r0-m0" bandwidth="-125000000Bps"'),
+     ["link 'r0-m0'", "bandwidth", "-125000000Bps"]),
+    ("bandwidth_zero", ('id="m0-m1" bandwidth="1250000000Bps"', 'id="m0-m1" bandwidth="0Bps"'),
+     ["link 'm0-m1'", "bandwidth", "0Bps"]),
+    ("latency_negative", ('id="r0-m0" bandwidth="125000000Bps" latency="1ms"',
+                          'id="r0-m0" bandwidth="125000000Bps" latency="-1ms"'), ["link 'r0-m0'", "latency", "-1ms"]),
+    ("latency_zero", ('id="m0-m1" bandwidth="1250000000Bps" latency="2ms"',
+                      'id="m0-m1" bandwidth="1250000000Bps" latency="0"'), ["link 'm0-m1'", "latency", "'0'"]),
+    ("latency_huge", ('id="m0-m1" bandwidth="1250000000Bps" latency="2ms"',
+                      'id="m0-m1" bandwidth="1250000000Bps" latency="1e300s"'), ["link 'm0-m1'", "1e300s"]),
+    ("radius_zero", ('<prop id="v2x.radius" value="300"/><prop id="v2x.mec" value="m0"/>',
+                     '<prop id="v2x.radius" value="0"/><prop id="v2x.mec" value="m0"/>'), ["v2x.radius", "'0'"]),
+    ("not_well_formed", ("</platform>", "</platfo"), ["not well-formed"]),
+]
+
+
+@pytest.mark.parametrize("change,needles", [c[1:] for c in PLATFORMS], ids=[c[0] for c in PLATFORMS])
+def test_platform(run_cli, tiny, repo, tmp_path, out_dir, change, needles):
+    text = open(os.path.join(repo, "platforms", "small.xml")).read()
+    assert change[0] in text
+    xml = tmp_path / "p.xml"
+    xml.write_text(text.replace(change[0], change[1], 1))
+    p = run_cli("run", os.path.join(tiny, TINY), *_sets(f"infrastructure.platform={xml}"), "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, ["p.xml:"] + needles)
+
+
+def test_platform_is_a_directory(run_cli, tiny, tmp_path, out_dir):
+    p = run_cli("run", os.path.join(tiny, TINY), *_sets(f"infrastructure.platform={tmp_path}"), "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, ["infrastructure.platform", "is a directory"])
+
+
+# RSU sites CSV given with --rsu-sites: (id, content or None for a missing file, substrings).
+SITES = [
+    ("missing", None, ["sites.csv", "cannot open RSU sites file"]),
+    ("header_only", "id,x,y\n", ["sites.csv", "no RSU site"]),
+    ("text_in_number", "id,x,y\nr0,abc,0\n", ["sites.csv:2", "abc", "not a finite number"]),
+    ("missing_id", "id,x,y\n,1,2\n", ["sites.csv:2", "missing RSU id"]),
+    ("control_bytes", "id,x,y\nr\x07,1e999,0\n", ["sites.csv:2", "1e999"]),
+]
+
+
+@pytest.mark.parametrize("content,needles", [c[1:] for c in SITES], ids=[c[0] for c in SITES])
+def test_rsu_sites(run_cli, tiny, tmp_path, out_dir, content, needles):
+    sites = tmp_path / "sites.csv"
+    if content is not None:
+        sites.write_text(content)
+    p = run_cli("run", os.path.join(tiny, TINY), "--rsu-sites", sites, "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, needles)
+
+
+def test_rsu_sites_is_a_directory(run_cli, tiny, tmp_path, out_dir):
+    p = run_cli("run", os.path.join(tiny, TINY), "--rsu-sites", tmp_path, "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, ["cannot open RSU sites file", "is a directory"])
+
+
+# Sweeps: (id, sweep text with {base}, substrings).
+SWEEPS = [
+    ("seeds_wrap", 'base: "{base}"\nseeds {{ first: 18446744073709551615 count: 2 }}\n',
+     ["s.textproto", "seeds.first", "18446744073709551615"]),
+    ("seeds_count_huge", 'base: "{base}"\nseeds {{ first: 1 count: 4000000000 }}\n', ["seeds.count", "4000000000"]),
+    ("seed_above_int64", 'base: "{base}"\nseed: 18446744073709551615\n', ["seed", "18446744073709551615"]),
+    ("no_base", 'name: "x"\n', ["s.textproto", "base"]),
+    ("range_too_long", 'base: "{base}"\naxis {{ field: "telemetry.rate_hz" range {{ from: 1 to: 1e300 step: 1 }} }}\n',
+     ["s.textproto", "100000"]),
+    ("bad_axis_value", 'base: "{base}"\naxis {{ field: "telemetry.rate_hz" value: "-1" }}\n',
+     ["s.textproto", "rate_hz", "-1"]),
+    ("syntax_error", 'base: "{base}"\nfrobnicate: 3\n', ["s.textproto:2"]),
+]
+
+
+@pytest.mark.parametrize("text,needles", [c[1:] for c in SWEEPS], ids=[c[0] for c in SWEEPS])
+def test_sweep(run_cli, tiny, tmp_path, out_dir, text, needles):
+    sweep = tmp_path / "s.textproto"
+    sweep.write_text(text.format(base=os.path.abspath(os.path.join(tiny, TINY))))
+    p = run_cli("sweep", sweep, "--out", out_dir / "sw", "-q")
+    _assert_bad(p, out_dir, needles)
+    assert not (out_dir / "sw").exists()
+
+
+def test_sweep_file_is_a_directory(run_cli, tmp_path, out_dir):
+    _assert_bad(run_cli("sweep", tmp_path, "--out", out_dir / "sw"), out_dir, [str(tmp_path), "is a directory"])
+
+
+def test_sweep_base_is_a_directory(run_cli, tmp_path, out_dir):
+    sweep = tmp_path / "s.textproto"
+    sweep.write_text(f'base: "{tmp_path}"\n')
+    _assert_bad(run_cli("sweep", sweep, "--out", out_dir / "sw"), out_dir, ["base", "is a directory"])
+
+
+def test_sweep_out_is_a_file(run_cli, tiny, tmp_path, out_dir):
+    sweep = tmp_path / "s.textproto"
+    sweep.write_text(f'base: "{os.path.abspath(os.path.join(tiny, TINY))}"\n')
+    target = out_dir / "file"
+    target.write_text("not a folder")
+    _assert_bad(run_cli("sweep", sweep, "--out", target, "-q"), out_dir, [str(target), "is a file"])
+
+
+# Command line: (id, argv, substrings).
+COMMAND_LINES = [
+    ("unknown_subcommand", ["frobnicate"], ["unknown subcommand", "frobnicate"]),
+    ("control_bytes_subcommand", ["fr\x07b"], ["unknown subcommand", "fr\\x07b"]),
+    ("no_scenario", ["run"], ["scenario"]),
+    ("seed_not_a_number", ["run", "{tiny}", "--seed", "minus-one"], ["seed", "minus-one"]),
+    ("seed_negative", ["run", "{tiny}", "--seed", "-5"], ["seed"]),
+    ("set_without_equals", ["run", "{tiny}", "--set", "telemetry.rate_hz"], ["--set", "telemetry.rate_hz"]),
+    ("set_unknown_field", ["run", "{tiny}", "--set", "telemetry.nope=1"], ["telemetry.nope"]),
+    ("unknown_option", ["run", "{tiny}", "--frob"], ["--frob"]),
+    ("trace_format_unknown", ["run", "{tiny}", "--trace-format", "gpx"], ["--trace-format", "gpx"]),
+    ("jobs_zero", ["sweep", "{sweep}", "-j", "0"], ["--jobs", "Value 0"]),
+    ("shard_bad", ["sweep", "{sweep}", "--shard", "3/2"], ["--shard", "3/2"]),
+    ("shard_huge", ["sweep", "{sweep}", "--shard", "0/99999999999999999999999"], ["--shard"]),
+]
+
+
+@pytest.mark.parametrize("argv,needles", [c[1:] for c in COMMAND_LINES], ids=[c[0] for c in COMMAND_LINES])
+def test_command_line(run_cli, tiny, tmp_path, out_dir, argv, needles):
+    sweep = tmp_path / "s.textproto"
+    sweep.write_text(f'base: "{os.path.abspath(os.path.join(tiny, TINY))}"\n')
+    args = [a.format(tiny=os.path.join(tiny, TINY), sweep=sweep) for a in argv]
+    if args and args[0] == "run":
+        args += ["-o", str(out_dir / "x.h5")]
+    _assert_bad(run_cli(*args), out_dir, needles)
+
+
+# Engine arguments, checked before the Engine starts.
+ENGINE_ARGS = [
+    ("model_unknown", "--cfg=network/model:Nope", ["--engine-arg", "network/model:Nope", "CM02"]),
+    ("key_unknown", "--cfg=nope/key:1", ["nope/key", "known keys"]),
+    ("no_colon", "--cfg=network/model", ["network/model", "KEY:VALUE"]),
+    ("priority_unknown", "--log=root.thresh:loud", ["loud", "priority"]),
+    ("log_garbage", "--log=garbage", ["garbage"]),
+    ("log_setting_unknown", "--log=v2x.colour:red", ["colour"]),
+    ("not_an_engine_option", "--foo", ["--foo"]),
+    ("factory_unknown", "--cfg=contexts/factory:fibers", ["contexts/factory", "fibers"]),
+    ("number_out_of_range", "--cfg=network/TCP-gamma:-1", ["TCP-gamma", "-1"]),
+    ("control_bytes", "--cfg=network/model:\x07", ["network/model", "\\x07"]),
+]
+
+
+@pytest.mark.parametrize("arg,needles", [c[1:] for c in ENGINE_ARGS], ids=[c[0] for c in ENGINE_ARGS])
+def test_engine_arg(run_cli, tiny, out_dir, arg, needles):
+    p = run_cli("run", os.path.join(tiny, TINY), f"--engine-arg={arg}", "-o", out_dir / "x.h5")
+    _assert_bad(p, out_dir, needles)
+
+
+def test_engine_arg_valid_is_accepted(run_cli, tiny, out_dir):
+    run_cli("run", os.path.join(tiny, TINY), "--engine-arg=--log=v2x.thresh:warning", "-q",
+            "--engine-arg=--cfg=network/model:LV08", "-o", out_dir / "ok.h5", check=0)
+    assert (out_dir / "ok.h5").exists()
+
+
+# Output paths, found before the run.
+def test_output_is_an_existing_folder(run_cli, tiny, out_dir):
+    target = out_dir / "folder.h5"
+    target.mkdir()
+    p = run_cli("run", os.path.join(tiny, TINY), "-o", target)
+    _assert_bad(p, out_dir, [str(target), "existing folder"])
+
+
+def test_output_parent_is_a_file(run_cli, tiny, out_dir):
+    parent = out_dir / "plain"
+    parent.write_text("x")
+    p = run_cli("run", os.path.join(tiny, TINY), "-o", parent / "sub" / "x.h5")
+    _assert_bad(p, out_dir, [str(parent), "is a file"])
+
+
+def test_output_folder_read_only(run_cli, tiny, out_dir):
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    ro = out_dir / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        p = run_cli("run", os.path.join(tiny, TINY), "-o", ro / "x.h5")
+        _assert_bad(p, out_dir, [str(ro), "cannot write"])
+    finally:
+        ro.chmod(0o755)
+
+
+def test_output_disk_full(run_cli, tiny, out_dir):
+    # The partial file is /dev/full: every write fails with ENOSPC.
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    out = out_dir / "full.h5"
+    os.symlink("/dev/full", str(out) + ".partial")
+    p = run_cli("run", os.path.join(tiny, TINY), "-o", out)
+    _assert_bad(p, out_dir, [str(out), "cannot write the output"])
+
+
+def test_missing_output_folder_is_created(run_cli, tiny, tmp_path):
+    out = tmp_path / "a" / "b" / "x.h5"
+    run_cli("run", os.path.join(tiny, TINY), "-q", "-o", out, check=0)
+    assert out.exists() and not (tmp_path / "a" / "b" / "x.h5.partial").exists()
+
+
+def _start(v2xsim, repo, out, **kw):
+    return subprocess.Popen([v2xsim, "run", os.path.join(repo, "scenarios", "default.textproto"), "-q", "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def _wait_for(path, timeout=60):
+    t0 = time.time()
+    while not os.path.exists(path):
+        if time.time() - t0 > timeout:
+            raise AssertionError(f"{path} never appeared")
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda s: s.name)
+def test_signal_removes_partial(v2xsim, repo, out_dir, sig):
+    out = out_dir / "sig.h5"
+    proc = _start(v2xsim, repo, out)
+    _wait_for(str(out) + ".partial")
+    time.sleep(0.2)
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    if proc.returncode == 0:  # the run was faster than the signal: it must then be complete
+        assert out.exists()
+        return
+    assert proc.returncode == 128 + sig
+    assert not out.exists() and not os.path.exists(str(out) + ".partial")
+
+
+def test_file_size_limit_removes_partial(v2xsim, repo, out_dir):
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    out = out_dir / "fsize.h5"
+    proc = _start(v2xsim, repo, out, preexec_fn=limit)
+    proc.communicate(timeout=120)
+    assert proc.returncode in (2, 128 + signal.SIGXFSZ), proc.returncode
+    assert not out.exists() and not os.path.exists(str(out) + ".partial")

@@ -38,8 +38,14 @@ void arm(const std::string& path)
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ})
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ}) {
+    // A signal the parent made the process ignore stays ignored (nohup's SIGHUP; SIGXFSZ ignored: the write
+    // then fails with EFBIG and the run ends with an IoError instead).
+    struct sigaction old {};
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN)
+      continue;
     sigaction(sig, &sa, nullptr);
+  }
   g_deferred.store(0);
   g_state.store(kWriting);
 }

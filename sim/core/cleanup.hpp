@@ -9,7 +9,8 @@
 
 namespace v2x::cleanup {
 
-/// Arms the handlers (installed again each time: SimGrid installs its own SIGINT handler when the Engine starts)
+/// Arms the handlers (installed again each time: SimGrid installs its own SIGINT handler when the Engine starts;
+/// a signal the process inherited as ignored, e.g. SIGHUP under nohup, stays ignored)
 /// and records `path` as the file to remove. Paths longer than 4095 bytes are not removed by a handler.
 void arm(const std::string& path);
 /// The file is being renamed to its final name: signals from now on are deferred until end_deferral(), so that

@@ -1,5 +1,8 @@
 #include "edge/mec_ledger.hpp"
 
+#include <utility>
+#include <vector>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,9 +31,10 @@ void MecLedger::create_slots()
     loads_[s].op_slots = simgrid::s4u::Semaphore::create(std::max<std::uint32_t>(1, sites_[s].max_concurrent_ops));
     loads_[s].pull_lock = simgrid::s4u::Mutex::create();
     // A run that ends at its duration (run_until) leaves operations waiting on these; SimGrid aborts when such
-    // an object is destroyed while waited on. One run is one process: keep one reference until it exits.
-    intrusive_ptr_add_ref(loads_[s].op_slots.get());
-    intrusive_ptr_add_ref(loads_[s].pull_lock.get());
+    // an object is destroyed while waited on. One run is one process: keep one reference until it exits, in a
+    // list that stays reachable (a bare intrusive_ptr_add_ref was a leak LeakSanitizer reported).
+    static auto* const kept = new std::vector<std::pair<simgrid::s4u::SemaphorePtr, simgrid::s4u::MutexPtr>>();
+    kept->emplace_back(loads_[s].op_slots, loads_[s].pull_lock);
   }
 }
 

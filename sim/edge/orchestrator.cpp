@@ -1,4 +1,5 @@
 #include "edge/orchestrator.hpp"
+#include "core/payload.hpp"
 #include "core/daemon.hpp"
 
 #include "core/log.hpp"
@@ -79,7 +80,7 @@ void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng
   load.op_slots->release();
 
   deps_.twins.set_ready(instance);
-  req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{instance, bytes}).release(), 0)->detach();
+  req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{instance, bytes}).release(), 0)->detach(delete_payload<OrchestratorReply>);
 }
 
 void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
@@ -100,7 +101,7 @@ void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
   load.op_slots->release();
   deps_.twins.retire(req.instance, sg4::Engine::get_clock());
   deps_.ledger.release(req.site);
-  req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{req.instance, 0}).release(), 0)->detach();
+  req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{req.instance, 0}).release(), 0)->detach(delete_payload<OrchestratorReply>);
 }
 
 TwinDashboard::TwinDashboard(InstanceId instance, const TwinBook& twins, const TwinConfig& config,

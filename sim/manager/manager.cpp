@@ -1,4 +1,5 @@
 #include "manager/manager.hpp"
+#include "core/payload.hpp"
 #include "core/daemon.hpp"
 
 #include "core/log.hpp"
@@ -168,7 +169,7 @@ void Manager::maybe_finish()
 {
   if (finish_reply_ != nullptr && vehicle_twins_ == 0) {
     finish_reply_->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Finish}).release(), 0)
-        ->detach();
+        ->detach(delete_payload<ManagerEvent>);
     finish_reply_ = nullptr;
   }
 }
@@ -250,7 +251,7 @@ void ManagerClock::operator()()
       event->type = ManagerEvent::Type::Tick;
       ++ticks;
     }
-    manager_->put_init(event.release(), 0)->detach();
+    manager_->put_init(event.release(), 0)->detach(delete_payload<ManagerEvent>);
   }
 }
 
@@ -271,7 +272,7 @@ OrchestratorReply MigrationRun::call(OrchestratorRequest::Op op, SiteId site, In
 {
   auto req = std::make_unique<OrchestratorRequest>(
       OrchestratorRequest{op, record_.station, site, instance, record_.id, reply_});
-  deps_.orchestrator->put_init(req.release(), 0)->detach();
+  deps_.orchestrator->put_init(req.release(), 0)->detach(delete_payload<OrchestratorRequest>);
   std::unique_ptr<OrchestratorReply> reply = reply_->get_unique<OrchestratorReply>();
   record_.bytes += reply->bytes;
   return *reply;
@@ -371,7 +372,7 @@ void MigrationRun::operator()()
   deps_.recorder.migration(record_);
   deps_.inbox->put_init(
       std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, record_.station}).release(), 0)
-      ->detach();
+      ->detach(delete_payload<ManagerEvent>);
 }
 
 } // namespace v2x

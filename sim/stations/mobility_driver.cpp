@@ -1,4 +1,5 @@
 #include "stations/mobility_driver.hpp"
+#include "core/payload.hpp"
 
 #include "manager/events.hpp"
 #include "core/error.hpp"
@@ -31,7 +32,7 @@ void MobilityDriver::operator()()
   }
   sg4::Mailbox* reply = sg4::Mailbox::by_name("mobility-driver");
   auto finish = std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Finish, kNone, reply});
-  deps_.manager->put_init(finish.release(), 0)->detach();
+  deps_.manager->put_init(finish.release(), 0)->detach(delete_payload<ManagerEvent>);
   reply->get_unique<ManagerEvent>();
 }
 
@@ -57,13 +58,13 @@ void MobilityDriver::replay()
                            Vehicle(station, deps_));
         deps_.manager->put_init(
             std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Appear, station}).release(), 0)
-            ->detach();
+            ->detach(delete_payload<ManagerEvent>);
       } else {
         deps_.stations.mark_left(station);
         deps_.recorder.vehicle_left(t - deps_.stations.info(station).appeared);
         deps_.manager->put_init(
             std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Leave, station}).release(), 0)
-            ->detach();
+            ->detach(delete_payload<ManagerEvent>);
       }
     }
   }

@@ -1,4 +1,5 @@
 #include "stations/obu.hpp"
+#include "core/payload.hpp"
 
 #include "manager/events.hpp"
 #include "core/log.hpp"
@@ -54,7 +55,7 @@ void Vehicle::observe(double t)
     return;
   deps_.recorder.handover(HandoverRecord{t, station_, before, view.rsu, k.x_m, k.y_m});
   auto event = std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, station_, nullptr});
-  deps_.manager->put_init(event.release(), 0)->detach();
+  deps_.manager->put_init(event.release(), 0)->detach(delete_payload<ManagerEvent>);
 }
 
 void Vehicle::operator()()

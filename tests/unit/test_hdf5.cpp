@@ -2,6 +2,7 @@
 // writer's own tables (member names, enum names and offsets are spelled out again below), so a wrong name, a
 // wrong enum value or a lost column shows up as a failed read or a changed value.
 #include "metrics/hdf5_schema.hpp"
+#include "core/error.hpp"
 #include "metrics/hdf5_writer.hpp"
 
 #include <catch2/catch.hpp>
@@ -644,11 +645,12 @@ TEST_CASE("the same rows give byte-identical files", "[hdf5]")
 TEST_CASE("writer errors are exceptions naming the path", "[hdf5]")
 {
   TempDir dir;
-  const std::string path = dir.file("no/such/dir/run.h5");
+  std::ofstream(dir.file("a-file")) << "x"; // a file where a folder of the path should be
+  const std::string path = dir.file("a-file/dir/run.h5");
   try {
     Hdf5Writer w(path, sample_metadata(), 16, 1);
     FAIL("no exception");
-  } catch (const std::runtime_error& e) {
+  } catch (const v2x::IoError& e) {
     CHECK(std::string(e.what()).find(path) != std::string::npos);
   }
   CHECK_THROWS_AS(Hdf5Writer(dir.file("x.h5"), sample_metadata(), 0, 1), std::invalid_argument);

@@ -1,5 +1,6 @@
 // The access-network model (sim/radio): frame sizes, 802.11p OFDM airtime, loss by distance, rate steps, and the
 // EDCA channel against Bianchi's saturation model and Heusse's performance anomaly.
+#include "config/loader.hpp"
 #include "radio/bianchi.hpp"
 #include "radio/channel.hpp"
 #include "radio/frame.hpp"
@@ -462,4 +463,62 @@ TEST_CASE("channel: deterministic given the stream, hundreds of senders", "[radi
   CHECK(a.counters.attempts > 1000);
   CHECK(a.busy_s <= 2.0);
   CHECK(a.busy_s > 1.0); // saturated: idle only during AIFS (110 µs per exchange) and the backoff slots
+}
+
+TEST_CASE("schema: the radio and CAM parameters, their defaults and their validation", "[radio]")
+{
+  const std::string file = V2X_TEST_DATA "/scenarios/good.textproto";
+  const KnownNames known{{"never", "cloud", "nearest"}, {"stateless-restart", "make-before-break"}};
+  const Scenario d = load_scenario(file, {}, known);
+  // defaults: the same as the model's own
+  const CamSizes model;
+  CHECK(d.telemetry.payload_b == 0);
+  CHECK(d.telemetry.cam_sizes.header_b == model.header_b);
+  CHECK(d.telemetry.cam_sizes.path_point_b == model.path_point_b);
+  CHECK(d.telemetry.cam_sizes.security_b == model.security_b);
+  CHECK(d.telemetry.cam_sizes.signer_certificate_b == model.signer_certificate_b);
+  CHECK(d.telemetry.triggering == CamTriggering::FixedRate);
+  const LossParams loss;
+  CHECK(d.network.radio.loss.exponent_far == loss.exponent_far);
+  CHECK(d.network.radio.loss.nakagami_m_far == loss.m_far);
+  CHECK(d.network.radio.carrier_sense_range_m == 250);
+  CHECK(d.network.radio.access_category == RadioAccessCategory::BestEffort);
+  CHECK(d.network.radio.retry_limit == 7);
+  CHECK_FALSE(d.infrastructure.rsus[0].channel.has_value());
+  // the 250 m default is where the default loss model's mean power meets the -85 dBm CCA threshold
+  CHECK(LossModel().mean_rx_dbm(250) == Approx(-85).margin(0.02));
+
+  const Scenario s = load_scenario(file,
+                                   {{"telemetry.payload_b", "300"},
+                                    {"telemetry.triggering", "ETSI"},
+                                    {"telemetry.cam_sizes.path_point_b", "9"},
+                                    {"network.radio.access_category", "AC_VO"},
+                                    {"network.radio.loss.tx_power_dbm", "23"},
+                                    {"network.radio.reassociation_s", "0.5"},
+                                    {"infrastructure.rsu[1].channel", "2"}},
+                                   known);
+  CHECK(s.telemetry.payload_b == 300);
+  CHECK(s.telemetry.triggering == CamTriggering::Etsi);
+  CHECK(s.telemetry.cam_sizes.path_point_b == 9);
+  CHECK(s.network.radio.access_category == RadioAccessCategory::Voice);
+  CHECK(s.network.radio.loss.tx_power_dbm == 23);
+  CHECK(s.network.radio.reassociation_s == 0.5);
+  CHECK(s.infrastructure.rsus[1].channel == std::optional<std::uint32_t>(2));
+  CHECK_FALSE(s.infrastructure.rsus[0].channel.has_value());
+
+  const auto error_field = [&](const std::vector<Override>& overrides) -> std::string {
+    try {
+      load_scenario(file, overrides, known);
+    } catch (const InputError& e) {
+      return e.field();
+    }
+    return "(none)";
+  };
+  CHECK(error_field({{"network.radio.retry_limit", "0"}}) == "network.radio.retry_limit");
+  CHECK(error_field({{"network.radio.basic_rate_mbps", "9"}}) == "network.radio.basic_rate_mbps");
+  CHECK(error_field({{"network.radio.loss.nakagami_m_near", "0.3"}}) == "network.radio.loss.nakagami_m_near");
+  CHECK(error_field({{"network.radio.carrier_sense_range_m", "0"}}) == "network.radio.carrier_sense_range_m");
+  CHECK(error_field({{"network.radio.reassociation_s", "-1"}}) == "network.radio.reassociation_s");
+  CHECK(error_field({{"telemetry.cam_sizes.header_b", "0"}}) == "telemetry.cam_sizes.header_b");
+  CHECK(error_field({{"telemetry.path_history_points", "41"}}) == "telemetry.path_history_points");
 }

@@ -391,8 +391,10 @@ TEST_CASE("channel: saturation throughput against Bianchi's model, n = 5, 10, 20
   // Reference: Bianchi (IEEE JSAC 18(3), 2000), basic access, with T_s = airtime + SIFS + ACK + AIFS and
   // T_c = airtime + ACK timeout + AIFS from this Phy (6 Mb/s, 246 B frames), sigma = 13 µs, W = 16, m = 6 and the
   // retry limit 7 (radio/bianchi.hpp). 20 s of saturated traffic is about 30,000 frames, a relative standard error
-  // near 0.6 %. The agreement seen is within 1.5 % (the model's independence assumption is its main error); the
-  // tolerance is 2 %, tighter than the 5 % Bianchi reports against simulation.
+  // near 0.6 %. Seen: -1.0 %, -0.3 %, +0.5 % at n = 5, 10, 20 (the model's independence assumption is its main
+  // error); the tolerance is 2 %, tighter than the 5 % Bianchi reports against simulation. The share of attempts
+  // that collide is Bianchi's p within 2 % to 4 % (seen -2.1 %, -4.0 %, -4.1 %: p assumes every other station
+  // transmits independently in a slot, which overestimates at large n); tolerance 5 %.
   const Phy phy;
   const Edca be = Edca::ocb(AccessCategory::BestEffort);
   const std::uint32_t L = test_frame_b();
@@ -422,9 +424,10 @@ TEST_CASE("channel: the performance anomaly, one sender at 3 Mb/s and one at 27 
   // same throughput X = S_d / (T_slow + T_fast + contention overhead), the slow one dragging the fast one down.
   // The contention overhead (idle slots and collisions) is Bianchi's for n = 2 (same backoff for both): per slot,
   // idle (1 - tau)^2, one success of each kind tau (1 - tau), a collision tau^2 lasting the slow exchange's T_c:
-  // each sender's frame rate is tau (1 - tau) / E[slot]. 30 s of traffic: ~ 15,000 frames per sender, 0.8 %
-  // standard error; agreement seen within 1 %, tolerance 2 %. Equal rates: within 4 standard deviations of a
-  // difference of two Poisson-like counts, sqrt(N1 + N2).
+  // each sender's frame rate is tau (1 - tau) / E[slot]. 30 s of traffic: ~ 20,000 frames per sender, 0.7 %
+  // standard error; seen -1.2 % (slow) and -1.8 % (fast), the model running about 1 % high as for n = 5 above;
+  // tolerance 3 %. Equal rates: within 4 standard deviations of a difference of two Poisson-like counts,
+  // sqrt(N1 + N2).
   const Phy phy;
   const Edca be = Edca::ocb(AccessCategory::BestEffort);
   const std::uint32_t L = test_frame_b();
@@ -446,8 +449,8 @@ TEST_CASE("channel: the performance anomaly, one sender at 3 Mb/s and one at 27 
               "no-contention bound %.1f; alone at 27 Mb/s the fast one would get %.1f\n",
               slow, fast, each, each * 156 * 8 / 1e6, bound, 1 / (t_fast + 7.5 * phy.slot_s));
   CHECK(std::fabs(slow - fast) * duration <= 4 * std::sqrt(slow * duration + fast * duration));
-  CHECK(slow == Approx(each).epsilon(0.02));
-  CHECK(fast == Approx(each).epsilon(0.02));
+  CHECK(slow == Approx(each).epsilon(0.03));
+  CHECK(fast == Approx(each).epsilon(0.03));
   CHECK(each < bound);
 }
 

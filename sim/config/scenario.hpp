@@ -4,6 +4,7 @@
 #include "core/distribution.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct RsuConfig {
   double cell_capacity_bps = 750000;
   double cell_latency_s = 0.002;
   std::string mec;  // empty = nearest
+  std::optional<std::uint32_t> channel; // radio channel; empty = NetworkConfig::radio.channel
 };
 
 struct MecConfig {
@@ -78,6 +80,21 @@ struct InfrastructureConfig {
   double image_registry_latency_s = 0.02;
 };
 
+// Encoded CAM part sizes in bytes (sim/radio/frame.hpp's CamSizes; sources in scenario.proto, Telemetry.CamSizes).
+struct CamSizesConfig {
+  double header_b = 8.625;
+  double basic_container_b = 16.5;
+  double high_frequency_b = 15.25;
+  double low_frequency_b = 2.375;
+  double path_point_b = 8.5;
+  double special_vehicle_b = 0.75;
+  double security_b = 83;
+  double signer_digest_b = 9;
+  double signer_certificate_b = 147;
+};
+
+enum class CamTriggering { FixedRate, Etsi };
+
 struct TelemetryConfig {
   double rate_hz = 10;
   double rsu_rate_hz = 1;
@@ -85,6 +102,10 @@ struct TelemetryConfig {
   double area_size_m = 500;
   double start_jitter_s = -1;
   bool poisson = false;  // arrivals: exponential gaps of mean 1/rate_hz instead of a fixed period
+  std::uint32_t payload_b = 0; // fixed payload (JSON OBU); 0 = ETSI CAM sizes
+  CamSizesConfig cam_sizes;
+  std::uint32_t path_history_points = 10;
+  CamTriggering triggering = CamTriggering::FixedRate;
 };
 
 struct MessagingConfig {
@@ -173,9 +194,38 @@ struct RateStep {
   double rate_bps = 0;
 };
 
+enum class RadioAccessCategory { Background, BestEffort, Video, Voice };
+
+// Loss by distance (sim/radio/loss.hpp's LossParams; sources in scenario.proto, Network.Radio.Loss).
+struct RadioLossConfig {
+  double tx_power_dbm = 20;
+  double antenna_gains_db = 0;
+  double reference_loss_db = 47.86;
+  double exponent_near = 2.1;
+  double exponent_far = 3.8;
+  double breakpoint_m = 100;
+  double nakagami_m_near = 1.5;
+  double nakagami_m_far = 0.75;
+  double nakagami_distance_m = 80;
+  double sensitivity_offset_db = 0;
+};
+
+// The 802.11p access network (sim/radio; documented in scenario.proto, Network.Radio).
+struct RadioConfig {
+  std::uint32_t channel = 0;
+  double carrier_sense_range_m = 250;
+  RadioAccessCategory access_category = RadioAccessCategory::BestEffort;
+  std::uint32_t retry_limit = 7;
+  double basic_rate_mbps = 6;
+  RadioLossConfig loss;
+  double roaming_margin_db = 3;
+  double reassociation_s = 0.05;
+};
+
 struct NetworkConfig {
   NetworkModel model = NetworkModel::Cm02;
   std::vector<RateStep> rate_steps;  // sorted by distance; filled with the 802.11p default when empty
+  RadioConfig radio;
 };
 
 struct OutputConfig {

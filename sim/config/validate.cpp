@@ -282,6 +282,19 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   if (s.telemetry.start_jitter_s != -1)
     c.duration("telemetry.start_jitter_s", s.telemetry.start_jitter_s, " (or -1 = one period)");
   c.count("messaging.session_queue", s.messaging.session_queue, 0, bounds::kMaxSessionQueue);
+  const CamSizesConfig& cam = s.telemetry.cam_sizes;
+  c.positive("telemetry.cam_sizes.header_b", cam.header_b);
+  c.positive("telemetry.cam_sizes.basic_container_b", cam.basic_container_b);
+  c.positive("telemetry.cam_sizes.high_frequency_b", cam.high_frequency_b);
+  c.non_negative("telemetry.cam_sizes.low_frequency_b", cam.low_frequency_b);
+  c.non_negative("telemetry.cam_sizes.path_point_b", cam.path_point_b);
+  c.non_negative("telemetry.cam_sizes.special_vehicle_b", cam.special_vehicle_b);
+  c.non_negative("telemetry.cam_sizes.security_b", cam.security_b, " (0 = unsigned)");
+  c.non_negative("telemetry.cam_sizes.signer_digest_b", cam.signer_digest_b);
+  c.non_negative("telemetry.cam_sizes.signer_certificate_b", cam.signer_certificate_b);
+  if (s.telemetry.path_history_points > 40)
+    c.fail("telemetry.path_history_points", std::to_string(s.telemetry.path_history_points),
+           "must be in 0..40 (EN 302 637-2 PathHistory SIZE(0..40))");
   if (s.messaging.qos == 1 && s.messaging.session_queue == 0)
     c.fail("messaging.session_queue", "0", "must be at least 1 with QoS 1 (the messages kept per twin session)");
 
@@ -358,6 +371,31 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
              "rate steps must be in increasing distance (previous step: " +
                  number_text(s.network.rate_steps[i - 1].distance_m) + " m)" + step_note);
   }
+
+  const RadioConfig& radio = s.network.radio;
+  c.positive("network.radio.carrier_sense_range_m", radio.carrier_sense_range_m);
+  if (radio.retry_limit < 1 || radio.retry_limit > 255)
+    c.fail("network.radio.retry_limit", std::to_string(radio.retry_limit), "must be in 1..255 (attempts per frame)");
+  if (radio.basic_rate_mbps != 3 && radio.basic_rate_mbps != 6 && radio.basic_rate_mbps != 12)
+    c.fail("network.radio.basic_rate_mbps", number_text(radio.basic_rate_mbps),
+           "must be 3, 6 or 12 (the mandatory rates of a 10 MHz channel, Mb/s)");
+  const RadioLossConfig& loss = radio.loss;
+  c.finite("network.radio.loss.tx_power_dbm", loss.tx_power_dbm);
+  c.finite("network.radio.loss.antenna_gains_db", loss.antenna_gains_db);
+  c.finite("network.radio.loss.reference_loss_db", loss.reference_loss_db);
+  c.positive("network.radio.loss.exponent_near", loss.exponent_near);
+  c.positive("network.radio.loss.exponent_far", loss.exponent_far);
+  c.positive("network.radio.loss.breakpoint_m", loss.breakpoint_m);
+  if (!(loss.nakagami_m_near >= 0.5) || !std::isfinite(loss.nakagami_m_near))
+    c.fail("network.radio.loss.nakagami_m_near", number_text(loss.nakagami_m_near),
+           "must be a finite number >= 0.5 (Nakagami's m)");
+  if (!(loss.nakagami_m_far >= 0.5) || !std::isfinite(loss.nakagami_m_far))
+    c.fail("network.radio.loss.nakagami_m_far", number_text(loss.nakagami_m_far),
+           "must be a finite number >= 0.5 (Nakagami's m)");
+  c.non_negative("network.radio.loss.nakagami_distance_m", loss.nakagami_distance_m);
+  c.finite("network.radio.loss.sensitivity_offset_db", loss.sensitivity_offset_db);
+  c.non_negative("network.radio.roaming_margin_db", radio.roaming_margin_db);
+  c.non_negative("network.radio.reassociation_s", radio.reassociation_s);
 
   // output
   if (s.output.path.empty())

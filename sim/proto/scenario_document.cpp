@@ -594,6 +594,8 @@ Scenario ScenarioDocument::to_scenario() const
     c.cell_capacity_bps = r.cell_capacity_bps();
     c.cell_latency_s = r.cell_latency_s();
     c.mec = r.mec();
+    if (r.has_channel())
+      c.channel = r.channel();
     is.rsus.push_back(std::move(c));
   }
   for (const pb::Mec& e : inf.mec()) {
@@ -639,6 +641,13 @@ Scenario ScenarioDocument::to_scenario() const
   s.telemetry.area_size_m = tel.area_size_m();
   s.telemetry.start_jitter_s = tel.start_jitter_s();
   s.telemetry.poisson = tel.arrivals() == pb::Telemetry::POISSON;
+  s.telemetry.payload_b = tel.payload_b();
+  const pb::Telemetry::CamSizes& cam = tel.cam_sizes();
+  s.telemetry.cam_sizes = CamSizesConfig{cam.header_b(),        cam.basic_container_b(), cam.high_frequency_b(),
+                                         cam.low_frequency_b(), cam.path_point_b(),      cam.special_vehicle_b(),
+                                         cam.security_b(),      cam.signer_digest_b(),   cam.signer_certificate_b()};
+  s.telemetry.path_history_points = tel.path_history_points();
+  s.telemetry.triggering = tel.triggering() == pb::Telemetry::ETSI ? CamTriggering::Etsi : CamTriggering::FixedRate;
   const pb::Messaging& msg = m.messaging();
   s.messaging.qos = msg.qos() == pb::Messaging::QOS1 ? 1 : 0;
   s.messaging.session_queue = msg.session_queue();
@@ -687,6 +696,32 @@ Scenario ScenarioDocument::to_scenario() const
   s.network.model = net.model() == pb::Network::LV08 ? NetworkModel::Lv08 : NetworkModel::Cm02;
   for (const pb::RateStep& step : net.rate_step())
     s.network.rate_steps.push_back(RateStep{step.distance_m(), step.rate_bps()});
+  const pb::Network::Radio& radio = net.radio();
+  RadioConfig& rc = s.network.radio;
+  rc.channel = radio.channel();
+  rc.carrier_sense_range_m = radio.carrier_sense_range_m();
+  switch (radio.access_category()) {
+  case pb::Network::Radio::AC_BK:
+    rc.access_category = RadioAccessCategory::Background;
+    break;
+  case pb::Network::Radio::AC_VI:
+    rc.access_category = RadioAccessCategory::Video;
+    break;
+  case pb::Network::Radio::AC_VO:
+    rc.access_category = RadioAccessCategory::Voice;
+    break;
+  default:
+    rc.access_category = RadioAccessCategory::BestEffort;
+  }
+  rc.retry_limit = radio.retry_limit();
+  rc.basic_rate_mbps = radio.basic_rate_mbps();
+  const pb::Network::Radio::Loss& loss = radio.loss();
+  rc.loss = RadioLossConfig{loss.tx_power_dbm(),         loss.antenna_gains_db(), loss.reference_loss_db(),
+                            loss.exponent_near(),        loss.exponent_far(),     loss.breakpoint_m(),
+                            loss.nakagami_m_near(),      loss.nakagami_m_far(),   loss.nakagami_distance_m(),
+                            loss.sensitivity_offset_db()};
+  rc.roaming_margin_db = radio.roaming_margin_db();
+  rc.reassociation_s = radio.reassociation_s();
 
   const pb::Output& out = m.output();
   s.output.path = out.path();

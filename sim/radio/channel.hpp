@@ -121,7 +121,6 @@ private:
   std::int64_t epoch_at(double t) const;       // idle-slot epoch reached at t (the frozen one while busy)
   double epoch_time(std::int64_t epoch) const; // when an epoch's slot boundary comes in the current idle period
   void begin_busy(double t);
-  void extend_busy(double to_s);
   void start_tx(double t, std::uint32_t id, Sender& s);
   void finish(std::uint32_t id, Sender& s, bool delivered);
   void merge_foreign();

@@ -1,5 +1,6 @@
 // The access-network model (sim/radio): frame sizes, 802.11p OFDM airtime, loss by distance, rate steps, and the
 // EDCA channel against Bianchi's saturation model and Heusse's performance anomaly.
+#include "config/loader.hpp"
 #include "radio/bianchi.hpp"
 #include "radio/channel.hpp"
 #include "radio/frame.hpp"
@@ -390,8 +391,10 @@ TEST_CASE("channel: saturation throughput against Bianchi's model, n = 5, 10, 20
   // Reference: Bianchi (IEEE JSAC 18(3), 2000), basic access, with T_s = airtime + SIFS + ACK + AIFS and
   // T_c = airtime + ACK timeout + AIFS from this Phy (6 Mb/s, 246 B frames), sigma = 13 µs, W = 16, m = 6 and the
   // retry limit 7 (radio/bianchi.hpp). 20 s of saturated traffic is about 30,000 frames, a relative standard error
-  // near 0.6 %. The agreement seen is within 1.5 % (the model's independence assumption is its main error); the
-  // tolerance is 2 %, tighter than the 5 % Bianchi reports against simulation.
+  // near 0.6 %. Seen: -1.0 %, -0.3 %, +0.5 % at n = 5, 10, 20 (the model's independence assumption is its main
+  // error); the tolerance is 2 %, tighter than the 5 % Bianchi reports against simulation. The share of attempts
+  // that collide is Bianchi's p within 2 % to 4 % (seen -2.1 %, -4.0 %, -4.1 %: p assumes every other station
+  // transmits independently in a slot, which overestimates at large n); tolerance 5 %.
   const Phy phy;
   const Edca be = Edca::ocb(AccessCategory::BestEffort);
   const std::uint32_t L = test_frame_b();
@@ -421,9 +424,10 @@ TEST_CASE("channel: the performance anomaly, one sender at 3 Mb/s and one at 27 
   // same throughput X = S_d / (T_slow + T_fast + contention overhead), the slow one dragging the fast one down.
   // The contention overhead (idle slots and collisions) is Bianchi's for n = 2 (same backoff for both): per slot,
   // idle (1 - tau)^2, one success of each kind tau (1 - tau), a collision tau^2 lasting the slow exchange's T_c:
-  // each sender's frame rate is tau (1 - tau) / E[slot]. 30 s of traffic: ~ 15,000 frames per sender, 0.8 %
-  // standard error; agreement seen within 1 %, tolerance 2 %. Equal rates: within 4 standard deviations of a
-  // difference of two Poisson-like counts, sqrt(N1 + N2).
+  // each sender's frame rate is tau (1 - tau) / E[slot]. 30 s of traffic: ~ 20,000 frames per sender, 0.7 %
+  // standard error; seen -1.2 % (slow) and -1.8 % (fast), the model running about 1 % high as for n = 5 above;
+  // tolerance 3 %. Equal rates: within 4 standard deviations of a difference of two Poisson-like counts,
+  // sqrt(N1 + N2).
   const Phy phy;
   const Edca be = Edca::ocb(AccessCategory::BestEffort);
   const std::uint32_t L = test_frame_b();
@@ -445,8 +449,8 @@ TEST_CASE("channel: the performance anomaly, one sender at 3 Mb/s and one at 27 
               "no-contention bound %.1f; alone at 27 Mb/s the fast one would get %.1f\n",
               slow, fast, each, each * 156 * 8 / 1e6, bound, 1 / (t_fast + 7.5 * phy.slot_s));
   CHECK(std::fabs(slow - fast) * duration <= 4 * std::sqrt(slow * duration + fast * duration));
-  CHECK(slow == Approx(each).epsilon(0.02));
-  CHECK(fast == Approx(each).epsilon(0.02));
+  CHECK(slow == Approx(each).epsilon(0.03));
+  CHECK(fast == Approx(each).epsilon(0.03));
   CHECK(each < bound);
 }
 
@@ -462,4 +466,62 @@ TEST_CASE("channel: deterministic given the stream, hundreds of senders", "[radi
   CHECK(a.counters.attempts > 1000);
   CHECK(a.busy_s <= 2.0);
   CHECK(a.busy_s > 1.0); // saturated: idle only during AIFS (110 µs per exchange) and the backoff slots
+}
+
+TEST_CASE("schema: the radio and CAM parameters, their defaults and their validation", "[radio]")
+{
+  const std::string file = V2X_TEST_DATA "/scenarios/good.textproto";
+  const KnownNames known{{"never", "cloud", "nearest"}, {"stateless-restart", "make-before-break"}};
+  const Scenario d = load_scenario(file, {}, known);
+  // defaults: the same as the model's own
+  const CamSizes model;
+  CHECK(d.telemetry.payload_b == 0);
+  CHECK(d.telemetry.cam_sizes.header_b == model.header_b);
+  CHECK(d.telemetry.cam_sizes.path_point_b == model.path_point_b);
+  CHECK(d.telemetry.cam_sizes.security_b == model.security_b);
+  CHECK(d.telemetry.cam_sizes.signer_certificate_b == model.signer_certificate_b);
+  CHECK(d.telemetry.triggering == CamTriggering::FixedRate);
+  const LossParams loss;
+  CHECK(d.network.radio.loss.exponent_far == loss.exponent_far);
+  CHECK(d.network.radio.loss.nakagami_m_far == loss.m_far);
+  CHECK(d.network.radio.carrier_sense_range_m == 250);
+  CHECK(d.network.radio.access_category == RadioAccessCategory::BestEffort);
+  CHECK(d.network.radio.retry_limit == 7);
+  CHECK_FALSE(d.infrastructure.rsus[0].channel.has_value());
+  // the 250 m default is where the default loss model's mean power meets the -85 dBm CCA threshold
+  CHECK(LossModel().mean_rx_dbm(250) == Approx(-85).margin(0.02));
+
+  const Scenario s = load_scenario(file,
+                                   {{"telemetry.payload_b", "300"},
+                                    {"telemetry.triggering", "ETSI"},
+                                    {"telemetry.cam_sizes.path_point_b", "9"},
+                                    {"network.radio.access_category", "AC_VO"},
+                                    {"network.radio.loss.tx_power_dbm", "23"},
+                                    {"network.radio.reassociation_s", "0.5"},
+                                    {"infrastructure.rsu[1].channel", "2"}},
+                                   known);
+  CHECK(s.telemetry.payload_b == 300);
+  CHECK(s.telemetry.triggering == CamTriggering::Etsi);
+  CHECK(s.telemetry.cam_sizes.path_point_b == 9);
+  CHECK(s.network.radio.access_category == RadioAccessCategory::Voice);
+  CHECK(s.network.radio.loss.tx_power_dbm == 23);
+  CHECK(s.network.radio.reassociation_s == 0.5);
+  CHECK(s.infrastructure.rsus[1].channel == std::optional<std::uint32_t>(2));
+  CHECK_FALSE(s.infrastructure.rsus[0].channel.has_value());
+
+  const auto error_field = [&](const std::vector<Override>& overrides) -> std::string {
+    try {
+      load_scenario(file, overrides, known);
+    } catch (const InputError& e) {
+      return e.field();
+    }
+    return "(none)";
+  };
+  CHECK(error_field({{"network.radio.retry_limit", "0"}}) == "network.radio.retry_limit");
+  CHECK(error_field({{"network.radio.basic_rate_mbps", "9"}}) == "network.radio.basic_rate_mbps");
+  CHECK(error_field({{"network.radio.loss.nakagami_m_near", "0.3"}}) == "network.radio.loss.nakagami_m_near");
+  CHECK(error_field({{"network.radio.carrier_sense_range_m", "0"}}) == "network.radio.carrier_sense_range_m");
+  CHECK(error_field({{"network.radio.reassociation_s", "-1"}}) == "network.radio.reassociation_s");
+  CHECK(error_field({{"telemetry.cam_sizes.header_b", "0"}}) == "telemetry.cam_sizes.header_b");
+  CHECK(error_field({{"telemetry.path_history_points", "41"}}) == "telemetry.path_history_points");
 }

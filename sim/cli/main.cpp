@@ -12,7 +12,7 @@
 
 namespace {
 
-const char* const kSubcommands[] = {"run", "validate", "sweep", "policies", "mechanisms", "trace"};
+const char* const kSubcommands[] = {"run", "validate", "sweep", "policies", "mechanisms", "trace", "dashboard", "export"};
 
 /// CLI11's own messages quote the arguments as given: escaped here like every other error.
 int parse_error(const CLI::ParseError& e)
@@ -32,7 +32,7 @@ int main(int argc, char* argv[])
       known = known || std::strcmp(argv[1], s) == 0;
     if (!known) {
       std::cerr << "v2xsim: error: unknown subcommand '" << v2x::escape_text(argv[1])
-                << "': run, validate, sweep, policies, mechanisms or trace (v2xsim --help)\n";
+                << "': run, validate, sweep, policies, mechanisms, trace, dashboard or export (v2xsim --help)\n";
       return 2;
     }
   }

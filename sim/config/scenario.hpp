@@ -155,6 +155,12 @@ struct PostCopyConfig {
   double fault_b = 4096;
 };
 
+struct ExternalPolicyConfig {
+  std::string command;
+  std::string endpoint;
+  double timeout_s = 10;
+};
+
 struct MigrationConfig {
   std::string policy = "nearest";
   std::string mechanism = "stateless-restart";
@@ -166,6 +172,7 @@ struct MigrationConfig {
   LoadAwareConfig load_aware;
   PreCopyConfig pre_copy;
   PostCopyConfig post_copy;
+  ExternalPolicyConfig external;
 };
 
 struct RateStep {

@@ -21,6 +21,9 @@ struct RunArgs {
   std::string rsu_sites;      // --rsu-sites FILE.csv: replaces the scenario's RSUs
   bool rsu_grid = false;      // --rsu-grid given: replaces the scenario's RSUs with a grid over the trace
   double rsu_grid_m = 0;      // its spacing, m
+  // The external policy (migration/external_policy.hpp): migration.policy = external with
+  std::string policy_command;   // --policy-command CMD: migration.external.command
+  std::string policy_endpoint;  // --policy-endpoint ADDR: migration.external.endpoint
 };
 
 struct SweepArgs {

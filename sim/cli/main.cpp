@@ -54,6 +54,10 @@ int main(int argc, char* argv[])
   std::string run_policy, run_mechanism;  // sugar for --set migration.policy=NAME / migration.mechanism=NAME
   run->add_option("--policy", run_policy, "Migration policy (see `v2xsim policies`)");
   run->add_option("--mechanism", run_mechanism, "Migration mechanism (see `v2xsim mechanisms`)");
+  run->add_option("--policy-command", run_args.policy_command,
+                  "Start this external policy process (README: External policies)");
+  run->add_option("--policy-endpoint", run_args.policy_endpoint,
+                  "Connect to a running external policy: ipc://PATH or tcp://127.0.0.1:PORT");
   run->add_option("--trace", run_args.trace,
                   "Mobility trace to use instead of the scenario's (SUMO FCD XML, CSV or ns-2; plain, .gz or .xz)");
   run->add_option("--trace-format", run_args.trace_format, "Trace format: auto (default, from the content), fcd, "

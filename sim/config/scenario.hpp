@@ -176,6 +176,12 @@ struct PostCopyConfig {
   double fault_b = 4096;
 };
 
+struct ExternalPolicyConfig {
+  std::string command;
+  std::string endpoint;
+  double timeout_s = 10;
+};
+
 struct MigrationConfig {
   std::string policy = "nearest";
   std::string mechanism = "stateless-restart";
@@ -187,6 +193,7 @@ struct MigrationConfig {
   LoadAwareConfig load_aware;
   PreCopyConfig pre_copy;
   PostCopyConfig post_copy;
+  ExternalPolicyConfig external;
 };
 
 struct RateStep {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_manager_manager, v2x_manager, "Manager (migration triggers)");
 
@@ -54,6 +55,12 @@ void Manager::reject(MigrationRecord rec, const std::string& why)
   rec.finished = rec.requested;
   XBT_VERB("t=%.6f reject station %u -> %u: %s", rec.requested, rec.station, rec.to_site, why.c_str());
   deps_.recorder.migration(rec);
+  if (BatchDecider* b = deps_.policy.batch();
+      b != nullptr && (rec.reason == MigrationReason::Policy || rec.reason == MigrationReason::Initial)) {
+    const auto target = rec.to_site == kNone ? wire::kNoIndex : static_cast<std::int32_t>(rec.to_site);
+    rejections_.push_back(wire::Rejection{rec.station, target, rec.requested, why});
+    ++b->totals.rejections;
+  }
 }
 
 void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
@@ -71,10 +78,14 @@ void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
 void Manager::on_appear(StationId s)
 {
   const Snapshot snap = snapshot(MigrationTrigger::Appear, s);
-  SiteId site = deps_.policy.place(snap, s);
+  place(s, deps_.policy.place(snap, s));
+}
+
+void Manager::place(StationId s, SiteId site)
+{
   MigrationRecord rec = new_record(s, kNone, site, MigrationReason::Initial, MigrationTrigger::Appear);
   if (site >= deps_.infra.sites().size()) {
-    reject(rec, "policy chose no site");
+    reject(rec, site == kNone ? "policy chose no site" : "unknown target");
     return;
   }
   if (!deps_.ledger.can_host(site)) {
@@ -143,6 +154,8 @@ void Manager::request_move(StationId s, SiteId target, MigrationReason reason, M
   if (!deps_.ledger.can_host(target))
     return reject(rec, "no capacity on " + deps_.infra.sites()[target].name);
   deps_.ledger.reserve(target);
+  if (BatchDecider* b = deps_.policy.batch(); b != nullptr && reason == MigrationReason::Policy)
+    ++b->totals.migrations_started;
   start(rec, tr.deployed, true);
 }
 
@@ -210,10 +223,218 @@ void Manager::handle(const ManagerEvent& ev)
   }
 }
 
+wire::PolicySnapshot policy_world(const ManagerDeps& deps, BatchDecider& batch, double now)
+{
+  wire::PolicySnapshot snap;
+  snap.time_s = now;
+  const auto sites = deps.ledger.views();
+  for (SiteId i = 0; i < sites.size(); ++i) {
+    const SiteView& v = sites[i];
+    const bool can_host = deps.ledger.can_host(i);
+    snap.sites.push_back(wire::SiteState{i, std::string(v.name), v.is_cloud, v.x_m, v.y_m, v.cpu_free_cores,
+                                         v.memory_free_mb, v.pods_free, v.utilisation,
+                                         deps.ledger.load(i).ops_in_flight, can_host});
+    if (can_host)
+      snap.candidate_sites.push_back(i);
+  }
+  snap.cloud_site = deps.infra.cloud() == kNone ? wire::kNoIndex : static_cast<std::int32_t>(deps.infra.cloud());
+  snap.totals = batch.totals;
+  snap.totals.downtime_s = 0;
+  snap.totals.vehicles_present = 0;
+  for (StationId s = 0; s < deps.stations.size(); ++s) {
+    snap.totals.downtime_s += deps.twins.downtime(s, now);
+    if (deps.stations.view(s).present && deps.stations.view(s).kind == StationKind::Vehicle)
+      ++snap.totals.vehicles_present;
+  }
+  return snap;
+}
+
+namespace {
+
+std::int32_t index_or_none(std::uint32_t i)
+{
+  return i == kNone ? wire::kNoIndex : static_cast<std::int32_t>(i);
+}
+
+SiteId site_of(std::int32_t target)
+{
+  return target < 0 ? kNone : static_cast<SiteId>(target);
+}
+
+} // namespace
+
+// Batching. Every trigger reaches the manager through its mailbox, posted by actors on the manager's host (0-byte
+// messages: no simulated delay). When the first event of an instant arrives, every other event of that instant
+// that is already posted is in the mailbox too (the clock, the mobility driver and the vehicles all post in the
+// scheduling round where their timers fire), so draining the mailbox while it is not empty, at the same clock,
+// collects the instant without advancing time and without a zero-length wait that would reorder the manager
+// against the other actors. The events are then executed in their arrival order, exactly as the built-in path
+// handles them one by one, with the policy's intents put where the built-in policy's decisions would be: a
+// built-in policy and its external re-implementation give the same datasets (tests/e2e/test_external_policy.py).
+// A station asked about twice in one instant (say a handover and the tick) is asked once, at its first trigger.
+void Manager::run_batched(BatchDecider& batch)
+{
+  std::vector<std::unique_ptr<ManagerEvent>> events;
+  std::unique_ptr<ManagerEvent> next;
+  while (true) {
+    events.clear();
+    events.push_back(next ? std::move(next) : deps_.inbox->get_unique<ManagerEvent>());
+    const double now = sg4::Engine::get_clock();
+    while (deps_.inbox->listen()) {
+      std::unique_ptr<ManagerEvent> ev = deps_.inbox->get_unique<ManagerEvent>();
+      if (sg4::Engine::get_clock() != now) {  // posted later (only with a delay between hosts): next instant
+        next = std::move(ev);
+        break;
+      }
+      events.push_back(std::move(ev));
+    }
+    decide_instant(batch, events);
+  }
+}
+
+void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_ptr<ManagerEvent>>& events)
+{
+  // The decision points, in trigger order, one per station.
+  struct Point {
+    StationId station;
+    MigrationTrigger trigger;
+    std::size_t event;
+    std::int32_t target = wire::kNoIndex;
+    bool answered = false;
+  };
+  std::vector<Point> points;
+  std::unordered_map<StationId, std::size_t> point_of;
+  std::vector<wire::StationState> asked;
+  const double now = sg4::Engine::get_clock();
+  auto add = [&](StationId s, MigrationTrigger trigger, std::size_t event) {
+    if (s >= deps_.stations.size() || point_of.count(s) != 0)
+      return;
+    point_of.emplace(s, points.size());
+    points.push_back(Point{s, trigger, event});
+    const StationView& v = deps_.stations.view(s);
+    asked.push_back(wire::StationState{s, deps_.stations.info(s).name, v.kind, trigger, v.x_m, v.y_m, v.speed_mps,
+                                       v.heading_deg, index_or_none(v.rsu), index_or_none(v.rsu_site),
+                                       index_or_none(v.twin_site), v.twin_busy, v.last_latency_s,
+                                       deps_.twins.age_of_information(s, now)});
+  };
+  // A station that appears at this instant is asked about at its appearance only, even when a tick comes first
+  // (the built-in policies see it there without a twin: nothing to move).
+  std::unordered_map<StationId, std::size_t> appears;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (events[i]->type == ManagerEvent::Type::Appear)
+      appears.emplace(events[i]->station, i);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const ManagerEvent& ev = *events[i];
+    switch (ev.type) {
+      case ManagerEvent::Type::Appear:
+        add(ev.station, MigrationTrigger::Appear, i);
+        break;
+      case ManagerEvent::Type::Handover:
+        if (deps_.stations.view(ev.station).present)
+          add(ev.station, MigrationTrigger::Handover, i);
+        break;
+      case ManagerEvent::Type::Tick:
+        for (StationId s = 0; s < deps_.stations.size(); ++s)
+          if (deps_.stations.view(s).present && (appears.empty() || appears.count(s) == 0))
+            add(s, MigrationTrigger::Tick, i);
+        break;
+      case ManagerEvent::Type::Manual:
+        if (const StationId s = deps_.stations.find(manual_[ev.index].station);
+            s != kNone && deps_.stations.view(s).present)
+          add(s, MigrationTrigger::Api, i);
+        break;
+      case ManagerEvent::Type::Leave:
+      case ManagerEvent::Type::Done:
+      case ManagerEvent::Type::Finish:
+        break;
+    }
+  }
+
+  // One round trip for the instant.
+  std::vector<wire::PolicyIntent> unasked;  // intents for stations that were not asked about
+  if (!points.empty()) {
+    wire::PolicySnapshot snap = policy_world(deps_, batch, now);
+    snap.stations = std::move(asked);
+    snap.rejections = std::move(rejections_);
+    rejections_.clear();
+    snap.sequence = sequence_++;
+    const wire::PolicyDecision decision = batch.decide_batch(snap);
+    for (const wire::PolicyIntent& intent : decision.intents) {
+      const auto it = point_of.find(intent.station);
+      if (it == point_of.end()) {
+        unasked.push_back(intent);
+        continue;
+      }
+      Point& p = points[it->second];
+      if (p.answered) {
+        const StationId s = intent.station;
+        reject(new_record(s, deps_.stations.view(s).twin_site, site_of(intent.target_site), MigrationReason::Policy,
+                          p.trigger),
+               "duplicate intent");
+        continue;
+      }
+      p.answered = true;
+      p.target = intent.target_site;
+    }
+  }
+
+  // Execution, in event order.
+  std::size_t next_point = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const ManagerEvent& ev = *events[i];
+    if (ev.type == ManagerEvent::Type::Manual)
+      manual(manual_[ev.index]);
+    for (; next_point < points.size() && points[next_point].event == i; ++next_point) {
+      const Point& p = points[next_point];
+      const MigrationTrigger trigger = p.trigger;
+      if (trigger == MigrationTrigger::Appear) {
+        // No intent: the default placement (the MEC behind its RSU, else the cloud).
+        const StationView& v = deps_.stations.view(p.station);
+        place(p.station, p.answered ? site_of(p.target) : (v.rsu_site == kNone ? deps_.infra.cloud() : v.rsu_site));
+      } else if (p.answered && p.target != wire::kNoIndex) {
+        request_move(p.station, site_of(p.target), MigrationReason::Policy, trigger);
+      }
+    }
+    switch (ev.type) {
+      case ManagerEvent::Type::Leave:
+      case ManagerEvent::Type::Done:
+      case ManagerEvent::Type::Finish:
+        handle(ev);
+        break;
+      default:
+        break;
+    }
+  }
+  for (const wire::PolicyIntent& intent : unasked)
+    if (intent.target_site != wire::kNoIndex)
+      request_move(intent.station, site_of(intent.target_site), MigrationReason::Policy, MigrationTrigger::Tick);
+}
+
 void Manager::operator()()
 {
   daemonize_self();
   manual_ = sorted_manual(deps_.scenario.migration.manual);
+  if (BatchDecider* batch = deps_.policy.batch()) {
+    try {
+      // RSUs exist from t = 0: their twins are placed first, in one batch.
+      std::vector<std::unique_ptr<ManagerEvent>> rsus;
+      for (StationId s = 0; s < deps_.stations.size(); ++s)
+        if (deps_.stations.view(s).kind == StationKind::Rsu)
+          rsus.push_back(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Appear, s}));
+      decide_instant(*batch, rsus);
+      run_batched(*batch);
+    } catch (const simgrid::ForcefulKillException&) {
+      throw;  // the end of the run
+    } catch (...) {
+      if (deps_.error == nullptr)
+        throw;
+      if (!*deps_.error)
+        *deps_.error = std::current_exception();
+      XBT_VERB("the batch policy failed: the run stops");
+      sg4::Actor::kill_all();
+    }
+    return;
+  }
   // RSUs exist from t = 0: their twins are placed first.
   for (StationId s = 0; s < deps_.stations.size(); ++s)
     if (deps_.stations.view(s).kind == StationKind::Rsu)

@@ -13,6 +13,8 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <exception>
+
 namespace v2x {
 
 struct ManagerDeps {
@@ -28,7 +30,12 @@ struct ManagerDeps {
   simgrid::s4u::Mailbox* inbox;
   simgrid::s4u::Mailbox* orchestrator;
   TelemetryPath* telemetry = nullptr;  // QoS 1 sessions are flushed when an instance starts serving
+  std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
 };
+
+/// The world as a batch policy sees it at `now` (sites, totals, cloud), without stations: the manager adds the
+/// stations that need a decision; the run adds nothing to the final one (done).
+wire::PolicySnapshot policy_world(const ManagerDeps& deps, BatchDecider& batch, double now);
 
 class Manager {
 public:
@@ -39,6 +46,11 @@ private:
   Snapshot snapshot(MigrationTrigger trigger, StationId subject) const;
   void handle(const ManagerEvent& ev);
   void on_appear(StationId s);
+  /// Places `s`'s twin on `site` (the cloud when `site` is full); records a rejection when it cannot.
+  void place(StationId s, SiteId site);
+  /// Batch policies: collects every event already posted at this instant, asks once, executes in event order.
+  void run_batched(BatchDecider& batch);
+  void decide_instant(BatchDecider& batch, const std::vector<std::unique_ptr<ManagerEvent>>& events);
   void on_leave(StationId s);
   void on_done(StationId s);
   void decide(MigrationTrigger trigger, StationId subject);
@@ -55,6 +67,8 @@ private:
   std::uint32_t vehicle_twins_ = 0;  // vehicle twins deployed or being deployed/removed
   simgrid::s4u::Mailbox* finish_reply_ = nullptr;
   std::vector<ManualMigrationConfig> manual_;  // sorted by time, as the clock posts them
+  std::vector<wire::Rejection> rejections_;    // batch policies: rejections not yet reported
+  std::uint64_t sequence_ = 0;                 // batch policies: snapshots sent
 };
 
 /// Posts the manager's periodic ticks and the scenario's scripted requests into its mailbox at their times,

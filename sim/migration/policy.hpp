@@ -5,6 +5,7 @@
 // decide()/place(), which log it the same way for every policy).
 #include "core/ids.hpp"
 #include "core/enums.hpp"
+#include "proto/policy_messages.hpp"
 
 #include <span>
 #include <string>
@@ -54,10 +55,31 @@ struct Intent {
   SiteId target = kNone;
 };
 
+/// A policy that takes every decision of one simulated instant at once (the external policy: one round trip per
+/// instant). The manager collects the instant's triggers, asks once, then executes the answer in trigger order.
+class BatchDecider {
+public:
+  virtual ~BatchDecider() = default;
+  /// Checks the configuration and connects (before the engine runs); InputError naming the field otherwise.
+  virtual void open() = 0;
+  /// The intents for every station of `s` (throws InputError when the policy fails: the run fails).
+  virtual wire::PolicyDecision decide_batch(const wire::PolicySnapshot& s) = 0;
+  /// The run is over: tells the policy (s.done) and ends the conversation. Never throws.
+  virtual void finish(const wire::PolicySnapshot& s) noexcept = 0;
+  /// Round trips so far and their total wall time (encode, send, wait, receive, decode).
+  virtual std::uint64_t round_trips() const = 0;
+  virtual double round_trip_s() const = 0;
+
+  /// Cumulative figures the manager keeps for the snapshots (policy migrations started, rejections).
+  wire::Totals totals;
+};
+
 class Policy {
 public:
   virtual ~Policy() = default;
   virtual std::string_view name() const = 0;
+  /// Non-null for a policy that decides per instant, in batches (then decide() and place() are not used).
+  virtual BatchDecider* batch() { return nullptr; }
 
   /// Intents for this snapshot (logged; at most one per station).
   std::vector<Intent> decide(const Snapshot& s);

@@ -1,6 +1,7 @@
 #include "migration/registry.hpp"
 
 #include "config/validate.hpp"
+#include "migration/external_policy.hpp"
 
 #include <algorithm>
 
@@ -129,8 +130,29 @@ const std::vector<MechanismInfo>& mechanism_registry()
   return registry;
 }
 
+std::unique_ptr<Policy> make_external_policy(const Scenario& s)
+{
+  return std::make_unique<ExternalPolicy>(s.migration.external, s.source_file);
+}
+
+const PolicyInfo& external_policy_info()
+{
+  const MigrationConfig& d = defaults().migration;
+  static const PolicyInfo info{
+      "external",
+      "Decisions by another process over the policy protocol (sim/proto/policy.proto, ZeroMQ), one request per "
+      "simulated instant: `v2xsim run --policy-command CMD` or `--policy-endpoint ADDR`; see policies/.",
+      {{"migration.external.command", "-", "", "shell command that starts the policy (gets V2X_POLICY_ENDPOINT)"},
+       {"migration.external.endpoint", "-", "", "ipc://PATH or tcp://127.0.0.1:PORT of a running policy"},
+       {"migration.external.timeout_s", "s", num(d.external.timeout_s), "longest wall-clock wait for one answer"}},
+      make_external_policy};
+  return info;
+}
+
 const PolicyInfo* find_policy(const std::string& name)
 {
+  if (name == external_policy_info().name)
+    return &external_policy_info();
   const auto& r = policy_registry();
   auto it = std::find_if(r.begin(), r.end(), [&](const PolicyInfo& p) { return p.name == name; });
   return it == r.end() ? nullptr : &*it;

@@ -33,9 +33,12 @@ struct MechanismInfo {
   std::function<std::unique_ptr<Mechanism>(const Scenario&)> make;
 };
 
+/// The built-in policies (`v2xsim policies`, the sweeps that compare them).
 const std::vector<PolicyInfo>& policy_registry();
+/// `external`: not a built-in, a connector to a policy in another process (migration/external_policy.hpp).
+const PolicyInfo& external_policy_info();
 const std::vector<MechanismInfo>& mechanism_registry();
-/// nullptr when unknown.
+/// nullptr when unknown (finds `external` too).
 const PolicyInfo* find_policy(const std::string& name);
 const MechanismInfo* find_mechanism(const std::string& name);
 std::vector<std::string> policy_names();
@@ -49,6 +52,7 @@ std::unique_ptr<Policy> make_hysteresis_policy(const Scenario& s);
 std::unique_ptr<Policy> make_latency_policy(const Scenario& s);
 std::unique_ptr<Policy> make_predictive_policy(const Scenario& s);
 std::unique_ptr<Policy> make_load_aware_policy(const Scenario& s);
+std::unique_ptr<Policy> make_external_policy(const Scenario& s);  // unopened: BatchDecider::open() connects
 std::unique_ptr<Mechanism> make_stateless_restart(const Scenario& s);
 std::unique_ptr<Mechanism> make_make_before_break(const Scenario& s);
 std::unique_ptr<Mechanism> make_stop_and_copy(const Scenario& s);

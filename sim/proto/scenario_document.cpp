@@ -691,6 +691,8 @@ Scenario ScenarioDocument::to_scenario() const
   s.migration.load_aware = LoadAwareConfig{mig.load_aware().max_utilisation(), mig.load_aware().slack_m()};
   s.migration.pre_copy = PreCopyConfig{mig.pre_copy().downtime_target_s(), mig.pre_copy().max_rounds()};
   s.migration.post_copy = PostCopyConfig{mig.post_copy().switch_b(), mig.post_copy().fault_b()};
+  s.migration.external =
+      ExternalPolicyConfig{mig.external().command(), mig.external().endpoint(), mig.external().timeout_s()};
 
   const pb::Network& net = m.network();
   s.network.model = net.model() == pb::Network::LV08 ? NetworkModel::Lv08 : NetworkModel::Cm02;

@@ -145,6 +145,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                      "unknown mechanism");
   std::unique_ptr<Policy> policy = policy_info->make(scenario);
   std::unique_ptr<Mechanism> mechanism = mechanism_info->make(scenario);
+  if (BatchDecider* batch = policy->batch())  // external: start the process and connect, before the run
+    batch->open();
+  std::exception_ptr error;  // from the mobility driver (a bad trace line) or the manager (a failing policy)
 
   sg4::Host* control = platform->control_host();
   sg4::Mailbox* manager_box = sg4::Mailbox::by_name("manager");
@@ -155,7 +158,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                                                    recorder, scenario.seed},
                                   orchestrator_box));
   ManagerDeps manager_deps{scenario, *infra,    *platform, stations,    twins,           ledger,
-                           *policy,  *mechanism, recorder, manager_box, orchestrator_box, &path};
+                           *policy,  *mechanism, recorder, manager_box, orchestrator_box, &path, &error};
   sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())
     sg4::Actor::create("manager-clock", control,
@@ -181,7 +184,6 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                          Rsu(r, s, scenario.telemetry, *infra, *platform, stations, path, scenario.seed));
   }
 
-  std::exception_ptr error;
   VehicleDeps vehicle_deps{scenario.telemetry, *infra, *platform, tracker,     cell_index, radio,
                            stations,           path,   recorder,  manager_box, scenario.seed};
   sg4::Actor::create("mobility", control, MobilityDriver(tracker, vehicle_deps, scenario.duration_s, error));
@@ -194,13 +196,20 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     std::rethrow_exception(error);  // the writer's destructor removes the partial file
 
   const double end = sg4::Engine::get_clock();
+  RunResult result;
+  if (BatchDecider* batch = policy->batch()) {
+    wire::PolicySnapshot last = policy_world(manager_deps, *batch, end);
+    last.done = true;
+    batch->finish(last);
+    result.policy_round_trips = batch->round_trips();
+    result.policy_round_trip_s = batch->round_trip_s();
+  }
   for (StationId s = 0; s < stations.size(); ++s)  // QoS 1 messages never delivered
     path.drop_session(s);
   for (StationId s = 0; s < stations.size(); ++s)
     if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
       recorder.vehicle_left(end - stations.info(s).appeared);
   recorder.flush();
-  RunResult result;
   result.summary = recorder.summary();
   result.summary.rsus = infra->rsus().size();
   result.summary.cooperative_deliveries = path.cooperative_deliveries();

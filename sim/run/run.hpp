@@ -21,6 +21,8 @@ struct RunOptions {
 struct RunResult {
   Summary summary;
   std::string output_path;  // empty when nothing was written
+  std::uint64_t policy_round_trips = 0;  // external policy: requests answered (one per instant with decisions)
+  double policy_round_trip_s = 0;        // their total wall time
 };
 
 /// Runs a validated scenario. Throws InputError for bad input met during the run (a streamed trace) -- in that

@@ -166,6 +166,14 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file)
   add(Axis{"policy", "migration.policy", {msg.policy().begin(), msg.policy().end()}, {}, where("policy", 0)});
   add(Axis{
       "mechanism", "migration.mechanism", {msg.mechanism().begin(), msg.mechanism().end()}, {}, where("mechanism", 0)});
+  if (msg.policy_command_size() > 0) {  // external policies: each command is a run of the `external` policy
+    if (msg.policy_size() > 0)
+      throw InputError(where("policy_command", 0), "policy_command", msg.policy_command(0),
+                       "sweep either built-in policies (policy) or external ones (policy_command), not both");
+    spec.sets.push_back("migration.policy=external");
+    add(Axis{"policy_command", "migration.external.command",
+             {msg.policy_command().begin(), msg.policy_command().end()}, {}, where("policy_command", 0)});
+  }
   const gp::FieldDescriptor* axis_field = d->FindFieldByName("axis");
   for (int i = 0; i < msg.axis_size(); ++i) {
     const pb::Axis& a = msg.axis(i);

@@ -15,7 +15,7 @@ FUZZ_READERS ?= fcd csv ns2
 DEBS := g++ make cmake pkg-config libsimgrid-dev libboost-graph-dev libprotobuf-dev protobuf-compiler \
         libhdf5-dev hdf5-tools catch2 libcli11-dev zlib1g-dev liblzma-dev libexpat1-dev \
         python3 python3-h5py python3-pandas python3-matplotlib python3-pytest python3-numpy \
-        sumo sumo-tools time clang-14 libclang-rt-14-dev
+        sumo sumo-tools time clang-14 libclang-rt-14-dev libproj-dev proj-data
 
 .PHONY: all deps build run test bench fuzz clean format
 

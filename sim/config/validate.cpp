@@ -283,7 +283,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
 
   c.non_negative("migration.hysteresis.margin_m", mig.hysteresis.margin_m);
   c.non_negative("migration.hysteresis.dwell_s", mig.hysteresis.dwell_s);
-  c.positive("migration.latency.threshold_s", mig.latency.threshold_s);
+  c.non_negative("migration.latency.threshold_s", mig.latency.threshold_s, " (0 = derived from the path)");
+  c.positive("migration.latency.threshold_factor", mig.latency.threshold_factor);
   c.non_negative("migration.latency.window_s", mig.latency.window_s);
   c.non_negative("migration.predictive.horizon_s", mig.predictive.horizon_s);
   c.non_negative("migration.predictive.position_error_m", mig.predictive.position_error_m);

@@ -28,6 +28,7 @@ struct ManagerDeps {
   simgrid::s4u::Mailbox* inbox;
   simgrid::s4u::Mailbox* orchestrator;
   TelemetryPath* telemetry = nullptr;  // QoS 1 sessions are flushed when an instance starts serving
+  std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
 };
 
 class Manager {
@@ -55,6 +56,13 @@ private:
   std::uint32_t vehicle_twins_ = 0;  // vehicle twins deployed or being deployed/removed
   simgrid::s4u::Mailbox* finish_reply_ = nullptr;
   std::vector<ManualMigrationConfig> manual_;  // sorted by time, as the clock posts them
+  struct LastRejection {
+    bool set = false;
+    RsuId rsu = kNone;
+    SiteId target = kNone;
+    std::string why;
+  };
+  std::vector<LastRejection> last_rejection_;  // by StationId: the rejection last recorded
 };
 
 /// Posts the manager's periodic ticks and the scenario's scripted requests into its mailbox at their times,

@@ -4,7 +4,7 @@
 
 namespace v2x {
 
-std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format)
+std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format, const std::string& projection)
 {
   TextBuffer in(path);
   const char* p = in.first_nonblank();
@@ -29,9 +29,9 @@ std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat for
   }
   switch (format) {
   case TraceFormat::SumoFcd:
-    return detail::make_fcd_reader(std::move(in));
+    return detail::make_fcd_reader(std::move(in), projection);
   case TraceFormat::Csv:
-    return detail::make_csv_reader(std::move(in));
+    return detail::make_csv_reader(std::move(in), projection);
   case TraceFormat::Ns2:
     return detail::make_ns2_reader(std::move(in));
   case TraceFormat::Auto:

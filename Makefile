@@ -27,7 +27,8 @@ DEBS := g++ make cmake pkg-config libsimgrid-dev libboost-graph-dev libprotobuf-
         python3 python3-h5py python3-pandas python3-matplotlib python3-pytest python3-numpy \
         sumo sumo-tools time clang-14 libclang-rt-14-dev \
         python3-plotly chromium influxdb influxdb-client \
-        libzmq3-dev cppzmq-dev python3-zmq python3-protobuf
+        libzmq3-dev cppzmq-dev python3-zmq python3-protobuf \
+        libproj-dev proj-data
 
 .PHONY: all deps build run test bench fuzz asan clean format
 

@@ -5,6 +5,10 @@
 #include "core/error.hpp"
 
 #include <iomanip>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 namespace v2x::cli {
@@ -26,6 +30,63 @@ Scenario load(const std::string& file, const std::vector<std::string>& sets, lon
   return load_scenario(file, overrides, known_names());
 }
 
+namespace {
+
+/// The progress display of a single run: on a terminal one line rewritten in place at most twice a second;
+/// otherwise (a log file, a batch job) a plain line every 30 s of wall time (--progress-interval to choose). Simulated time, % and ETA when the
+/// run's end is known (duration_s, or the trace's span), messages per wall second.
+class ProgressLine {
+public:
+  ProgressLine(double total_s, double interval_s)
+      : total_s_(total_s)
+      , tty_(isatty(STDERR_FILENO) != 0)
+      , interval_s_(interval_s >= 0 ? interval_s : (tty_ ? 0.5 : 30.0))
+      , start_(std::chrono::steady_clock::now())
+  {
+  }
+  ~ProgressLine()
+  {
+    if (tty_ && shown_)
+      std::fputs("\r\033[K", stderr);  // the summary follows on a clean line
+  }
+  void operator()(const RunProgress& p)
+  {
+    const auto now = std::chrono::steady_clock::now();
+    const double wall = std::chrono::duration<double>(now - start_).count();
+    if (shown_ && wall - last_ < interval_s_)
+      return;
+    if (!shown_ && wall < interval_s_)
+      return;
+    last_ = wall;
+    char line[200];
+    int n = std::snprintf(line, sizeof line, "t = %.0f s", p.simulated_s);
+    if (total_s_ > 0) {
+      const double frac = p.simulated_s / total_s_;
+      n += std::snprintf(line + n, sizeof line - n, " of %.0f s (%.0f %%)", total_s_, 100 * frac);
+      if (frac > 0 && frac < 1)
+        n += std::snprintf(line + n, sizeof line - n, ", ETA %.0f s", wall * (1 - frac) / frac);
+    }
+    std::snprintf(line + n, sizeof line - n, ", %.0f messages/s, %.0f s wall",
+                  wall > 0 ? static_cast<double>(p.messages_created) / wall : 0.0, wall);
+    if (tty_)
+      std::fprintf(stderr, "\r\033[K%s", line);
+    else
+      std::fprintf(stderr, "v2xsim: progress: %s\n", line);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+
+private:
+  double total_s_;
+  bool tty_;
+  double interval_s_;  // wall seconds between lines
+  std::chrono::steady_clock::time_point start_;
+  double last_ = 0;
+  bool shown_ = false;
+};
+
+} // namespace
+
 int run(const RunArgs& given)
 {
   RunArgs args = given;
@@ -37,12 +98,22 @@ int run(const RunArgs& given)
     args.sets.push_back(!args.policy_command.empty() ? "migration.external.command=" + args.policy_command
                                                      : "migration.external.endpoint=" + args.policy_endpoint);
   }
-  const Scenario scenario = load_for_run(args);
+  double trace_span_s = 0;
+  const Scenario scenario = load_for_run(args, &trace_span_s);
   RunOptions options;
   options.command_line = args.command_line;
   options.output_path = args.output;
-  options.engine_args = args.engine_args;
+  // --engine-arg is in the scenario (engine_arg); -v only adds logging, which changes no result.
+  if (args.verbose)
+    options.engine_args.push_back("--log=v2x.thresh:verbose");
+  std::unique_ptr<ProgressLine> progress;
+  if (args.progress && !args.quiet) {
+    progress = std::make_unique<ProgressLine>(scenario.duration_s > 0 ? scenario.duration_s : trace_span_s,
+                                              args.progress_interval_s);
+    options.progress = [&progress](const RunProgress& p) { (*progress)(p); };
+  }
   const RunResult result = run_scenario(scenario, options);
+  progress.reset();
   if (!args.quiet) {
     std::cout << format_summary(result.summary, result.output_path);
     if (result.policy_round_trips > 0)

@@ -2,7 +2,9 @@
 // --rsu-grid): a user's own trace and RSU placement swapped into a scenario in one command.
 #include "cli/commands.hpp"
 #include "config/validate.hpp"
+#include "mobility/projection.hpp"
 #include "mobility/rsu_sites.hpp"
+#include "proto/scenario_document.hpp"
 #include "mobility/trace_stats.hpp"
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -69,12 +72,19 @@ std::string trace_summary(const TraceStats& st)
 
 } // namespace
 
-int trace_info(const std::string& file, const std::string& format)
+int trace_info(const std::string& file, const std::string& format, const std::string& projection)
 {
-  const TraceStats st = scan_trace(file, format_named("--format", format).format);
+  const TraceStats st = scan_trace(file, format_named("--format", format).format, projection);
   std::ostringstream o;
   o << "file: " << file << "\n";
   o << "format: " << st.format << " (" << compression_name(st.compression) << ")\n";
+  if (st.geographic())
+    o << "coordinates: geographic (lon/lat, WGS84), projected with " << st.projection
+      << (projection.empty() ? " (the UTM zone of its first point; --projection or mobility.projection to choose)"
+                             : "")
+      << "\n";
+  else
+    o << "coordinates: metres (x, y as written)\n";
   o << "vehicles: " << st.vehicles << "\n";
   o << "rows: " << st.rows << "\n";
   o << "timesteps: " << st.timesteps << "\n";
@@ -90,6 +100,13 @@ int trace_info(const std::string& file, const std::string& format)
     o << "bounding box: x " << fixed(st.box.min_x, 2) << " .. " << fixed(st.box.max_x, 2) << " m, y "
       << fixed(st.box.min_y, 2) << " .. " << fixed(st.box.max_y, 2) << " m (" << fixed(st.box.width(), 1) << " x "
       << fixed(st.box.height(), 1) << " m)\n";
+  if (st.geographic() && !st.box.empty()) {
+    const GeoProjection proj(st.projection);
+    double lon0 = 0, lat0 = 0, lon1 = 0, lat1 = 0;
+    if (proj.inverse(st.box.min_x, st.box.min_y, lon0, lat0) && proj.inverse(st.box.max_x, st.box.max_y, lon1, lat1))
+      o << "bounding box (lon/lat): " << fixed(lon0, 6) << ", " << fixed(lat0, 6) << " .. " << fixed(lon1, 6) << ", "
+        << fixed(lat1, 6) << "\n";
+  }
   if (st.speed_rows > 0)
     o << "speed: " << general(st.min_speed_mps) << " .. " << general(st.max_speed_mps) << " m/s (given in "
       << st.speed_rows << " of " << st.rows << " rows)\n";
@@ -99,90 +116,236 @@ int trace_info(const std::string& file, const std::string& format)
   return 0;
 }
 
-Scenario load_for_run(const RunArgs& args)
+namespace {
+
+std::string exact(double v)  // a double that reads back to itself
 {
-  const bool new_trace = !args.trace.empty();
-  const bool new_sites = !args.rsu_sites.empty();
-  if (!new_trace && args.trace_format.empty() && !new_sites && !args.rsu_grid)
-    return load(args.scenario, args.sets, args.seed);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
 
-  // 1. The RSU sites file first: its errors name it (file:line), whatever the scenario holds.
-  std::vector<RsuSite> sites;
-  if (new_sites)
-    sites = read_rsu_sites(args.rsu_sites);
+Override layout(const std::string& path, const std::string& value)
+{
+  return Override{path, value, false, false};
+}
 
-  // 2. The new trace, read through once: its errors name the trace (file:line) before anything else runs, and
-  //    the grid needs its bounding box. Then the scenario with the trace swapped in, validated.
+Override layout_clear(const std::string& path)
+{
+  return Override{path, "", true, false};
+}
+
+/// "id (x, y m[, lon, lat])" for the printed layout.
+std::string position_text(const std::string& id, double x, double y, const GeoProjection* proj)
+{
+  std::string out = id + " (" + fixed(x, 1) + ", " + fixed(y, 1) + " m";
+  double lon = 0, lat = 0;
+  if (proj && proj->inverse(x, y, lon, lat))
+    out += "; lon " + fixed(lon, 6) + ", lat " + fixed(lat, 6);
+  return out + ")";
+}
+
+} // namespace
+
+std::vector<Override> base_overrides(const RunArgs& args, std::size_t engine_args_in_file)
+{
   std::vector<Override> overrides;
+  if (!args.trace.empty()) {
+    // Absolute, so that the loader does not resolve it against the scenario's folder.
+    overrides.push_back(
+        Override{"mobility.trace", std::filesystem::absolute(args.trace).lexically_normal().string()});
+    // A user's own trace runs whole unless --duration (or --set duration_s=...) says otherwise.
+    overrides.push_back(Override{"duration_s", "0"});
+  }
+  if (!args.trace_format.empty())
+    overrides.push_back(Override{"mobility.format", format_named("--trace-format", args.trace_format).schema});
   for (const auto& s : args.sets)
     overrides.push_back(parse_override(s));
   if (args.seed >= 0)
     overrides.push_back(Override{"seed", std::to_string(args.seed)});
-  std::optional<TraceFormat> format;
-  if (!args.trace_format.empty()) {
-    const FormatName& f = format_named("--trace-format", args.trace_format);
-    format = f.format;
-    overrides.push_back(Override{"mobility.format", f.schema});
-  }
-  std::optional<TraceStats> stats;
-  if (new_trace) {
-    stats = scan_trace(args.trace, format.value_or(TraceFormat::Auto));
-    // Absolute, so that the loader does not resolve it against the scenario's folder.
+  if (args.duration_s >= 0)
+    overrides.push_back(Override{"duration_s", exact(args.duration_s)});
+  for (std::size_t i = 0; i < args.engine_args.size(); ++i)
     overrides.push_back(
-        Override{"mobility.trace", std::filesystem::absolute(args.trace).lexically_normal().string()});
-  }
-  Scenario scenario = load_scenario(args.scenario, overrides, known_names());
-  // The scenario's own trace, when RSUs are placed over it (grid) or checked against it (sites file).
-  if ((args.rsu_grid || new_sites) && !stats)
-    stats = scan_trace(scenario.mobility.trace, scenario.mobility.format);
+        Override{"engine_arg[" + std::to_string(engine_args_in_file + i) + "]", args.engine_args[i]});
+  return overrides;
+}
 
-  // 3. RSU placement, then the scenario validated again: the new RSUs' errors point at the sites file's lines.
+Scenario load_for_run(const RunArgs& args, double* trace_span_s)
+{
+  if (args.duration_s >= 0 && !std::isfinite(args.duration_s))
+    throw InputError({}, "--duration", exact(args.duration_s), "must be a finite number of seconds >= 0");
+  if (args.cell_radius_m != 0 && !(std::isfinite(args.cell_radius_m) && args.cell_radius_m > 0))
+    throw InputError({}, "--cell-radius", exact(args.cell_radius_m), "must be a finite number of metres > 0");
+  if (args.mec_grid > 0 && !args.rsu_grid)
+    throw InputError({}, "--mec-grid", std::to_string(args.mec_grid), "needs --rsu-grid (K x K RSUs of the grid)");
+  const bool new_trace = !args.trace.empty();
+  const bool new_rsus = !args.rsu_sites.empty() || args.rsu_grid;
+  const bool new_mecs = !args.mec_sites.empty() || args.mec_grid > 0;
+  const bool layout_change = new_rsus || new_mecs || args.cell_radius_m > 0;
+
+  // 1. Site files first: their errors name them (file:line), whatever the scenario holds.
+  std::vector<RsuSite> rsu_sites, mec_sites;
+  if (!args.rsu_sites.empty())
+    rsu_sites = read_rsu_sites(args.rsu_sites, "RSU");
+  if (!args.mec_sites.empty())
+    mec_sites = read_rsu_sites(args.mec_sites, "MEC");
+
+  // 2. The scenario with the trace and the plain overrides, validated (pass 1).
+  const std::size_t file_engine_args = ScenarioDocument::load(args.scenario).to_scenario().engine_args.size();
+  std::vector<Override> overrides = base_overrides(args, file_engine_args);
+  Scenario scenario = load_scenario(args.scenario, overrides, known_names());
+  if (!new_trace && !layout_change)
+    return scenario;
+
+  // 3. The trace read through once: its errors name it (file:line) before anything runs; the grid needs its
+  //    box; a geographic trace gets its projection written into the scenario (the stored scenario says it).
+  const TraceStats stats = scan_trace(scenario.mobility.trace, scenario.mobility.format, scenario.mobility.projection);
+  if (trace_span_s)
+    *trace_span_s = stats.last_s - stats.first_s;
+  if (stats.geographic() && scenario.mobility.projection.empty())
+    overrides.push_back(Override{"mobility.projection", stats.projection});
+  std::unique_ptr<GeoProjection> proj;
+  if (stats.geographic())
+    proj = std::make_unique<GeoProjection>(stats.projection);
+  if (!args.rsu_sites.empty())
+    position_sites(rsu_sites, stats.projection, args.rsu_sites);
+  if (!args.mec_sites.empty())
+    position_sites(mec_sites, stats.projection, args.mec_sites);
+
+  // 4. The layout on a copy of the infrastructure, then written back into the document as overrides, so that
+  //    the stored scenario text is what runs (pass 2).
   std::vector<std::string> warnings;
   std::ostringstream notes;
-  std::string origin;
-  if (args.rsu_grid) {
-    sites = grid_rsu_sites(stats->box, args.rsu_grid_m);
-    origin = "a grid " + general(args.rsu_grid_m) + " m apart over the trace's area (--rsu-grid)";
-  } else if (new_sites) {
-    origin = args.rsu_sites + " (--rsu-sites)";
+  InfrastructureConfig inf = scenario.infrastructure;
+  std::string mec_origin, rsu_origin;
+  if (new_mecs) {
+    if (args.mec_grid > 0) {
+      mec_sites = mec_grid_sites(stats.box, args.rsu_grid_m, args.mec_grid);
+      mec_origin = "one per " + std::to_string(args.mec_grid) + " x " + std::to_string(args.mec_grid) +
+                   " RSUs of the grid (--mec-grid)";
+    } else {
+      mec_origin = args.mec_sites + " (--mec-sites)";
+    }
+    const std::size_t removed = replace_mecs(inf, mec_sites, args.mec_sites.empty() ? "--mec-grid" : args.mec_sites);
+    notes << "MECs: " << mec_sites.size() << " from " << mec_origin << " replace the scenario's " << removed
+          << " (capacity of its first MEC; one broker each; links generated)\n";
+    overrides.push_back(layout_clear("infrastructure.mec"));
+    overrides.push_back(layout_clear("infrastructure.link"));
+    overrides.push_back(layout_clear("infrastructure.broker"));
+    for (std::size_t i = 0; i < inf.mecs.size(); ++i) {
+      const MecConfig& m = inf.mecs[i];
+      const std::string p = "infrastructure.mec[" + std::to_string(i) + "].";
+      overrides.push_back(layout(p + "id", m.id));
+      overrides.push_back(layout(p + "x_m", exact(m.x_m)));
+      overrides.push_back(layout(p + "y_m", exact(m.y_m)));
+      overrides.push_back(layout(p + "cores", std::to_string(m.cores)));
+      overrides.push_back(layout(p + "core_speed_flops_per_s", exact(m.core_speed_flops_per_s)));
+      overrides.push_back(layout(p + "memory_mb", exact(m.memory_mb)));
+      overrides.push_back(layout(p + "pod_slots", std::to_string(m.pod_slots)));
+      overrides.push_back(layout(p + "max_concurrent_ops", std::to_string(m.max_concurrent_ops)));
+    }
   }
-  if (!sites.empty()) {
-    const RsuPlacement p = replace_rsus(scenario.infrastructure, sites, new_sites ? args.rsu_sites : "--rsu-grid",
-                                        args.rsu_grid ? args.rsu_grid_m : 0);
-    ValidationContext context;
-    context.generated_links = true;
-    const std::string sites_file = new_sites ? args.rsu_sites : std::string();
-    context.locate = [&](const std::string& path) {
-      const std::string prefix = "infrastructure.rsu[";
-      if (path.compare(0, prefix.size(), prefix) == 0) {
-        const std::size_t i = std::stoul(path.substr(prefix.size()));
-        return SourceLocation{sites_file, i < sites.size() ? sites[i].line : 0, 0};
-      }
-      return SourceLocation{scenario.source_file, 0, 0};
-    };
-    validate_scenario(scenario, known_names(), context);
+  if (args.rsu_grid) {
+    rsu_sites = grid_rsu_sites(stats.box, args.rsu_grid_m);
+    rsu_origin = "a grid " + general(args.rsu_grid_m) + " m apart over the trace's area (--rsu-grid)";
+  } else if (!args.rsu_sites.empty()) {
+    rsu_origin = args.rsu_sites + " (--rsu-sites)";
+  }
+  // Whether the scenario file lists its links (then they are rewritten) or lets the loader make them.
+  const bool listed_links = !new_mecs && !ScenarioDocument::load(args.scenario).to_scenario().infrastructure.links.empty();
+  if (new_rsus) {
+    const RsuPlacement p = replace_rsus(inf, rsu_sites, !args.rsu_sites.empty() ? args.rsu_sites : "--rsu-grid",
+                                        args.rsu_grid ? args.rsu_grid_m : 0, args.cell_radius_m);
     warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
-    notes << "RSUs: " << sites.size() << " from " << origin << " replace the scenario's " << p.removed_rsus
-          << "; cell radius " << general(p.cell_radius_m) << " m, capacity " << general(p.cell_capacity_bps)
+    notes << "RSUs: " << rsu_sites.size() << " from " << rsu_origin << " replace the scenario's " << p.removed_rsus
+          << "; cell radius " << general(p.cell_radius_m) << " m"
+          << (args.cell_radius_m > 0 ? " (--cell-radius)" : "") << ", capacity " << general(p.cell_capacity_bps)
           << " B/s, latency " << general(p.cell_latency_s) << " s ("
           << (p.cell_from_scenario ? "as the scenario's RSUs" : "schema defaults") << "); on their nearest MEC:";
     for (const auto& [mec, n] : p.rsus_per_mec)
       notes << " " << mec << " " << n;
     notes << "\n";
-    scenario.source_text += "\n# v2xsim run: infrastructure.rsu replaced by " + std::to_string(sites.size()) +
-                            " RSUs from " + origin + ", each linked to its nearest MEC\n";
+    overrides.push_back(layout_clear("infrastructure.rsu"));
+    for (std::size_t i = 0; i < inf.rsus.size(); ++i) {
+      const RsuConfig& r = inf.rsus[i];
+      const std::string q = "infrastructure.rsu[" + std::to_string(i) + "].";
+      overrides.push_back(layout(q + "id", r.id));
+      overrides.push_back(layout(q + "x_m", exact(r.x_m)));
+      overrides.push_back(layout(q + "y_m", exact(r.y_m)));
+      overrides.push_back(layout(q + "cell_radius_m", exact(r.cell_radius_m)));
+      overrides.push_back(layout(q + "cell_capacity_bps", exact(r.cell_capacity_bps)));
+      overrides.push_back(layout(q + "cell_latency_s", exact(r.cell_latency_s)));
+      overrides.push_back(layout(q + "mec", r.mec));
+    }
+    if (listed_links) {
+      overrides.push_back(layout_clear("infrastructure.link"));
+      for (std::size_t i = 0; i < inf.links.size(); ++i) {
+        const LinkConfig& l = inf.links[i];
+        const std::string q = "infrastructure.link[" + std::to_string(i) + "].";
+        overrides.push_back(layout(q + "from", l.from));
+        overrides.push_back(layout(q + "to", l.to));
+        overrides.push_back(layout(q + "bandwidth_bps", exact(l.bandwidth_bps)));
+        overrides.push_back(layout(q + "latency_s", exact(l.latency_s)));
+      }
+    }
+  } else {
+    for (std::size_t i = 0; i < scenario.infrastructure.rsus.size(); ++i) {
+      const std::string q = "infrastructure.rsu[" + std::to_string(i) + "].";
+      if (args.cell_radius_m > 0)
+        overrides.push_back(layout(q + "cell_radius_m", exact(args.cell_radius_m)));
+      if (new_mecs)
+        overrides.push_back(layout(q + "mec", ""));  // the nearest of the new MECs
+    }
+    if (args.cell_radius_m > 0)
+      notes << "RSUs: the scenario's " << scenario.infrastructure.rsus.size() << " with cell radius "
+            << general(args.cell_radius_m) << " m (--cell-radius)\n";
   }
+
+  scenario = load_scenario(args.scenario, overrides, known_names());
+  if (new_rsus)
+    scenario.source_text += "\n# v2xsim run: infrastructure.rsu replaced by " + std::to_string(rsu_sites.size()) +
+                            " RSUs from " + rsu_origin + "\n";
+  if (new_mecs)
+    scenario.source_text += "# v2xsim run: infrastructure.mec replaced by " + std::to_string(mec_sites.size()) +
+                            " MECs from " + mec_origin + "\n";
+  if (new_trace)
+    scenario.source_text += "# v2xsim run: mobility.trace replaced by --trace " + args.trace + "\n";
+
+  // 5. What was chosen, printed; what a user should know, warned.
   if (new_trace) {
-    notes << "trace: " << args.trace << ": " << trace_summary(*stats) << "\n";
-    scenario.source_text += "\n# v2xsim run: mobility.trace replaced by --trace " + args.trace + "\n";
+    notes << "trace: " << args.trace << ": " << trace_summary(stats) << "\n";
+    notes << "duration: "
+          << (scenario.duration_s > 0 ? general(scenario.duration_s) + " s"
+                                      : "the whole trace (" + general(stats.last_s - stats.first_s) +
+                                            " s; --duration S to cut it)")
+          << "\n";
   }
-  if (stats) {
-    const std::string w = coverage_warning(scenario.infrastructure.rsus, stats->box);
-    if (!w.empty())
-      warnings.push_back(w);
+  if (stats.geographic())
+    notes << "projection: " << stats.projection << " (geographic trace; positions below in its metres)\n";
+  if (new_mecs || new_rsus) {
+    const InfrastructureConfig& fin = scenario.infrastructure;
+    notes << "MEC sites (" << fin.mecs.size() << "):\n";
+    for (const MecConfig& m : fin.mecs)
+      notes << "  " << position_text(m.id, m.x_m, m.y_m, proj.get()) << "\n";
+    constexpr std::size_t kListed = 40;
+    notes << "RSU sites (" << fin.rsus.size();
+    if (fin.rsus.size() > kListed && !args.verbose)
+      notes << "; the first " << kListed << " here, -v lists all, the output's scenario_text has them";
+    notes << "):\n";
+    for (std::size_t i = 0; i < fin.rsus.size() && (args.verbose || i < kListed); ++i)
+      notes << "  " << position_text(fin.rsus[i].id, fin.rsus[i].x_m, fin.rsus[i].y_m, proj.get()) << " -> "
+            << fin.rsus[i].mec << "\n";
   }
-  for (const auto& w : warnings)
-    warn(w);
+  const std::string w = coverage_warning(scenario.infrastructure.rsus, stats.box);
+  if (!w.empty())
+    warnings.push_back(w);
+  else {
+    const std::vector<std::string> lw = layout_warnings(scenario.infrastructure, stats.box);
+    warnings.insert(warnings.end(), lw.begin(), lw.end());
+  }
+  for (const auto& text : warnings)
+    warn(text);
   if (!args.quiet)
     std::cout << notes.str();
   return scenario;

@@ -3,6 +3,7 @@
 #include "config/engine_args.hpp"
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
+#include "run/version.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -39,41 +40,70 @@ int main(int argc, char* argv[])
 
   CLI::App app{"v2xsim: discrete-event simulation of a V2X digital-twin network (SimGrid)"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", V2X_VERSION);
+  app.set_version_flag("--version", "v2xsim " + v2x::version_text());
 
-  v2x::cli::RunArgs run_args;
+  std::string command_line;
   for (int i = 0; i < argc; ++i)
-    run_args.command_line += (i ? " " : "") + std::string(argv[i]);
+    command_line += (i ? " " : "") + std::string(argv[i]);
+  v2x::cli::RunArgs run_args;
+  v2x::cli::RunArgs validate_args;
+  run_args.command_line = validate_args.command_line = command_line;
+  // The inputs of a run: `run` and `validate` take the same ones, so that validate checks what run would do.
+  struct Sugar {
+    std::string policy, mechanism;  // --set migration.policy=NAME / migration.mechanism=NAME
+    CLI::Option* rsu_grid = nullptr;
+  };
+  Sugar run_sugar, validate_sugar;
+  const auto add_inputs = [](CLI::App* cmd, v2x::cli::RunArgs& a, Sugar& sugar) {
+    cmd->add_option("scenario", a.scenario, "Scenario file (Protobuf text format)")->required();
+    cmd->add_option("--set", a.sets, "Override a scalar field: field.path=value (repeatable)");
+    cmd->add_option("--seed", a.seed, "Master seed (overrides the scenario's)")
+        ->check(CLI::Range(0LL, 9223372036854775807LL));
+    cmd->add_option("--duration", a.duration_s,
+                    "Simulated seconds to run (default: the scenario's duration_s; with --trace, the whole trace)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--engine-arg", a.engine_args,
+                    "Extra SimGrid argument, e.g. --cfg=network/model:LV08 (stored in the scenario as engine_arg)");
+    cmd->add_option("--policy", sugar.policy, "Migration policy (see `v2xsim policies`)");
+    cmd->add_option("--mechanism", sugar.mechanism, "Migration mechanism (see `v2xsim mechanisms`)");
+    cmd->add_option("--trace", a.trace,
+                    "Mobility trace to use instead of the scenario's (SUMO FCD XML, CSV or ns-2; plain, .gz or .xz; "
+                    "metres or lon/lat)");
+    cmd->add_option("--trace-format", a.trace_format, "Trace format: auto (default, from the content), fcd, csv, ns2");
+    auto* sites = cmd->add_option("--rsu-sites", a.rsu_sites,
+                                  "CSV of RSU sites replacing the scenario's: id,x,y, id,lon,lat or "
+                                  "junction_id,x,y,lon,lat (lon/lat used for a geographic trace)");
+    sugar.rsu_grid = cmd->add_option("--rsu-grid", a.rsu_grid_m,
+                                     "Replace the scenario's RSUs with a square grid this many metres apart over the "
+                                     "trace's bounding box");
+    sites->excludes(sugar.rsu_grid);
+    cmd->add_option("--cell-radius", a.cell_radius_m, "Cell radius of every RSU, m (default: the scenario's)")
+        ->check(CLI::PositiveNumber);
+    auto* mec_grid = cmd->add_option("--mec-grid", a.mec_grid,
+                                     "Replace the scenario's MECs with one per K x K RSUs of --rsu-grid")
+                         ->check(CLI::PositiveNumber);
+    auto* mec_sites = cmd->add_option("--mec-sites", a.mec_sites,
+                                      "CSV of MEC sites replacing the scenario's: id,x,y or id,lon,lat");
+    mec_sites->excludes(mec_grid);
+    cmd->add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
+    cmd->add_flag("-v,--verbose", a.verbose, "List every site placed; SimGrid's v2x log at verbose level");
+  };
   auto* run = app.add_subcommand("run", "Run a scenario and write its HDF5 output");
-  run->add_option("scenario", run_args.scenario, "Scenario file (Protobuf text format)")->required();
-  run->add_option("--set", run_args.sets, "Override a scalar field: field.path=value (repeatable)");
-  run->add_option("--seed", run_args.seed, "Master seed (overrides the scenario's)")->check(CLI::Range(0LL, 9223372036854775807LL));
+  add_inputs(run, run_args, run_sugar);
   run->add_option("-o,--output", run_args.output, "HDF5 output file (default: the scenario's output.path)");
-  run->add_flag("-q,--quiet", run_args.quiet, "Print nothing but errors");
-  run->add_option("--engine-arg", run_args.engine_args, "Extra SimGrid argument, e.g. --log=v2x.thresh:verbose");
-  std::string run_policy, run_mechanism;  // sugar for --set migration.policy=NAME / migration.mechanism=NAME
-  run->add_option("--policy", run_policy, "Migration policy (see `v2xsim policies`)");
-  run->add_option("--mechanism", run_mechanism, "Migration mechanism (see `v2xsim mechanisms`)");
+  bool no_progress = false;
+  run->add_option("--progress-interval", run_args.progress_interval_s,
+                  "Wall seconds between progress lines (default 0.5 on a terminal, else 30)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_flag("--no-progress", no_progress, "No progress line (on by default; periodic lines when stderr is not "
+                                              "a terminal)");
   run->add_option("--policy-command", run_args.policy_command,
                   "Start this external policy process (README: External policies)");
   run->add_option("--policy-endpoint", run_args.policy_endpoint,
                   "Connect to a running external policy: ipc://PATH or tcp://127.0.0.1:PORT");
-  run->add_option("--trace", run_args.trace,
-                  "Mobility trace to use instead of the scenario's (SUMO FCD XML, CSV or ns-2; plain, .gz or .xz)");
-  run->add_option("--trace-format", run_args.trace_format, "Trace format: auto (default, from the content), fcd, "
-                                                           "csv, ns2");
-  auto* rsu_sites = run->add_option("--rsu-sites", run_args.rsu_sites,
-                                    "CSV of RSU sites (id,x,y or junction_id,x,y,lon,lat) replacing the scenario's");
-  auto* rsu_grid = run->add_option("--rsu-grid", run_args.rsu_grid_m,
-                                   "Replace the scenario's RSUs with a square grid this many metres apart over the "
-                                   "trace's bounding box");
-  rsu_sites->excludes(rsu_grid);
 
-  std::string validate_scenario;
-  std::vector<std::string> validate_sets;
-  auto* validate = app.add_subcommand("validate", "Check a scenario and print what would run");
-  validate->add_option("scenario", validate_scenario, "Scenario file")->required();
-  validate->add_option("--set", validate_sets, "Override a scalar field: field.path=value (repeatable)");
+  auto* validate = app.add_subcommand("validate", "Check a scenario (with run's input flags) and print what would run");
+  add_inputs(validate, validate_args, validate_sugar);
 
   v2x::cli::SweepArgs sweep_args;
   auto* sweep = app.add_subcommand("sweep", "Run the cross product of a sweep file's axes (one run per process)");
@@ -112,6 +142,9 @@ int main(int argc, char* argv[])
                                                    "vehicles at once, bounding box, speed range");
   trace_info->add_option("file", info_file, "Trace file (SUMO FCD XML, CSV or ns-2; plain, .gz or .xz)")->required();
   trace_info->add_option("--format", info_format, "auto (default, from the content), fcd, csv, ns2");
+  std::string info_projection;
+  trace_info->add_option("--projection", info_projection,
+                         "PROJ string or CRS for a geographic trace (default: the UTM zone of its first point)");
 
   try {
     app.parse(argc, argv);
@@ -124,11 +157,14 @@ int main(int argc, char* argv[])
   } catch (const CLI::ParseError& e) {
     return parse_error(e);
   }
-  run_args.rsu_grid = rsu_grid->count() > 0;
-  if (!run_policy.empty())
-    run_args.sets.push_back("migration.policy=" + run_policy);
-  if (!run_mechanism.empty())
-    run_args.sets.push_back("migration.mechanism=" + run_mechanism);
+  for (auto [a, sugar] : {std::pair{&run_args, &run_sugar}, std::pair{&validate_args, &validate_sugar}}) {
+    a->rsu_grid = sugar->rsu_grid->count() > 0;
+    if (!sugar->policy.empty())
+      a->sets.push_back("migration.policy=" + sugar->policy);
+    if (!sugar->mechanism.empty())
+      a->sets.push_back("migration.mechanism=" + sugar->mechanism);
+  }
+  run_args.progress = !no_progress;
 
 #ifdef V2X_DEFAULT_ENGINE_ARG
   // Sanitizer builds (make asan): SimGrid's raw contexts switch stacks behind ASan's back, which reports a false
@@ -151,13 +187,13 @@ int main(int argc, char* argv[])
     if (*exporter)
       return v2x::cli::export_influx(export_args);
     if (*validate)
-      return v2x::cli::validate(validate_scenario, validate_sets);
+      return v2x::cli::validate(validate_args);
     if (*policies)
       return v2x::cli::list_policies();
     if (*mechanisms)
       return v2x::cli::list_mechanisms();
     if (*trace_info)
-      return v2x::cli::trace_info(info_file, info_format);
+      return v2x::cli::trace_info(info_file, info_format, info_projection);
   } catch (const v2x::InputError& e) {
     std::cerr << "v2xsim: error: " << e.what() << "\n";
     return 2;

@@ -83,7 +83,10 @@ Scenario load_scenario(const std::string& file, const std::vector<Override>& ove
   for (std::size_t i = 0; i < overrides.size(); ++i) {
     const Override& o = overrides[i];
     try {
-      doc.set(o.path, o.value);
+      if (o.clear)
+        doc.clear(o.path, o.listed);
+      else
+        doc.set(o.path, o.value, o.listed);
     } catch (const InputError& e) {
       throw InputError(e.where(), e.field(), e.value(),
                        "--set " + o.path + "=" + o.value + " (override " + std::to_string(i + 1) + " of " +

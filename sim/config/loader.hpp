@@ -13,6 +13,8 @@ namespace v2x {
 struct Override {
   std::string path;
   std::string value;
+  bool clear = false;   // empty the repeated field at `path` (value unused), before appends to it
+  bool listed = true;   // named in the recorded text's header comment (false: only counted)
 };
 
 /// Parses "field.path=value"; InputError(field "--set", value arg) when there is no '=' or no path.

@@ -19,6 +19,7 @@ struct MobilityConfig {
   double max_gap_s = 2.0;
   double start_s = 0;
   std::uint32_t max_vehicles = 0;
+  std::string projection;             // PROJ definition for geographic traces; empty = UTM zone of the first point
 };
 
 struct RsuConfig {
@@ -152,8 +153,9 @@ struct HysteresisConfig {
 };
 
 struct LatencyPolicyConfig {
-  double threshold_s = 0.02;
+  double threshold_s = 0;       // 0 = threshold_factor x the RSU's baseline latency
   double window_s = 3;
+  double threshold_factor = 1.5;
 };
 
 struct PredictiveConfig {
@@ -256,6 +258,7 @@ struct Scenario {
   NetworkConfig network;
   OutputConfig output;
   MessagingConfig messaging;
+  std::vector<std::string> engine_args;  // extra SimGrid arguments (scenario field engine_arg)
 
   std::string source_file;  // the scenario file as given
   std::string source_text;  // its text after --set overrides (recorded in the output)

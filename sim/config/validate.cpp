@@ -343,7 +343,9 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
 
   c.range("migration.hysteresis.margin_m", mig.hysteresis.margin_m, 0, bounds::kMaxRadiusM, false, " m");
   c.duration("migration.hysteresis.dwell_s", mig.hysteresis.dwell_s);
-  c.range("migration.latency.threshold_s", mig.latency.threshold_s, 0, bounds::kMaxLatencyS, true, " s");
+  c.range("migration.latency.threshold_s", mig.latency.threshold_s, 0, bounds::kMaxLatencyS, true,
+          " s (0 = derived from the path)");
+  c.positive("migration.latency.threshold_factor", mig.latency.threshold_factor);
   c.duration("migration.latency.window_s", mig.latency.window_s);
   c.duration("migration.predictive.horizon_s", mig.predictive.horizon_s);
   c.range("migration.predictive.position_error_m", mig.predictive.position_error_m, 0, bounds::kMaxRadiusM, false,

@@ -27,6 +27,7 @@ Snapshot Manager::snapshot(MigrationTrigger trigger, StationId subject) const
   s.stations = deps_.stations.views();
   s.sites = deps_.ledger.views();
   s.cloud = deps_.infra.cloud();
+  s.rsu_baseline_latency_s = deps_.rsu_baseline_latency_s;
   return s;
 }
 
@@ -50,6 +51,16 @@ MigrationRecord Manager::new_record(StationId s, SiteId from, SiteId to, Migrati
 
 void Manager::reject(MigrationRecord rec, const std::string& why)
 {
+  // Recorded once until something changes: the station's RSU, the target or the reason.
+  if (rec.station < deps_.stations.size()) {
+    if (last_rejection_.size() <= rec.station)
+      last_rejection_.resize(rec.station + 1);
+    LastRejection& last = last_rejection_[rec.station];
+    const RsuId rsu = deps_.stations.view(rec.station).rsu;
+    if (last.set && last.rsu == rsu && last.target == rec.to_site && last.why == why)
+      return;
+    last = LastRejection{true, rsu, rec.to_site, why};
+  }
   rec.outcome = MigrationOutcome::Rejected;
   rec.note = fixed_name(why);
   rec.finished = rec.requested;
@@ -65,6 +76,8 @@ void Manager::reject(MigrationRecord rec, const std::string& why)
 
 void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
 {
+  if (rec.station < last_rejection_.size())
+    last_rejection_[rec.station].set = false;  // an operation starts: a later rejection is news again
   TwinRecord& tr = deps_.twins.record(rec.station);
   tr.busy = true;
   deps_.stations.view(rec.station).twin_busy = true;

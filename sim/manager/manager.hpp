@@ -31,6 +31,7 @@ struct ManagerDeps {
   simgrid::s4u::Mailbox* orchestrator;
   TelemetryPath* telemetry = nullptr;  // QoS 1 sessions are flushed when an instance starts serving
   std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
+  std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
 };
 
 /// The world as a batch policy sees it at `now` (sites, totals, cloud), without stations: the manager adds the
@@ -69,6 +70,13 @@ private:
   std::vector<ManualMigrationConfig> manual_;  // sorted by time, as the clock posts them
   std::vector<wire::Rejection> rejections_;    // batch policies: rejections not yet reported
   std::uint64_t sequence_ = 0;                 // batch policies: snapshots sent
+  struct LastRejection {
+    bool set = false;
+    RsuId rsu = kNone;
+    SiteId target = kNone;
+    std::string why;
+  };
+  std::vector<LastRejection> last_rejection_;  // by StationId: the rejection last recorded
 };
 
 /// Posts the manager's periodic ticks and the scenario's scripted requests into its mailbox at their times,

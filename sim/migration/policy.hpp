@@ -47,6 +47,10 @@ struct Snapshot {
   std::span<const StationView> stations;
   std::span<const SiteView> sites;
   SiteId cloud = kNone;
+  /// By RsuId: the uncongested latency, s, from a vehicle in that RSU's cell to a twin on the MEC behind the RSU
+  /// (radio access + the backhaul route's link latencies, from the platform; no queueing, transfer or service
+  /// time). Empty when the run does not give it (tests' hand-made snapshots).
+  std::span<const double> rsu_baseline_latency_s;
 };
 
 /// A request to run `station`'s twin on `target`.

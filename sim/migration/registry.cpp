@@ -63,7 +63,10 @@ const std::vector<PolicyInfo>& policy_registry()
       {"latency",
        "Moves the twin to the MEC behind the vehicle's RSU when its messages' end-to-end latency (newest delivered) "
        "has exceeded a threshold at every decision for a window.",
-       {{"migration.latency.threshold_s", "s", num(d.latency.threshold_s), "latency above which the twin moves"},
+       {{"migration.latency.threshold_s", "s", num(d.latency.threshold_s),
+         "latency above which the twin moves; 0 = threshold_factor x the uncongested latency to the serving MEC"},
+        {"migration.latency.threshold_factor", "x", num(d.latency.threshold_factor),
+         "x the uncongested latency from the vehicle's RSU to the MEC behind it (when threshold_s is 0)"},
         {"migration.latency.window_s", "s", num(d.latency.window_s), "how long the latency must stay above"}},
        make_latency_policy},
       {"predictive",

@@ -36,9 +36,13 @@ int column_role(std::string name)
 
 class CsvReader final : public TraceReader {
 public:
-  explicit CsvReader(TextBuffer in) : in_(std::move(in)) { read_header(); }
+  CsvReader(TextBuffer in, const std::string& projection) : in_(std::move(in)), geo_proj_(projection)
+  {
+    read_header();
+  }
 
   const char* format_name() const override { return "CSV"; }
+  std::string projection() const override { return geo_proj_.definition(); }
 
   bool next(TraceStep& step) override
   {
@@ -259,7 +263,11 @@ private:
       if (std::abs(lon) > 180 || std::abs(lat) > 90)
         in_.fail(line, col_name_[kLon], std::string(field(kLon)) + "," + std::string(field(kLat)),
                  "geographic position out of range");
-      geo_proj_.project(lon, lat, v.x_m, v.y_m);
+      try {
+        geo_proj_.project(lon, lat, v.x_m, v.y_m);
+      } catch (const InputError& e) {
+        in_.fail(line, col_name_[kLon], e.value(), bare_what(e));
+      }
     } else {
       v.x_m = number(kX, line);
       v.y_m = number(kY, line);
@@ -277,7 +285,7 @@ private:
   std::array<std::string, kCols> col_name_;
   std::size_t ncols_ = 0;
   bool geo_ = false;
-  GeoProjector geo_proj_;
+  LazyProjection geo_proj_;
   std::vector<std::string_view> fields_;
   // Unescaped quoted fields, viewed by fields_: a deque, whose growth does not move the strings (a vector's
   // would, leaving the views of a row's earlier fields dangling; found by the fuzz harness).
@@ -292,6 +300,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<TraceReader> make_csv_reader(TextBuffer in) { return std::make_unique<CsvReader>(std::move(in)); }
+std::unique_ptr<TraceReader> make_csv_reader(TextBuffer in, const std::string& projection)
+{
+  return std::make_unique<CsvReader>(std::move(in), projection);
+}
 
 } // namespace v2x::detail

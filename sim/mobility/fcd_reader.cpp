@@ -95,9 +95,10 @@ bool decode_entities(std::string_view v, std::string& out, std::string& bad)
 
 class FcdReader final : public TraceReader {
 public:
-  explicit FcdReader(TextBuffer in) : in_(std::move(in)) {}
+  FcdReader(TextBuffer in, const std::string& projection) : in_(std::move(in)), geo_(projection) {}
 
   const char* format_name() const override { return "SUMO FCD XML"; }
+  std::string projection() const override { return geo_.definition(); }
 
   bool next(TraceStep& step) override
   {
@@ -263,12 +264,12 @@ private:
     if (geo_attrs) {
       double lon = number(a[kLon], "lon", item), lat = number(a[kLat], "lat", item);
       check_geo(lon, lat, a[kLon]);
-      geo_.project(lon, lat, v.x_m, v.y_m);
+      project(lon, lat, v, a[kLon]);
     } else {
       double x = number(a[kX], "x", item), y = number(a[kY], "y", item);
       if (geo_xy_) {
         check_geo(x, y, a[kX]);
-        geo_.project(x, y, v.x_m, v.y_m);
+        project(x, y, v, a[kX]);
       } else {
         v.x_m = x;
         v.y_m = y;
@@ -285,6 +286,15 @@ private:
     if (!ids_.insert(step.vehicles, static_cast<std::uint32_t>(n)))
       in_.fail(item, "id", v.id, "vehicle listed twice in the timestep at time " + std::to_string(step.time_s));
     ++n;
+  }
+
+  void project(double lon, double lat, VehicleSample& v, const Attr* at)
+  {
+    try {
+      geo_.project(lon, lat, v.x_m, v.y_m);
+    } catch (const InputError& e) {
+      in_.fail(at->at, e.field(), e.value(), bare_what(e));
+    }
   }
 
   void check_geo(double lon, double lat, const Attr* at)
@@ -444,7 +454,7 @@ private:
   std::string_view comment_;
   std::vector<Attr> attrs_;
   bool geo_xy_ = false;  // x/y hold lon/lat (SUMO --fcd-output.geo, declared in the configuration comment)
-  GeoProjector geo_;
+  LazyProjection geo_;
   StepIdSet ids_;
   bool have_time_ = false;
   double last_time_ = -std::numeric_limits<double>::infinity();
@@ -452,6 +462,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<TraceReader> make_fcd_reader(TextBuffer in) { return std::make_unique<FcdReader>(std::move(in)); }
+std::unique_ptr<TraceReader> make_fcd_reader(TextBuffer in, const std::string& projection)
+{
+  return std::make_unique<FcdReader>(std::move(in), projection);
+}
 
 } // namespace v2x::detail

@@ -33,18 +33,19 @@ private:
   std::uint64_t rows_ = 0;
 };
 
-std::unique_ptr<TraceReader> open_known_trace(const std::string& path, TraceFormat format);
+std::unique_ptr<TraceReader> open_known_trace(const std::string& path, TraceFormat format,
+                                              const std::string& projection);
 
 } // namespace
 
-std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format)
+std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format, const std::string& projection)
 {
-  return std::make_unique<NonEmptyTrace>(open_known_trace(path, format), path);
+  return std::make_unique<NonEmptyTrace>(open_known_trace(path, format, projection), path);
 }
 
 namespace {
 
-std::unique_ptr<TraceReader> open_known_trace(const std::string& path, TraceFormat format)
+std::unique_ptr<TraceReader> open_known_trace(const std::string& path, TraceFormat format, const std::string& projection)
 {
   TextBuffer in(path);
   const char* p = in.first_nonblank();
@@ -69,9 +70,9 @@ std::unique_ptr<TraceReader> open_known_trace(const std::string& path, TraceForm
   }
   switch (format) {
   case TraceFormat::SumoFcd:
-    return detail::make_fcd_reader(std::move(in));
+    return detail::make_fcd_reader(std::move(in), projection);
   case TraceFormat::Csv:
-    return detail::make_csv_reader(std::move(in));
+    return detail::make_csv_reader(std::move(in), projection);
   case TraceFormat::Ns2:
     return detail::make_ns2_reader(std::move(in));
   case TraceFormat::Auto:

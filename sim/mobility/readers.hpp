@@ -1,6 +1,7 @@
 #pragma once
 // Internal to mobility/: the concrete trace readers and helpers they share. Not part of the public API.
 #include "mobility/input_stream.hpp"
+#include "mobility/projection.hpp"
 #include "mobility/trace.hpp"
 
 #include <charconv>
@@ -13,9 +14,19 @@
 
 namespace v2x::detail {
 
-std::unique_ptr<TraceReader> make_fcd_reader(TextBuffer in);
-std::unique_ptr<TraceReader> make_csv_reader(TextBuffer in);
+/// `projection`: the PROJ definition for geographic positions (empty: the UTM zone of the first point).
+std::unique_ptr<TraceReader> make_fcd_reader(TextBuffer in, const std::string& projection);
+std::unique_ptr<TraceReader> make_csv_reader(TextBuffer in, const std::string& projection);
 std::unique_ptr<TraceReader> make_ns2_reader(TextBuffer in);
+
+/// The description an InputError was made with, without its location/field/value prefix (to re-throw it at
+/// the reader's file and line).
+inline std::string bare_what(const InputError& e)
+{
+  const std::string prefix = format_input_error(e.where(), e.field(), e.value(), "");
+  const std::string all = e.what();
+  return all.compare(0, prefix.size(), prefix) == 0 ? all.substr(prefix.size()) : all;
+}
 
 /// Next line of `in` without its '\n' (and '\r'): [b, e), valid until the next call. False at the end.
 /// Consumed up to the line's end, so in.line_of(b) is its line number.
@@ -139,43 +150,6 @@ private:
   std::vector<Slot> slots_;
   std::uint32_t generation_ = 1;
   std::size_t count_ = 0;
-};
-
-/// Equirectangular projection of lon/lat degrees to local metres around the first point given, with the WGS84
-/// ellipsoid's radii of curvature at that point (meridian M for north, prime vertical N for east):
-///   x = N cos(lat0) (lon - lon0),  y = M (lat - lat0)   (angles in radians)
-/// Within 20 km of the first point distances are off by less than 0.1 % (a sphere of the mean radius would be
-/// off by up to 0.3 % east-west at mid latitudes).
-class GeoProjector {
-public:
-  void project(double lon_deg, double lat_deg, double& x_m, double& y_m)
-  {
-    constexpr double kA = 6378137.0;                // WGS84 semi-major axis, m
-    constexpr double kE2 = 6.69437999014e-3;         // WGS84 first eccentricity squared
-    constexpr double kRad = 3.14159265358979323846 / 180.0;
-    if (!have_origin_) {
-      lon0_ = lon_deg;
-      lat0_ = lat_deg;
-      double s = std::sin(lat_deg * kRad);
-      double w = 1.0 - kE2 * s * s;
-      double n = kA / std::sqrt(w);
-      east_ = n * std::cos(lat_deg * kRad) * kRad;
-      north_ = kA * (1.0 - kE2) / (w * std::sqrt(w)) * kRad;
-      have_origin_ = true;
-    }
-    double dlon = lon_deg - lon0_;
-    if (dlon > 180)
-      dlon -= 360;
-    else if (dlon < -180)
-      dlon += 360;
-    x_m = east_ * dlon;
-    y_m = north_ * (lat_deg - lat0_);
-  }
-
-private:
-  bool have_origin_ = false;
-  double lon0_ = 0, lat0_ = 0;
-  double east_ = 0, north_ = 0;  // metres per degree
 };
 
 } // namespace v2x::detail

@@ -1,5 +1,6 @@
 #include "mobility/rsu_sites.hpp"
 
+#include "mobility/projection.hpp"
 #include "mobility/readers.hpp"
 
 #include <algorithm>
@@ -79,7 +80,7 @@ bool skipped(const char* b, const char* e)
 
 } // namespace
 
-std::vector<RsuSite> read_rsu_sites(const std::string& path)
+std::vector<RsuSite> read_rsu_sites(const std::string& path, const std::string& what)
 {
   {
     std::error_code ec;
@@ -95,7 +96,7 @@ std::vector<RsuSite> read_rsu_sites(const std::string& path)
   const char* e = nullptr;
   do {
     if (!detail::next_line(in, b, e))
-      throw InputError({path, in.line_of(in.end()), 0}, "", "", "empty RSU sites file: no header line");
+      throw InputError({path, in.line_of(in.end()), 0}, "", "", "empty " + what + " sites file: no header line");
   } while (skipped(b, e));
 
   // Header.
@@ -103,7 +104,7 @@ std::vector<RsuSite> read_rsu_sites(const std::string& path)
   const int header_line = in.line_of(b);
   const char sep = header.find(';') != std::string_view::npos ? ';' : ',';
   const std::vector<std::string_view> names = split(header, sep);
-  int id_col = -1, x_col = -1, y_col = -1;
+  int id_col = -1, x_col = -1, y_col = -1, lon_col = -1, lat_col = -1;
   bool junction = false;
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::string n = lower(names[i]);
@@ -117,6 +118,10 @@ std::vector<RsuSite> read_rsu_sites(const std::string& path)
       target = &x_col;
     } else if (n == "y" || n == "y_m") {
       target = &y_col;
+    } else if (n == "lon" || n == "longitude") {
+      target = &lon_col;
+    } else if (n == "lat" || n == "latitude") {
+      target = &lat_col;
     }
     if (target == nullptr)
       continue;
@@ -125,11 +130,15 @@ std::vector<RsuSite> read_rsu_sites(const std::string& path)
                        "two columns of the header give the same thing (" + std::string(names[*target]) + ")");
     *target = static_cast<int>(i);
   }
-  if (id_col < 0 || x_col < 0 || y_col < 0)
+  const bool has_xy = x_col >= 0 && y_col >= 0;
+  const bool has_lonlat = lon_col >= 0 && lat_col >= 0;
+  if (id_col < 0 || (!has_xy && !has_lonlat))
     throw InputError({path, header_line, 0}, "", std::string(header.substr(0, 120)),
-                     "not an RSU sites header: expected columns id,x,y (or junction_id,x,y,lon,lat) with x and y "
-                     "in the trace's metres");
-  const std::size_t need = static_cast<std::size_t>(std::max({id_col, x_col, y_col})) + 1;
+                     "not an " + what + " sites header: expected columns id,x,y (metres of the trace's frame), "
+                     "id,lon,lat (WGS84 degrees) or junction_id,x,y,lon,lat");
+  const std::size_t need = static_cast<std::size_t>(std::max({id_col, has_xy ? std::max(x_col, y_col) : 0,
+                                                              has_lonlat ? std::max(lon_col, lat_col) : 0})) +
+                           1;
 
   // Rows.
   std::vector<RsuSite> sites;
@@ -146,23 +155,56 @@ std::vector<RsuSite> read_rsu_sites(const std::string& path)
     RsuSite s;
     s.line = line;
     if (f[id_col].empty())
-      throw InputError({path, line, 0}, std::string(names[id_col]), "", "missing RSU id");
+      throw InputError({path, line, 0}, std::string(names[id_col]), "", "missing " + what + " id");
     s.id = (junction ? "junction_" : "") + std::string(f[id_col]);
-    for (auto [col, out] : {std::pair{x_col, &s.x_m}, std::pair{y_col, &s.y_m}}) {
+    s.has_xy = has_xy;
+    s.has_lonlat = has_lonlat;
+    std::vector<std::pair<int, double*>> cols;
+    if (has_xy)
+      cols.insert(cols.end(), {{x_col, &s.x_m}, {y_col, &s.y_m}});
+    if (has_lonlat)
+      cols.insert(cols.end(), {{lon_col, &s.lon_deg}, {lat_col, &s.lat_deg}});
+    for (auto [col, out] : cols) {
       if (f[col].empty())
         throw InputError({path, line, 0}, std::string(names[col]), "", "missing value");
       if (!detail::parse_number(f[col], *out))
         throw InputError({path, line, 0}, std::string(names[col]), std::string(f[col]), "not a finite number");
     }
+    if (has_lonlat && (std::abs(s.lon_deg) > 180 || std::abs(s.lat_deg) > 90))
+      throw InputError({path, line, 0}, std::string(names[lon_col]), std::string(f[lon_col]) + "," + std::string(f[lat_col]),
+                       "geographic position out of range (lon -180..180, lat -90..90)");
     const auto [it, inserted] = seen.emplace(s.id, line);
     if (!inserted)
       throw InputError({path, line, 0}, std::string(names[id_col]), s.id,
-                       "RSU id used twice (first on line " + std::to_string(it->second) + ")");
+                       what + " id used twice (first on line " + std::to_string(it->second) + ")");
     sites.push_back(std::move(s));
   }
   if (sites.empty())
-    throw InputError({path, header_line, 0}, "", "", "no RSU site: the file has a header and no rows");
+    throw InputError({path, header_line, 0}, "", "", "no " + what + " site: the file has a header and no rows");
   return sites;
+}
+
+void position_sites(std::vector<RsuSite>& sites, const std::string& projection, const std::string& source)
+{
+  if (sites.empty())
+    return;
+  if (projection.empty()) {
+    for (const RsuSite& s : sites)
+      if (!s.has_xy)
+        throw InputError({source, s.line, 0}, "x,y", s.id,
+                         "the trace is in metres and this sites file gives only lon/lat: give x,y columns in the "
+                         "trace's frame (the trace carries no projection to place lon/lat with)");
+    return;
+  }
+  const GeoProjection proj(projection);
+  for (RsuSite& s : sites) {
+    if (!s.has_lonlat)
+      throw InputError({source, s.line, 0}, "lon,lat", s.id,
+                       "the trace is geographic (projected with " + projection +
+                           ") and this sites file gives only x,y: give lon,lat columns (WGS84 degrees)");
+    if (!proj.forward(s.lon_deg, s.lat_deg, s.x_m, s.y_m))
+      throw InputError({source, s.line, 0}, "lon,lat", s.id, "PROJ cannot project this site with " + projection);
+  }
 }
 
 std::vector<RsuSite> grid_rsu_sites(const BoundingBox& box, double spacing_m)
@@ -198,7 +240,7 @@ std::vector<RsuSite> grid_rsu_sites(const BoundingBox& box, double spacing_m)
 }
 
 RsuPlacement replace_rsus(InfrastructureConfig& inf, const std::vector<RsuSite>& sites, const std::string& source,
-                          double grid_spacing_m)
+                          double grid_spacing_m, double cell_radius_m)
 {
   if (!inf.platform.empty())
     throw InputError({inf.platform}, "infrastructure.platform", inf.platform,
@@ -232,7 +274,11 @@ RsuPlacement replace_rsus(InfrastructureConfig& inf, const std::vector<RsuSite>&
     value = same ? inf.rsus.front().*field : schema.*field;
     return same;
   };
-  const bool radius_shared = shared(&RsuConfig::cell_radius_m, out.cell_radius_m);
+  bool radius_shared = shared(&RsuConfig::cell_radius_m, out.cell_radius_m);
+  if (cell_radius_m > 0) {  // --cell-radius
+    out.cell_radius_m = cell_radius_m;
+    radius_shared = true;
+  }
   const bool capacity_shared = shared(&RsuConfig::cell_capacity_bps, out.cell_capacity_bps);
   const bool latency_shared = shared(&RsuConfig::cell_latency_s, out.cell_latency_s);
   out.cell_from_scenario = radius_shared && capacity_shared && latency_shared;
@@ -300,6 +346,101 @@ RsuPlacement replace_rsus(InfrastructureConfig& inf, const std::vector<RsuSite>&
       out.warnings.push_back("cell radius " + metres(out.cell_radius_m) + " leaves gaps in a grid " +
                              metres(grid_spacing_m) + " apart: the corners of each square are " + metres(needed) +
                              " from its RSU (spacing / sqrt 2); vehicles there are in no cell");
+  }
+  return out;
+}
+
+std::vector<RsuSite> mec_grid_sites(const BoundingBox& box, double spacing_m, int k)
+{
+  if (k < 1)
+    throw InputError({}, "--mec-grid", std::to_string(k), "must be a whole number of RSUs >= 1");
+  const std::vector<RsuSite> rsus = grid_rsu_sites(box, spacing_m);
+  const auto cols = static_cast<std::size_t>(std::max(1.0, std::ceil(box.width() / spacing_m)));
+  const auto rows = rsus.size() / cols;
+  const auto kk = static_cast<std::size_t>(k);
+  std::vector<RsuSite> mecs;
+  for (std::size_t br = 0; br * kk < rows; ++br)
+    for (std::size_t bc = 0; bc * kk < cols; ++bc) {
+      RsuSite m;
+      m.id = "mec_" + std::to_string(bc) + "_" + std::to_string(br);
+      std::size_t n = 0;
+      for (std::size_t r = br * kk; r < std::min(rows, (br + 1) * kk); ++r)
+        for (std::size_t c = bc * kk; c < std::min(cols, (bc + 1) * kk); ++c) {
+          m.x_m += rsus[r * cols + c].x_m;
+          m.y_m += rsus[r * cols + c].y_m;
+          ++n;
+        }
+      m.x_m /= static_cast<double>(n);
+      m.y_m /= static_cast<double>(n);
+      mecs.push_back(std::move(m));
+    }
+  return mecs;
+}
+
+std::size_t replace_mecs(InfrastructureConfig& inf, const std::vector<RsuSite>& sites, const std::string& source)
+{
+  if (!inf.platform.empty())
+    throw InputError({inf.platform}, "infrastructure.platform", inf.platform,
+                     "the scenario's MECs come from this platform file: new MEC sites cannot replace them");
+  if (sites.empty())
+    throw InputError({}, "infrastructure.mec", "", "no MEC site to place");
+  std::set<std::string> rsu_ids;
+  for (const RsuConfig& r : inf.rsus)
+    rsu_ids.insert(r.id);
+  for (const RsuSite& s : sites)
+    if (s.id == "cloud" || rsu_ids.count(s.id))
+      throw InputError({source, s.line, 0}, "id", s.id,
+                       s.id == "cloud" ? "\"cloud\" is the cloud site's name: choose another MEC id"
+                                       : "MEC id already used by an RSU: choose another id");
+  const MecConfig model = inf.mecs.empty() ? MecConfig{} : inf.mecs.front();
+  const std::size_t removed = inf.mecs.size();
+  inf.mecs.clear();
+  for (const RsuSite& s : sites) {
+    MecConfig m = model;
+    m.id = s.id;
+    m.x_m = s.x_m;
+    m.y_m = s.y_m;
+    inf.mecs.push_back(std::move(m));
+  }
+  // What referred to the old MECs is made again by the loader from the new ones.
+  inf.links.clear();
+  inf.brokers.clear();
+  for (RsuConfig& r : inf.rsus)
+    r.mec.clear();
+  return removed;
+}
+
+std::vector<std::string> layout_warnings(const InfrastructureConfig& inf, const BoundingBox& trace_box)
+{
+  std::vector<std::string> out;
+  std::map<std::string, std::size_t> per_mec;
+  for (const RsuConfig& r : inf.rsus)
+    ++per_mec[r.mec];
+  if (inf.mecs.size() >= 2 && inf.rsus.size() >= 4) {
+    const auto busiest = std::max_element(per_mec.begin(), per_mec.end(),
+                                          [](const auto& a, const auto& b) { return a.second < b.second; });
+    const double share = static_cast<double>(busiest->second) / static_cast<double>(inf.rsus.size());
+    if (share > 0.5 && share > 2.0 / static_cast<double>(inf.mecs.size()))
+      out.push_back(std::to_string(busiest->second) + " of " + std::to_string(inf.rsus.size()) +
+                    " RSUs attach to MEC " + busiest->first + " (of " + std::to_string(inf.mecs.size()) +
+                    " MECs): its twins will overflow it while the others idle. Place MECs under the RSUs "
+                    "(--mec-grid K with --rsu-grid, or --mec-sites FILE).");
+  }
+  if (!trace_box.empty()) {
+    double radius = 0;
+    for (const RsuConfig& r : inf.rsus)
+      radius = std::max(radius, r.cell_radius_m);
+    std::string outside;
+    std::size_t n = 0;
+    for (const MecConfig& m : inf.mecs)
+      if (trace_box.distance(m.x_m, m.y_m) > radius) {
+        outside += (n++ ? ", " : "") + m.id + " (" + metres(trace_box.distance(m.x_m, m.y_m)) + " away)";
+      }
+    if (n > 0)
+      out.push_back(std::to_string(n) + " of " + std::to_string(inf.mecs.size()) +
+                    " MECs lie outside the trace's area (" + box_text(trace_box) + ") by more than a cell radius (" +
+                    metres(radius) + "): " + outside + ". Are they in the trace's frame? (--mec-sites FILE or "
+                    "--mec-grid K place MECs over the trace.)");
   }
   return out;
 }

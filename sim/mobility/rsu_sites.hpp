@@ -16,19 +16,31 @@ struct RsuSite {
   std::string id;
   double x_m = 0;
   double y_m = 0;
-  int line = 0;  // line in the sites file (0 for generated sites)
+  int line = 0;            // line in the sites file (0 for generated sites)
+  bool has_xy = true;      // the file gave x,y (metres of the trace's frame)
+  bool has_lonlat = false; // the file gave lon,lat (WGS84 degrees)
+  double lon_deg = 0;
+  double lat_deg = 0;
 };
 
 /// Reads RSU sites from a CSV file (plain, .gz or .xz). The first non-blank, non-'#' line is a header with ','
-/// or ';' separators naming (case-insensitively) an id column and x, y columns in local metres:
+/// or ';' separators naming (case-insensitively) an id column and x, y columns in the trace's metres, or lon,
+/// lat columns in WGS84 degrees, or both:
 ///   id,x,y                         ids used as written
+///   id,lon,lat                     geographic sites (for geographic traces: see position_sites)
 ///   junction_id,x,y,lon,lat        SUMO junction ids (the shared Bologna file): RSU id "junction_<id>"
-/// (also accepted: name for id, x_m/y_m for x/y). Other columns (lon, lat, ...) are ignored: positions are the
-/// metres of the trace's own frame. Blank lines and lines starting with '#' are skipped. Throws InputError
-/// naming file, line, column and value for: a missing file, no header or no id/x/y column, a row with fewer
-/// fields than the header, an empty id, a coordinate that is not a finite number, an id used twice (the
-/// message names the earlier line), no site at all.
-std::vector<RsuSite> read_rsu_sites(const std::string& path);
+/// (also accepted: name for id, x_m/y_m for x/y, longitude/latitude for lon/lat). Other columns are ignored.
+/// Blank lines and lines starting with '#' are skipped. Throws InputError naming file, line, column and value
+/// for: a missing file, no header or no id and x/y or lon/lat columns, a row with fewer fields than the header,
+/// an empty id, a coordinate that is not a finite number (or lon/lat out of range), an id used twice (the
+/// message names the earlier line), no site at all. `what` names the sites in messages ("RSU", "MEC").
+std::vector<RsuSite> read_rsu_sites(const std::string& path, const std::string& what = "RSU");
+
+/// Gives every site of `sites` its position in the trace's frame: for a geographic trace (`projection` not
+/// empty) the site's lon/lat through that projection, else its x,y. Throws InputError (naming `source` and the
+/// site's line) when a geographic trace meets sites without lon/lat, or a trace in metres meets sites without
+/// x,y (lon/lat cannot be placed in a frame whose projection is unknown).
+void position_sites(std::vector<RsuSite>& sites, const std::string& projection, const std::string& source);
 
 /// Most RSUs a grid may make: each RSU is a SimGrid host with an actor and a twin of its own.
 constexpr std::size_t kMaxGridRsus = 10000;
@@ -66,8 +78,27 @@ struct RsuPlacement {
 /// scenario's): the run still works, with every RSU on its nearest MEC. Throws InputError when the
 /// infrastructure comes from a platform file, has no MEC, `sites` is empty, or a site's id is already the id of
 /// a MEC, router or broker of the scenario, or "cloud" (that error names `source` and the site's line).
+/// With cell_radius_m > 0 (--cell-radius), every new RSU gets that radius instead.
 RsuPlacement replace_rsus(InfrastructureConfig& inf, const std::vector<RsuSite>& sites, const std::string& source,
-                          double grid_spacing_m = 0);
+                          double grid_spacing_m = 0, double cell_radius_m = 0);
+
+/// MEC sites for `--mec-grid K` over the grid that grid_rsu_sites(box, spacing_m) makes: one MEC per block of
+/// K x K RSUs (blocks from the south-west corner; the last column/row of blocks may be narrower), at the mean
+/// position of its block's RSUs, id "mec_<block column>_<block row>". Throws InputError for k < 1 and as
+/// grid_rsu_sites does.
+std::vector<RsuSite> mec_grid_sites(const BoundingBox& box, double spacing_m, int k);
+
+/// Replaces the MECs of `inf` with `sites`: each new MEC has the capacity of the scenario's first MEC (the
+/// schema's defaults when there is none). Links and brokers are cleared and the RSUs' MEC choices reset (the
+/// loader makes them again from the new MECs: a broker per MEC, each RSU on its nearest MEC, MEC mesh and cloud
+/// links). Returns the number of MECs removed. Throws InputError (naming `source` and the site's line) for an
+/// id that is "cloud" or an RSU's, and when the infrastructure comes from a platform file.
+std::size_t replace_mecs(InfrastructureConfig& inf, const std::vector<RsuSite>& sites, const std::string& source);
+
+/// Warnings about a layout over a trace: when one MEC serves most RSUs (more than half of them, and more than
+/// twice its fair share, with at least 2 MECs and 4 RSUs), and when MECs lie outside the trace's bounding box
+/// by more than the largest cell radius.
+std::vector<std::string> layout_warnings(const InfrastructureConfig& inf, const BoundingBox& trace_box);
 
 /// A warning (empty string if none) when no RSU's cell reaches the trace's bounding box: no vehicle of the
 /// trace would ever be covered (typically a trace in another coordinate frame than the scenario's RSUs).

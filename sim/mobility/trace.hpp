@@ -32,6 +32,9 @@ public:
   /// Fills `step` with the next timestep (reusing its storage); false at the end of the trace.
   virtual bool next(TraceStep& step) = 0;
   virtual const char* format_name() const = 0;
+  /// The PROJ definition geographic positions were projected with; empty for a trace in metres (or before the
+  /// first geographic position was read).
+  virtual std::string projection() const { return {}; }
 };
 
 /// Opens a trace (plain, .gz or .xz, detected from the bytes), detecting the format from the content when
@@ -42,9 +45,9 @@ public:
 /// Formats (see the reader files for details):
 ///  - SUMO FCD XML (<fcd-export><timestep time><vehicle id x y angle speed type .../>): x/y in metres. Geographic
 ///    output (vehicle attributes lon/lat, or x/y holding lon/lat when SUMO's configuration comment at the top
-///    says fcd-output.geo is true) is projected to local metres with an equirectangular projection around the
-///    first point of the trace: x = N cos(lat0) (lon - lon0), y = M (lat - lat0), angles in radians, M and N the
-///    WGS84 meridian and prime-vertical radii of curvature at lat0. Error under 0.1 % of distances within 20 km.
+///    says fcd-output.geo is true) is projected with PROJ (mobility/projection.hpp) to metres: `projection` when
+///    given (a PROJ string or CRS, mobility.projection), else the UTM zone of the trace's first point (WGS84),
+///    so positions are UTM eastings/northings and RSU/MEC sites given as lon/lat go through the same projection.
 ///    Elements other than <vehicle> inside a timestep (<person>, <container>) are skipped.
 ///  - CSV: SUMO's xml2csv.py FCD columns (timestep_time, vehicle_id, vehicle_x, vehicle_y, vehicle_speed,
 ///    vehicle_angle, vehicle_type; vehicle_lon/vehicle_lat for geo) or the plain form time,id,x,y[,speed,angle]
@@ -55,6 +58,7 @@ public:
 ///    y speed"` is read as the vehicle's position at time t (traceExporter writes the FCD position of each step
 ///    there), `$node_(i) set X_/Y_/Z_` lines are checked and skipped. Vehicle ids are the node ids "i": the
 ///    mapping to the SUMO ids is not in the file. No angle (derived by the tracker from positions).
-std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format = TraceFormat::Auto);
+std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat format = TraceFormat::Auto,
+                                        const std::string& projection = {});
 
 } // namespace v2x

@@ -28,11 +28,11 @@ const char* compression_name(Compression c)
   return "?";
 }
 
-TraceStats scan_trace(const std::string& path, TraceFormat format)
+TraceStats scan_trace(const std::string& path, TraceFormat format, const std::string& projection)
 {
   TraceStats st;
   st.compression = InputStream(path).compression();
-  auto reader = open_trace(path, format);
+  auto reader = open_trace(path, format, projection);
   st.format = reader->format_name();
   std::unordered_set<std::string> ids;
   TraceStep step;
@@ -65,6 +65,7 @@ TraceStats scan_trace(const std::string& path, TraceFormat format)
     }
   }
   st.vehicles = ids.size();
+  st.projection = reader->projection();
   return st;
 }
 

@@ -45,10 +45,14 @@ struct TraceStats {
   BoundingBox box;                         // of every position, metres
   std::uint64_t speed_rows = 0;            // rows that carry a speed
   double min_speed_mps = 0, max_speed_mps = 0;  // over those rows (0 when none)
+  std::string projection;                  // PROJ definition of a geographic trace; empty for one in metres
+  bool geographic() const { return !projection.empty(); }
 };
 
-/// Reads the whole trace once. Throws InputError (file, line, what) as the readers do.
-TraceStats scan_trace(const std::string& path, TraceFormat format = TraceFormat::Auto);
+/// Reads the whole trace once (a geographic one projected with `projection`, see open_trace). Throws
+/// InputError (file, line, what) as the readers do.
+TraceStats scan_trace(const std::string& path, TraceFormat format = TraceFormat::Auto,
+                      const std::string& projection = {});
 
 /// Human-readable compression name: "plain", "gzip", "xz".
 const char* compression_name(Compression c);

@@ -180,6 +180,7 @@ struct ScenarioDocument::Impl {
   gp::TextFormat::ParseInfoTree tree;
   std::vector<std::string> overrides; // "path=value" in the order applied
   std::set<std::string> overridden;   // canonical paths set by overrides
+  std::size_t unlisted = 0;           // overrides not listed in text()'s header (a command line's layout)
 
   std::string_view line_text(int line) const
   {
@@ -295,18 +296,56 @@ const std::string& ScenarioDocument::file() const
 
 std::string ScenarioDocument::text() const
 {
-  if (impl_->overrides.empty())
+  if (impl_->overrides.empty() && impl_->unlisted == 0)
     return impl_->source;
   std::string out = "# " + impl_->file + " after --set";
   for (const auto& o : impl_->overrides)
     out += " " + o;
+  if (impl_->unlisted > 0)
+    out += " and " + std::to_string(impl_->unlisted) + " changes from the command line's layout options";
   out += " (printed by v2xsim: the file's comments are not kept)\n";
   std::string printed;
   gp::TextFormat::PrintToString(impl_->message, &printed);
   return out + printed;
 }
 
-void ScenarioDocument::set(const std::string& path, const std::string& value)
+void ScenarioDocument::clear(const std::string& path, bool listed)
+{
+  const auto fail = [&](const std::string& what) { throw InputError(SourceLocation{}, path, "", what); };
+  std::string error;
+  const std::vector<PathStep> steps = split_path(path, error);
+  if (steps.empty())
+    fail("bad field path: " + error);
+  gp::Message* msg = &impl_->message;
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const gp::FieldDescriptor* field = msg->GetDescriptor()->FindFieldByName(steps[k].name);
+    if (field == nullptr)
+      fail("unknown field '" + steps[k].name + "'");
+    const gp::Reflection* refl = msg->GetReflection();
+    if (k + 1 == steps.size()) {
+      if (!field->is_repeated() || steps[k].index >= 0)
+        fail("only a whole repeated field can be cleared");
+      refl->ClearField(msg, field);
+      break;
+    }
+    if (field->cpp_type() != gp::FieldDescriptor::CPPTYPE_MESSAGE)
+      fail("'" + steps[k].name + "' has no fields");
+    if (field->is_repeated()) {
+      if (steps[k].index < 0 || steps[k].index >= refl->FieldSize(*msg, field))
+        fail("index out of range");
+      msg = refl->MutableRepeatedMessage(msg, field, steps[k].index);
+    } else {
+      msg = refl->MutableMessage(msg, field);
+    }
+  }
+  if (listed)
+    impl_->overrides.push_back(path + "=[]");
+  else
+    ++impl_->unlisted;
+  impl_->overridden.insert(join_path(steps));
+}
+
+void ScenarioDocument::set(const std::string& path, const std::string& value, bool listed)
 {
   const auto fail = [&](const std::string& what) { throw InputError(SourceLocation{}, path, value, what); };
   std::string error;
@@ -465,7 +504,10 @@ void ScenarioDocument::set(const std::string& path, const std::string& value)
     }
   }
   impl_->message.Swap(&copy);
-  impl_->overrides.push_back(path + "=" + value);
+  if (listed)
+    impl_->overrides.push_back(path + "=" + value);
+  else
+    ++impl_->unlisted;
   impl_->overridden.insert(join_path(steps));
 }
 
@@ -582,6 +624,8 @@ Scenario ScenarioDocument::to_scenario() const
   s.mobility.max_gap_s = mob.max_gap_s();
   s.mobility.start_s = mob.start_s();
   s.mobility.max_vehicles = mob.max_vehicles();
+  s.mobility.projection = mob.projection();
+  s.engine_args.assign(m.engine_arg().begin(), m.engine_arg().end());
 
   const pb::Infrastructure& inf = m.infrastructure();
   InfrastructureConfig& is = s.infrastructure;
@@ -686,7 +730,8 @@ Scenario ScenarioDocument::to_scenario() const
   for (const pb::ManualMigration& mm : mig.manual())
     s.migration.manual.push_back(ManualMigrationConfig{mm.at_s(), mm.station(), mm.to()});
   s.migration.hysteresis = HysteresisConfig{mig.hysteresis().margin_m(), mig.hysteresis().dwell_s()};
-  s.migration.latency = LatencyPolicyConfig{mig.latency().threshold_s(), mig.latency().window_s()};
+  s.migration.latency =
+      LatencyPolicyConfig{mig.latency().threshold_s(), mig.latency().window_s(), mig.latency().threshold_factor()};
   s.migration.predictive = PredictiveConfig{mig.predictive().horizon_s(), mig.predictive().position_error_m()};
   s.migration.load_aware = LoadAwareConfig{mig.load_aware().max_utilisation(), mig.load_aware().slack_m()};
   s.migration.pre_copy = PreCopyConfig{mig.pre_copy().downtime_target_s(), mig.pre_copy().max_rounds()};

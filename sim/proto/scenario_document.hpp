@@ -25,7 +25,11 @@ public:
   /// repeated messages indexed as name[i] (i < size, or i == size to append one). Numbers, booleans
   /// (true/false/1/0), enum value names and strings are parsed per the field's type. Throws InputError with
   /// field = path and value = value saying what is wrong (unknown field, not a scalar, bad number, ...).
-  void set(const std::string& path, const std::string& value);
+  /// `listed` = false: not named in text()'s header comment (only counted), for the many fields a command
+  /// line's layout options (--rsu-grid, --mec-sites, ...) write.
+  void set(const std::string& path, const std::string& value, bool listed = true);
+  /// Empties the repeated field at `path` (e.g. "infrastructure.rsu"), for replacing a list with set()'s appends.
+  void clear(const std::string& path, bool listed = true);
   /// Where the field at `path` was written in the file (line and column from the parse), else the nearest
   /// enclosing message that was; file only when nothing was (e.g. the value came from --set).
   SourceLocation locate(const std::string& path) const;

@@ -5,6 +5,7 @@
 #include "stations/mobility_driver.hpp"
 #include "edge/orchestrator.hpp"
 #include "run/sampler.hpp"
+#include "run/version.hpp"
 #include "stations/rsu.hpp"
 #include "stations/station_table.hpp"
 #include "messaging/telemetry_path.hpp"
@@ -56,6 +57,8 @@ std::vector<std::string> engine_arguments(const Scenario& s, const RunOptions& o
   args.emplace_back("--log=root.fmt:[%10.6r]%e[%c/%p]%e%m%n");
   // A run_until() end leaves actors alive by design; SimGrid warns about it at exit.
   args.emplace_back("--log=ker_engine.thresh:error");
+  for (const auto& a : s.engine_args)
+    args.push_back(a);
   for (const auto& a : options.engine_args)
     args.push_back(a);
   return args;
@@ -91,7 +94,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   mobility_options.max_gap_s = scenario.mobility.max_gap_s;
   mobility_options.start_s = scenario.mobility.start_s > 0 ? scenario.mobility.start_s : std::nan("");
   mobility_options.max_vehicles = scenario.mobility.max_vehicles;
-  MobilityTracker tracker(open_trace(scenario.mobility.trace, scenario.mobility.format), mobility_options);
+  MobilityTracker tracker(open_trace(scenario.mobility.trace, scenario.mobility.format, scenario.mobility.projection),
+                          mobility_options);
   std::vector<Cell> cells;
   for (const RsuInfo& r : infra->rsus())
     cells.push_back(Cell{r.x_m, r.y_m, r.radius_m});
@@ -102,7 +106,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   const std::string out_path = options.output_path.empty() ? scenario.output.path : options.output_path;
   std::unique_ptr<Hdf5Writer> writer;
   if (options.write_output) {
-    RunMetadata meta{V2X_VERSION,    options.command_line,         scenario.name,
+    RunMetadata meta{version_text(), options.command_line,         scenario.name,
                      scenario.source_text, scenario.seed, scenario.migration.policy,
                      scenario.migration.mechanism};
     writer = std::make_unique<Hdf5Writer>(out_path, meta, scenario.output.chunk_rows, scenario.output.compression);
@@ -159,6 +163,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                                   orchestrator_box));
   ManagerDeps manager_deps{scenario, *infra,    *platform, stations,    twins,           ledger,
                            *policy,  *mechanism, recorder, manager_box, orchestrator_box, &path, &error};
+  // The latency policy's default threshold: each RSU's uncongested latency to the MEC behind it.
+  std::vector<double> rsu_baseline_latency(infra->rsus().size(), 0.0);
+  for (RsuId r = 0; r < rsu_baseline_latency.size(); ++r)
+    if (infra->rsus()[r].site != kNone)
+      rsu_baseline_latency[r] = platform->cell_latency(r) + platform->rsu_site_latency(r, infra->rsus()[r].site);
+  manager_deps.rsu_baseline_latency_s = rsu_baseline_latency;
   sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())
     sg4::Actor::create("manager-clock", control,
@@ -167,7 +177,11 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   // themselves, see core/daemon.hpp): the run ends with the mobility driver, or at duration_s.
   if (scenario.output.sample_period_s > 0)
     sg4::Actor::create("sampler", control,
-                       Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder));
+                       Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder,
+                               options.progress ? std::function<void(double)>([&](double t) {
+                                 options.progress(RunProgress{t, recorder.summary().messages_created});
+                               })
+                                                : std::function<void(double)>()));
 
   // RSUs are stations from t = 0, with twins of their own.
   for (RsuId r = 0; r < infra->rsus().size(); ++r) {

@@ -8,8 +8,14 @@ namespace v2x {
 namespace sg4 = simgrid::s4u;
 
 Sampler::Sampler(double period_s, const StationTable& stations, TwinBook& twins, MecLedger& ledger,
-                 const std::vector<SiteInfo>& sites, Recorder& recorder)
-    : period_s_(period_s), stations_(stations), twins_(twins), ledger_(ledger), sites_(sites), recorder_(recorder)
+                 const std::vector<SiteInfo>& sites, Recorder& recorder, std::function<void(double)> on_sample)
+    : period_s_(period_s)
+    , stations_(stations)
+    , twins_(twins)
+    , ledger_(ledger)
+    , sites_(sites)
+    , recorder_(recorder)
+    , on_sample_(std::move(on_sample))
 {
 }
 
@@ -48,6 +54,8 @@ void Sampler::operator()()
       busy_before[site] = l.busy_core_s;
       recorder_.mec_sample(row);
     }
+    if (on_sample_)
+      on_sample_(t);
   }
 }
 

@@ -4,13 +4,16 @@
 #include "edge/twin_book.hpp"
 #include "metrics/recorder.hpp"
 
+#include <functional>
+
 namespace v2x {
 
 /// Samples twins (placement, state, age of information) and sites (reservations, busy CPU) periodically.
 class Sampler {
 public:
+  /// `on_sample` (may be empty) is called after each sample with the simulated time: the run's progress hook.
   Sampler(double period_s, const StationTable& stations, TwinBook& twins, MecLedger& ledger,
-          const std::vector<SiteInfo>& sites, Recorder& recorder);
+          const std::vector<SiteInfo>& sites, Recorder& recorder, std::function<void(double)> on_sample = {});
   void operator()();
 
 private:
@@ -20,6 +23,7 @@ private:
   MecLedger& ledger_;
   const std::vector<SiteInfo>& sites_;
   Recorder& recorder_;
+  std::function<void(double)> on_sample_;
 };
 
 } // namespace v2x

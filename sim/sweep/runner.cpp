@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -272,6 +273,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
   bool forwarded = false;
   bool redraw = true;
   std::size_t finished_now = 0;
+  std::size_t eta_finished = 0;    // finished_now when eta_end was estimated
+  Clock::time_point eta_end = started;
 
   auto done_count = [&] { return outcome.skipped + outcome.completed; };
   auto draw = [&](bool force) {
@@ -284,8 +287,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<RunPoint>& runs,
     std::string eta = "?";
     const std::size_t left = queue.size() - next + running.size();
     if (finished_now > 0) {
-      const double elapsed = std::chrono::duration<double>(now - started).count();
-      eta = duration_text(elapsed / static_cast<double>(finished_now) * static_cast<double>(left));
+      // Estimated when a run finishes (mean time per finished run x runs left), then counted down between
+      // finishes: the ETA ticks instead of growing while runs are in flight.
+      if (finished_now != eta_finished) {
+        eta_finished = finished_now;
+        const double elapsed = std::chrono::duration<double>(now - started).count();
+        eta_end = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                            elapsed / static_cast<double>(finished_now) * static_cast<double>(left)));
+      }
+      eta = duration_text(std::max(0.0, std::chrono::duration<double>(eta_end - now).count()));
     } else if (left == 0) {
       eta = "0:00";
     }

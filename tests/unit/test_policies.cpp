@@ -240,7 +240,7 @@ TEST_CASE("hysteresis moves only past the margin and after the dwell time", "[po
 TEST_CASE("latency moves after the threshold was exceeded for the window", "[policy]")
 {
   Scenario scenario;
-  scenario.migration.latency = {0.02, 3};
+  scenario.migration.latency = {0.02, 3, 1.5};
   auto policy = make_latency_policy(scenario);
   World w = two_mecs_and_rsus();
   w.stations.push_back(moving(900, 10, 90, 1, 0));
@@ -479,4 +479,66 @@ TEST_CASE("stop-and-copy and post-copy act in their documented order", "[mechani
   make_make_before_break(s)->execute(mbb);
   CHECK(mbb.calls == std::vector<std::string>{"instantiate", "serve", "terminate"});
   CHECK(mbb.downtime == 0);
+}
+
+TEST_CASE("never: a vehicle appearing outside coverage moves once, to the MEC of its first RSU", "[policy]")
+{
+  Scenario scenario;
+  auto never = make_never_policy(scenario);
+  World w;
+  w.stations = {vehicle(kNone, kNone, kNone), vehicle(0, 0, kNone)};
+  CHECK(never->place(w.snap(), 0) == 2);  // uncovered: the cloud, provisionally
+  CHECK(never->place(w.snap(), 1) == 0);  // covered: the MEC behind its RSU, for good
+  w.stations[0].twin_site = 2;
+  w.stations[1].twin_site = 0;
+  CHECK(never->decide(w.snap()).empty());  // still uncovered
+  w.stations[0].rsu = 1;
+  w.stations[0].rsu_site = 1;
+  w.stations[0].twin_busy = true;  // its placement still running: wait
+  CHECK(never->decide(w.snap(0, MigrationTrigger::Handover)).empty());
+  w.stations[0].twin_busy = false;
+  auto intents = never->decide(w.snap(0, MigrationTrigger::Handover));
+  REQUIRE(intents.size() == 1);
+  CHECK(intents[0].station == 0);
+  CHECK(intents[0].target == 1);
+  // After that one move, never again, whatever the vehicle does.
+  w.stations[0].twin_site = 1;
+  w.stations[0].rsu_site = 0;
+  CHECK(never->decide(w.snap()).empty());
+  w.stations[1].rsu_site = 1;  // the covered-at-birth vehicle never moved and never will
+  CHECK(never->decide(w.snap()).empty());
+}
+
+TEST_CASE("latency's default threshold: threshold_factor x the RSU's baseline latency", "[policy]")
+{
+  Scenario scenario;  // threshold_s = 0 (derived), factor 1.5, window 3 s
+  REQUIRE(scenario.migration.latency.threshold_s == 0);
+  REQUIRE(scenario.migration.latency.threshold_factor == 1.5);
+  auto policy = make_latency_policy(scenario);
+  World w = two_mecs_and_rsus();
+  w.stations.push_back(moving(900, 10, 90, 1, 0));  // in RSU 1's cell (behind m1), twin on m0
+  const std::vector<double> baseline = {0.003, 0.004};  // RSU 1: 4 ms, so the threshold is 6 ms
+  const auto snap = [&](double now) {
+    Snapshot s = at(w, now);
+    s.rsu_baseline_latency_s = baseline;
+    return s;
+  };
+  w.stations[2].last_latency_s = 0.0059;  // below 6 ms: stays
+  for (double t = 0; t <= 5; t += 1)
+    CHECK(policy->decide(snap(t)).empty());
+  w.stations[2].last_latency_s = 0.0061;  // above 6 ms for the 3 s window: moves to m1
+  CHECK(policy->decide(snap(6)).empty());
+  CHECK(policy->decide(snap(8)).empty());
+  auto intents = policy->decide(snap(9));
+  REQUIRE(intents.size() == 1);
+  CHECK(intents[0].target == 1);
+  // Without a baseline (a hand-made snapshot) the fallback is 20 ms: 6.1 ms does not move it.
+  auto fallback = make_latency_policy(scenario);
+  for (double t = 0; t <= 10; t += 1)
+    CHECK(fallback->decide(at(w, t)).empty());
+  // An explicit threshold_s wins over the derived one.
+  scenario.migration.latency.threshold_s = 0.01;
+  auto fixed = make_latency_policy(scenario);
+  for (double t = 0; t <= 10; t += 1)
+    CHECK(fixed->decide(snap(t)).empty());
 }

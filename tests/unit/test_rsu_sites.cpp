@@ -156,7 +156,7 @@ TEST_CASE("bad RSU sites files are InputErrors naming the file, the line and the
       {"empty.csv", "", 1, "empty"},
       {"comments.csv", "# nothing\n\n", 0, "empty"},
       {"no_y.csv", "id,x,lat\nr,1,2\n", 1, "expected columns id,x,y"},
-      {"lonlat.csv", "id,lon,lat\nr,11.3,44.5\n", 1, "expected columns id,x,y"},
+      {"lon_only.csv", "id,lon,y\nr,11.3,44.5\n", 1, "expected columns id,x,y"},  // id,lon,lat is valid: test_projection.cpp
       {"twice_x.csv", "id,x,x_m,y\nr,1,1,2\n", 1, "two columns"},
       {"header_only.csv", "id,x,y\n", 1, "no RSU site"},
       {"short.csv", "id,x,y\nr0,1,2\nr1,3\n", 3, "fields"},
@@ -458,4 +458,92 @@ TEST_CASE("trace statistics of the shared Bologna trace match its README", "[rsu
     CHECK(st.box.min_y == Approx(-0.63).margin(1e-9));
     CHECK(st.box.max_y == Approx(1341.39).margin(1e-9));
   }
+}
+
+TEST_CASE("--cell-radius gives every new RSU that radius", "[rsu]")
+{
+  InfrastructureConfig inf = default_like();
+  RsuPlacement p = replace_rsus(inf, {{"a", 0, 0, 0}, {"b", 100, 0, 0}}, "sites.csv", 0, 250);
+  CHECK(p.cell_radius_m == 250.0);
+  CHECK(p.cell_from_scenario);  // capacity and latency still the scenario's
+  for (const RsuConfig& r : inf.rsus)
+    CHECK(r.cell_radius_m == 250.0);
+}
+
+TEST_CASE("--mec-grid: one MEC per K x K RSUs of the grid, at its block's mean position", "[rsu]")
+{
+  BoundingBox box;
+  box.add(0, 0);
+  box.add(1000, 600);
+  // A 200 m grid: ceil(5) = 5 columns x ceil(3) = 3 rows at x = 100..900, y = 100..500. K = 2: blocks of
+  // columns {0,1} {2,3} {4} and rows {0,1} {2}: 3 x 2 = 6 MECs.
+  const std::vector<RsuSite> mecs = mec_grid_sites(box, 200, 2);
+  REQUIRE(mecs.size() == 6);
+  CHECK(mecs[0].id == "mec_0_0");
+  CHECK(mecs[0].x_m == Approx(200));  // mean of 100 and 300
+  CHECK(mecs[0].y_m == Approx(200));
+  CHECK(mecs[2].id == "mec_2_0");
+  CHECK(mecs[2].x_m == Approx(900));  // the narrow last column of blocks
+  CHECK(mecs[5].id == "mec_2_1");
+  CHECK(mecs[5].y_m == Approx(500));
+  CHECK(mec_grid_sites(box, 200, 10).size() == 1);  // one block holds the whole grid
+  CHECK_THROWS_AS(mec_grid_sites(box, 200, 0), InputError);
+
+  // Every RSU of the grid is nearer its own block's MEC than any other (so nearest-MEC attaches by block).
+  InfrastructureConfig inf = default_like();
+  replace_mecs(inf, mecs, "--mec-grid");
+  CHECK(inf.mecs.size() == 6);
+  CHECK(inf.links.empty());
+  CHECK(inf.brokers.empty());
+  RsuPlacement p = replace_rsus(inf, grid_rsu_sites(box, 200), "--rsu-grid", 200);
+  CHECK(p.rsus_per_mec.at("mec_0_0") == 4);
+  CHECK(p.rsus_per_mec.at("mec_2_0") == 2);
+  CHECK(p.rsus_per_mec.at("mec_2_1") == 1);
+  CHECK(layout_warnings(inf, box).empty());
+}
+
+TEST_CASE("replacing MECs keeps the first MEC's capacity and refuses clashing ids", "[rsu]")
+{
+  InfrastructureConfig inf = default_like();
+  inf.mecs[0].cores = 7;
+  CHECK(replace_mecs(inf, {{"east", 1500, 500, 2}}, "m.csv") == 4);
+  REQUIRE(inf.mecs.size() == 1);
+  CHECK(inf.mecs[0].cores == 7);
+  CHECK(inf.mecs[0].x_m == 1500);
+  for (const RsuConfig& r : inf.rsus)
+    CHECK(r.mec.empty());  // the loader attaches them to their nearest new MEC
+  InfrastructureConfig other = default_like();
+  try {
+    replace_mecs(other, {{"cloud", 0, 0, 3}}, "m.csv");
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(e.where().file == "m.csv");
+    CHECK(e.where().line == 3);
+  }
+  CHECK_THROWS_AS(replace_mecs(other, {{other.rsus[0].id, 0, 0, 2}}, "m.csv"), InputError);
+}
+
+TEST_CASE("layout warnings: one MEC serving most RSUs, MECs outside the trace's area", "[rsu]")
+{
+  InfrastructureConfig inf = default_like();  // MECs at (500|1500, 500|1500), RSUs radius 480
+  BoundingBox box;
+  box.add(0, 0);
+  box.add(2000, 2000);
+  CHECK(layout_warnings(inf, box).empty());  // 9 RSUs spread over the 4 MECs as the default scenario does
+  // 7 of 9 RSUs on mec_sw: more than half and more than twice its fair share (2.25).
+  for (std::size_t i = 0; i < 7; ++i)
+    inf.rsus[i].mec = "mec_sw";
+  auto w = layout_warnings(inf, box);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].find("7 of 9 RSUs attach to MEC mec_sw") != std::string::npos);
+  // A trace 500 m east of mec_ne's column: the western MECs are 1000 m outside (more than 480 m), the eastern
+  // ones inside.
+  BoundingBox east;
+  east.add(1500, 0);
+  east.add(3000, 2000);
+  w = layout_warnings(default_like(), east);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].find("2 of 4 MECs lie outside the trace's area") != std::string::npos);
+  CHECK(w[0].find("mec_sw") != std::string::npos);
+  CHECK(w[0].find("mec_ne") == std::string::npos);
 }

@@ -220,52 +220,7 @@ TEST_CASE("the full shared Bologna trace in its three formats", "[trace][shared]
   check_same_trace(fcd, read_all(dir + "bologna_pasubio_small.ns2mobility.tcl.gz"), true);
 }
 
-TEST_CASE("SUMO geo output (x/y holding lon/lat) is projected to metres", "[trace]")
-{
-  // The same SUMO 1.15 run (3x3 grid of 200 m, UTM zone 32 near Bologna) written with and without
-  // --fcd-output.geo: distances between vehicles must agree. UTM's scale there (about 0.99999, 180 km from the
-  // central meridian), SUMO's 6 decimals of degrees (0.1 m) and the local projection keep them within 0.1 % + 0.3 m;
-  // the frames differ by a rotation (UTM grid convergence, 1.6 deg) that distances do not see.
-  auto xy = read_all(kTraces + "grid_utm32.fcd.xy.xml.gz");
-  auto geo = read_all(kTraces + "grid_utm32.fcd.geo.xml.gz");
-  REQUIRE(xy.size() == geo.size());
-  int pairs = 0;
-  for (std::size_t i = 0; i < xy.size(); ++i) {
-    const auto& a = xy[i].vehicles;
-    const auto& b = geo[i].vehicles;
-    REQUIRE(a.size() == b.size());
-    for (std::size_t j = 0; j < a.size(); ++j)
-      for (std::size_t k = j + 1; k < a.size(); ++k) {
-        double d1 = std::hypot(a[j].x_m - a[k].x_m, a[j].y_m - a[k].y_m);
-        double d2 = std::hypot(b[j].x_m - b[k].x_m, b[j].y_m - b[k].y_m);
-        CHECK(d2 == Approx(d1).epsilon(0.001).margin(0.3));
-        ++pairs;
-      }
-  }
-  CHECK(pairs > 100);
-  // Projected around the first point: it is the origin.
-  CHECK(geo.front().vehicles.front().x_m == 0.0);
-  CHECK(geo.front().vehicles.front().y_m == 0.0);
-}
-
-TEST_CASE("lon/lat attributes and columns are projected with the documented equirectangular formula", "[trace]")
-{
-  TempDir tmp;
-  // At 45 deg on WGS84: M = a(1-e2)/(1-e2 sin2)^1.5 = 6,367,381.8 m, N = a/(1-e2 sin2)^0.5 = 6,388,838.3 m:
-  // 0.001 deg of latitude = M pi/180 0.001 = 111.1318 m, of longitude N cos45 pi/180 0.001 = 78.8468 m.
-  auto xml = tmp.write("geo.xml", std::string(kFcdHead) +
-                                      "<timestep time=\"0\"><vehicle id=\"a\" lon=\"11.000\" lat=\"45.000\"/>"
-                                      "<vehicle id=\"b\" lon=\"11.001\" lat=\"45.001\"/></timestep></fcd-export>\n");
-  auto csv = tmp.write("geo.csv", "time;id;lon;lat\n0;a;11.000;45.000\n0;b;11.001;45.001\n");
-  for (const auto& path : {xml, csv}) {
-    auto steps = read_all(path);
-    REQUIRE(steps.size() == 1);
-    const auto& b = steps[0].vehicles.at(1);
-    CHECK(b.x_m == Approx(78.8468).epsilon(1e-5));
-    CHECK(b.y_m == Approx(111.1318).epsilon(1e-5));
-    CHECK_FALSE(b.has_speed);
-  }
-}
+// Geographic traces (SUMO geo output, lon/lat attributes and columns) and their projection: test_projection.cpp.
 
 TEST_CASE("plain CSV form: time,id,x,y[,speed,angle], comma or semicolon, empty xml2csv timesteps", "[trace]")
 {

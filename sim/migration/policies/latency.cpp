@@ -1,5 +1,7 @@
 // `latency`: move the twin to the MEC behind the vehicle's RSU when the end-to-end latency of its messages has
-// exceeded threshold_s at every decision (handover or tick) for window_s. The latency is the snapshot's
+// exceeded a threshold at every decision (handover or tick) for window_s. The threshold is threshold_s when it
+// is > 0, else threshold_factor x the snapshot's baseline latency of the vehicle's current RSU (the uncongested
+// latency to the MEC behind it), and 20 ms when the snapshot has no baseline. The latency is the snapshot's
 // last_latency_s (the newest delivered message); the policy keeps, per station, when it was first seen above
 // the threshold, and forgets it when a sample is below, while an operation runs on the twin, and after an
 // intent (the next window starts with the next samples).
@@ -21,13 +23,23 @@ public:
 
 private:
   static constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
+  static constexpr double kFallbackThresholdS = 0.02;  // without a baseline (no RSU, or a hand-made snapshot)
+
+  double threshold(const Snapshot& s, const StationView& v) const
+  {
+    if (config_.threshold_s > 0)
+      return config_.threshold_s;
+    if (v.rsu == kNone || v.rsu >= s.rsu_baseline_latency_s.size())
+      return kFallbackThresholdS;
+    return config_.threshold_factor * s.rsu_baseline_latency_s[v.rsu];
+  }
 
   void consider(const Snapshot& s, StationId id, std::vector<Intent>& out)
   {
     const StationView& v = s.stations[id];
     double& since = above_since_[id];
     if (!v.present || v.kind != StationKind::Vehicle || v.twin_busy || v.twin_site == kNone ||
-        !(v.last_latency_s > config_.threshold_s)) {
+        !(v.last_latency_s > threshold(s, v))) {
       since = kNever;
       return;
     }

@@ -343,7 +343,7 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
 
   c.range("migration.hysteresis.margin_m", mig.hysteresis.margin_m, 0, bounds::kMaxRadiusM, false, " m");
   c.duration("migration.hysteresis.dwell_s", mig.hysteresis.dwell_s);
-  c.range("migration.latency.threshold_s", mig.latency.threshold_s, 0, bounds::kMaxLatencyS, true,
+  c.range("migration.latency.threshold_s", mig.latency.threshold_s, 0, bounds::kMaxLatencyS, false,
           " s (0 = derived from the path)");
   c.positive("migration.latency.threshold_factor", mig.latency.threshold_factor);
   c.duration("migration.latency.window_s", mig.latency.window_s);

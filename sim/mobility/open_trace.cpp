@@ -26,6 +26,7 @@ public:
     return more;
   }
   const char* format_name() const override { return inner_->format_name(); }
+  std::string projection() const override { return inner_->projection(); }
 
 private:
   std::unique_ptr<TraceReader> inner_;

@@ -460,7 +460,7 @@ TEST_CASE("trace statistics of the shared Bologna trace match its README", "[rsu
   }
 }
 
-TEST_CASE("--cell-radius gives every new RSU that radius", "[rsu]")
+TEST_CASE("the --cell-radius option gives every new RSU that radius", "[rsu]")
 {
   InfrastructureConfig inf = default_like();
   RsuPlacement p = replace_rsus(inf, {{"a", 0, 0, 0}, {"b", 100, 0, 0}}, "sites.csv", 0, 250);
@@ -470,7 +470,7 @@ TEST_CASE("--cell-radius gives every new RSU that radius", "[rsu]")
     CHECK(r.cell_radius_m == 250.0);
 }
 
-TEST_CASE("--mec-grid: one MEC per K x K RSUs of the grid, at its block's mean position", "[rsu]")
+TEST_CASE("the --mec-grid option: one MEC per K x K RSUs of the grid, at its block's mean position", "[rsu]")
 {
   BoundingBox box;
   box.add(0, 0);

@@ -12,6 +12,7 @@ enum class StreamPurpose : std::uint64_t {
   Policy = 3,
   Mechanism = 4,
   Broker = 5,
+  Radio = 6, // backoff draws and frame errors of the radio channels (entity: the channel)
   Test = 99,
 };
 

@@ -2,15 +2,17 @@
 #include "edge/mec_ledger.hpp"
 #include "stations/station_table.hpp"
 #include "edge/twin_book.hpp"
+#include "messaging/telemetry_plane.hpp"
 #include "metrics/recorder.hpp"
 
 namespace v2x {
 
-/// Samples twins (placement, state, age of information) and sites (reservations, busy CPU) periodically.
+/// Samples twins (placement, state, age of information), sites (reservations, busy CPU) and RSU channels (busy
+/// ratio, MAC counts) periodically, after catching the telemetry plane up.
 class Sampler {
 public:
   Sampler(double period_s, const StationTable& stations, TwinBook& twins, MecLedger& ledger,
-          const std::vector<SiteInfo>& sites, Recorder& recorder);
+          const std::vector<SiteInfo>& sites, Recorder& recorder, TelemetryPlane& plane);
   void operator()();
 
 private:
@@ -20,6 +22,7 @@ private:
   MecLedger& ledger_;
   const std::vector<SiteInfo>& sites_;
   Recorder& recorder_;
+  TelemetryPlane& plane_;
 };
 
 } // namespace v2x

@@ -40,7 +40,12 @@ Scenario two_cells(const std::string& trace_name, double t_end, const std::funct
   Scenario s;
   s.name = trace_name;
   s.seed = 11;
-  s.infrastructure = two_mec_road().mec_link(mec_bandwidth_bps, mec_latency_s).build();
+  // RSUs 200 m apart around x = 500 (r0 at 400 m, r1 at 600 m): the vehicle stays within ~100 m of its RSU around
+  // the handover, where an 802.11p frame at 3 Mb/s practically never fails (the border is still at x = 500 m).
+  TinyInfra road = two_mec_road().mec_link(mec_bandwidth_bps, mec_latency_s);
+  road.config().rsus[0].x_m = 400;
+  road.config().rsus[1].x_m = 600;
+  s.infrastructure = road.build();
   s.mobility.trace = write_fcd(trace_name + ".fcd.xml", 0, t_end, [&](double t) {
     const double dx = x_of_t(t + 0.5) - x_of_t(t - 0.5);
     return std::vector<TracePoint>{{"v0", x_of_t(t), 0, dx >= 0 ? 90.0 : 270.0, std::abs(dx)}};
@@ -51,7 +56,7 @@ Scenario two_cells(const std::string& trace_name, double t_end, const std::funct
   s.twin.dashboard_period_s = 0;
   s.orchestrator = constant_orchestrator(kRequest, kScheduling, kStart, kReadiness, kTermRequest, kStop, kCleanup);
   s.orchestrator.prepulled = {"*"};
-  s.network.rate_steps = {{1000, 1e6}};
+  s.network.rate_steps = {{1000, 375000}};  // 3 Mb/s, the most robust 802.11p rate
   s.migration.policy = "nearest";
   s.output.sample_period_s = 0;
   return s;
@@ -173,7 +178,7 @@ TEST_CASE("stop-and-copy downtime is the hand sum of its state transfer and rest
   CHECK(m.bytes == 50e6);
   // QoS 0: messages lost only while down (10 Hz x 0.902 s, within one).
   const auto lost = std::count_if(c.messages.begin(), c.messages.end(), [&](const MessageRecord& r) {
-    return r.outcome == MessageOutcome::Lost && r.created > m.requested;
+    return r.outcome == MessageOutcome::Lost && r.cause != MessageCause::Radio && r.created > m.requested;
   });
   CHECK(std::abs(static_cast<double>(lost) - 10 * m.downtime) <= 1.0);
 }
@@ -206,7 +211,7 @@ TEST_CASE("make-before-break has no downtime and loses no message", "[sim][mecha
   CHECK(m.finished - m.requested == Approx(kInstantiate + kTerminate).epsilon(1e-9));
   // After the first placement, at most the one message in flight to m0 at the switch can be lost.
   const auto lost = std::count_if(c.messages.begin(), c.messages.end(), [](const MessageRecord& r) {
-    return r.outcome == MessageOutcome::Lost && r.created > kInstantiate + 0.5;
+    return r.outcome == MessageOutcome::Lost && r.cause != MessageCause::Radio && r.created > kInstantiate + 0.5;
   });
   CHECK(lost <= 1);
 }
@@ -291,7 +296,7 @@ TEST_CASE("post-copy serves at once and delays messages by a demand fetch until 
   CHECK(after >= 15);
   // Lost only during the 10 ms downtime: at most one message.
   const auto lost = std::count_if(c.messages.begin(), c.messages.end(), [&](const MessageRecord& r) {
-    return r.outcome == MessageOutcome::Lost && r.created > m.requested;
+    return r.outcome == MessageOutcome::Lost && r.cause != MessageCause::Radio && r.created > m.requested;
   });
   CHECK(lost <= 1);
 }

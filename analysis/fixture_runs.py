@@ -21,7 +21,9 @@ NAN = float("nan")
 #: Station names that need escaping in InfluxDB line protocol (space, comma, equals sign, quote, backslash).
 WEIRD = ("veh 1,a=b", 'veh"2\\x')
 
-CAUSES = ("none", "no_serving_twin", "queue_full", "radio", "no_coverage", "fault")
+# The simulator's loss causes (sim/metrics/SCHEMA.md, /messages.cause), in enum order.
+CAUSES = ("ok", "no_coverage", "radio", "superseded", "no_twin_yet", "migration", "capacity", "fault", "queue_full",
+          "session_dropped", "in_flight")
 
 
 def _table(f, name, dtype, data, units):
@@ -47,14 +49,16 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
             lat = 0.004 + 0.001 * (k % 3) + (0.002 if site == 1 else 0.0)
             if st == 2 and 10.0 <= created < 12.0:
                 msgs.append((st, k, 1, 1, NONE, 180, created, created + 0.001, created + 0.002, NAN, NAN, 1))
-                causes.append(1)
+                causes.append(CAUSES.index("migration"))
             elif st == 3 and k == 7:
                 msgs.append((st, k, NONE, NONE, NONE, 180, created, NAN, NAN, NAN, NAN, 3))
-                causes.append(4)
+                causes.append(CAUSES.index("no_coverage"))
             else:
                 msgs.append((st, k, 0, 0, site, 180, created, created + 0.001, created + 0.002, created + 0.003,
                              created + lat, 0))
-                causes.append(0)
+                causes.append(CAUSES.index("ok"))
+    # /messages.cause is part of the schema now: every file has it (extended or not).
+    msgs = [m + (c,) for m, c in zip(msgs, causes)]
     handovers = [(0.0, 2, NONE, 0, 10.0, 0.0), (9.5, 2, 0, 1, 300.0, 0.0), (0.5, 3, NONE, 0, 20.0, 0.0)]
     migrations = [
         (0, 2, NONE, 0, 0, 0, 0, "stateless-restart", "nearest", "", 0.0, 2.0, 2.0, 1e8),
@@ -77,11 +81,13 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
         "/infrastructure/brokers": [(0, "b0", 0), (1, "b1", 1)], "/stations": stations, "/messages": msgs,
         "/handovers": handovers, "/migrations": migrations, "/migration_phases": phases, "/twins": twins,
         "/mecs": mecs,
+        "/channels": [(float(t), r, 0.05 * r + 0.01 * t, 20 + t, 21 + t, t % 3, 1 if t == 10 else 0, 0, 1)
+                      for t in range(1, 21) for r in (0, 1)] if extended else [],
     }
     summary = dict(SUMMARY, vehicles=2, rsus=2, messages_created=len(msgs), simulated_s=20.0, vehicle_seconds=39.5,
-                   messages_delivered=sum(1 for m in msgs if m[-1] == 0),
-                   messages_lost=sum(1 for m in msgs if m[-1] == 1),
-                   messages_not_sent=sum(1 for m in msgs if m[-1] == 3), migrations=1, handovers=3)
+                   messages_delivered=sum(1 for m in msgs if m[11] == 0),
+                   messages_lost=sum(1 for m in msgs if m[11] == 1),
+                   messages_not_sent=sum(1 for m in msgs if m[11] == 3), migrations=1, handovers=3)
     with h5py.File(path, "w") as f:
         f.attrs["schema_version"] = np.int32(1)
         f.attrs["seed"] = np.uint64(1)
@@ -92,8 +98,14 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
             if table == "/summary":
                 continue
             units = ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[table])
+            if not extended and table == "/channels":
+                continue  # the plain fixture is a file of an older simulator: no /channels, no /messages.cause
             data = rows(table, tables.get(table, []))
-            if extended and table == "/messages":
+            if not extended and table == "/messages":
+                keep = [n for n in data.dtype.names if n != "cause"]
+                data = np.array(data[keep].tolist(), dtype=np.dtype([(n, data.dtype.fields[n][0]) for n in keep]))
+                units = ",".join(u for u in units.split(",") if not u.startswith("cause:"))
+            if extended and table == "/messages" and "cause" not in data.dtype.names:
                 dt = np.dtype([(n, data.dtype.fields[n][0]) for n in data.dtype.names]
                               + [("cause", h5py.enum_dtype({c: i for i, c in enumerate(CAUSES)}, basetype="u1"))])
                 ext = np.zeros(len(data), dtype=dt)
@@ -109,12 +121,13 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
                 ext["energy_j"] = [100.0 * t * (s + 1) for t, s in zip(ext["time"], ext["site"])]
                 data, units = ext, units + ",energy_j:J"
             _table(f, table, data.dtype, data, units)
-        if extended:
+        if extended and "/channels" not in f:
             ch_dt = np.dtype([("time", "<f8"), ("rsu", "<u4"), ("busy", "<f8"), ("frames", "<u4"),
                               ("retries", "<u4"), ("failures", "<u4")])
             ch = [(float(t), r, 0.05 * r + 0.01 * t, 20 + t, t % 3, 1 if t == 10 else 0)
                   for t in range(1, 21) for r in (0, 1)]
             _table(f, "/channels", ch_dt, ch, "time:s,rsu:id,busy:1,frames:count,retries:count,failures:count")
+        if extended:
             fault_dt = np.dtype([("start", "<f8"), ("end", "<f8"), ("target", h5py.string_dtype("utf-8", 32)),
                                  ("kind", h5py.enum_dtype({"mec": 0, "link": 1, "broker": 2}, basetype="u1"))])
             _table(f, "/faults", fault_dt, [(13.0, 15.0, b"mec1", 0)], "start:s,end:s,target:text,kind:enum")

@@ -40,10 +40,10 @@ def write_run(path, latencies_s, lost=0, migrations=(), vehicle_seconds=7200.0, 
     messages = []
     for i, lat in enumerate(latencies_s):
         created = 0.1 * i
-        messages.append((1, i, 0, 0, 0, 180, created, created, created, created, created + lat, DELIVERED))
+        messages.append((1, i, 0, 0, 0, 180, created, created, created, created, created + lat, DELIVERED, 0))
     for j in range(lost):
         created = 50.0 + 0.1 * j
-        messages.append((1, 10000 + j, 0, 0, NONE, 180, created, created, created, NAN, NAN, LOST))
+        messages.append((1, 10000 + j, 0, 0, NONE, 180, created, created, created, NAN, NAN, LOST, 5))  # cause migration
     tables = {
         "/infrastructure/sites": [
             (0, "mec-0", 0, 10.0, 20.0, 16, 32768.0, 110),
@@ -385,7 +385,7 @@ def test_new_datasets_used_when_present(tmp_path):
     # from 3 s on: 68 messages created (80 minus veh0's 6 at 0, 0.5, ..., 2.5 s and veh1's 6 at 0.1, ..., 2.6 s);
     # 4 lost (no serving twin, 10..11.5 s), 1 not sent (no coverage, created at 3.6 s)
     table = cmp.table.iloc[0]
-    assert cmp.loss.loc["nearest", "no_serving_twin_mean"] == pytest.approx(100 * 4 / 68)
+    assert cmp.loss.loc["nearest", "migration_mean"] == pytest.approx(100 * 4 / 68)
     assert cmp.loss.loc["nearest", "no_coverage_mean"] == pytest.approx(100 * 1 / 68)
     # energy: cumulative meters 100 t (s + 1) J, samples t = 3..20: (20 - 3) * 100 * (1 + 2 + 3) J = 10.2 kJ
     assert table["energy_kj_mean"] == pytest.approx(10.2)
@@ -393,10 +393,11 @@ def test_new_datasets_used_when_present(tmp_path):
     keys = [k for k, _, _ in cmp.figures]
     assert "energy_kj" in keys and "faults" in keys
     page = open(report.build(str(tmp_path), str(tmp_path / "rep")), encoding="utf-8").read()
-    assert "by cause (/messages.cause)" in page and "no_serving_twin" in page and "Warm-up left out" in page
+    assert "by cause (/messages.cause)" in page and "migration" in page and "Warm-up left out" in page
 
 
-def test_older_files_have_no_optional_figures(sweep_dir):
+def test_files_without_optional_figures(sweep_dir):
+    # Every file of this schema has /messages.cause (the losses go by cause); energy and faults are optional.
     cmp = compare.compare(str(sweep_dir))
-    assert cmp.loss_by == "outcome"
+    assert cmp.loss_by == "cause"
     assert [k for k, _, _ in cmp.figures] == [k for k, _, _ in compare.FIGURES]

@@ -69,7 +69,7 @@ def test_fixture_with_the_new_datasets(tmp_path):
     path = fixture_runs.write(tmp_path / "ext.h5", extended=True, warmup_s=3.0, names=fixture_runs.WEIRD)
     figures, text = check(path, tmp_path)
     assert figures["loss_by"] == "cause"
-    assert figures["loss_total_by"] == {"no_serving_twin": 4, "no_coverage": 1}
+    assert figures["loss_total_by"] == {"migration": 4, "no_coverage": 1}
     assert all(figures["optional"].values())
     assert figures["warmup_s"] == 3.0
     assert 'id="v2x-channels"' in text and "Faults (1)" in text and "energy (J" in text

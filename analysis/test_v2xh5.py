@@ -86,10 +86,10 @@ FIXTURE = {
     "/infrastructure/brokers": [(0, "broker-0", 0)],
     "/stations": [(0, "rsu-0", 1, 0.0), (1, "veh.1", 0, 0.5)],
     "/messages": [
-        # station seq rsu broker site size_b created at_rsu at_broker at_twin processed outcome
-        (1, 0, 0, 0, 0, 180, 1.0, 1.001, 1.002, 1.003, 1.010, 0),
-        (1, 1, 0, 0, NONE, 181, 1.1, 1.101, 1.102, NAN, NAN, 1),
-        (1, 2, NONE, NONE, NONE, 182, 1.2, NAN, NAN, NAN, NAN, 3),
+        # station seq rsu broker site size_b created at_rsu at_broker at_twin processed outcome cause
+        (1, 0, 0, 0, 0, 180, 1.0, 1.001, 1.002, 1.003, 1.010, 0, 0),
+        (1, 1, 0, 0, NONE, 181, 1.1, 1.101, 1.102, NAN, NAN, 1, 5),
+        (1, 2, NONE, NONE, NONE, 182, 1.2, NAN, NAN, NAN, NAN, 3, 1),
     ],
     "/handovers": [(0.5, 1, NONE, 0, 1.0, 2.0)],
     "/migrations": [
@@ -99,6 +99,8 @@ FIXTURE = {
     "/migration_phases": [(0, "instantiate.image_pull", 0, 0.6, 3.6, 1.5e8)],
     "/twins": [(1.0, 1, NONE, 1, NAN), (2.0, 1, 0, 2, 0.25)],
     "/mecs": [(1.0, 0, 0.5, 256.0, 1, 1, 0.125)],
+    # time rsu busy frames attempts retries failures collisions contending
+    "/channels": [(1.0, 0, 0.25, 10, 12, 2, 0, 1, 3)],
 }
 
 SUMMARY = {
@@ -109,6 +111,19 @@ SUMMARY = {
     "messages_lost": 1,
     "messages_dropped": 0,
     "messages_not_sent": 1,
+    "cause_no_coverage": 1,
+    "cause_radio": 0,
+    "cause_superseded": 0,
+    "cause_no_twin_yet": 0,
+    "cause_migration": 1,
+    "cause_capacity": 0,
+    "cause_fault": 0,
+    "cause_queue_full": 0,
+    "cause_session_dropped": 0,
+    "cause_in_flight": 0,
+    "vehicle_messages": 3,
+    "aoi_mean_s": 0.5,
+    "aoi_p95_s": 0.9,
     "latency_mean_s": 0.01,
     "latency_p50_s": 0.01,
     "latency_p95_s": 0.01,

@@ -64,10 +64,12 @@ TABLES = (
     "migration_phases",
     "twins",
     "mecs",
+    "channels",
 )
 
-#: Tables that newer simulators write and older files lack (check with ``Run.has_table``): per-RSU radio
-#: channel samples and the fault log. Readers use them when present and work without them.
+#: Tables that newer simulators write and older files lack (check with ``Run.has_table``): the fault log.
+#: Readers use them when present and work without them. (/channels, per-RSU radio channel samples, is in every
+#: file of this schema; files of older simulators lack it, so readers check for it too.)
 OPTIONAL_TABLES = (
     "channels",
     "faults",

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <map>
 #include <set>
@@ -17,6 +18,9 @@ std::string number_text(double v)
 }
 
 namespace {
+
+/// The OFDM rates of the 10 MHz 802.11p channel in B/s: 3, 4.5, 6, 9, 12, 18, 24, 27 Mb/s / 8.
+constexpr double kOfdmRates_Bps[] = {375000, 562500, 750000, 1125000, 1500000, 2250000, 3000000, 3375000};
 
 std::string indexed(const std::string& list, std::size_t i)
 {
@@ -368,6 +372,13 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     const std::string p = indexed("network.rate_step", i);
     c.range(p + ".distance_m", r.distance_m, 0, bounds::kMaxRadiusM, true, " m" + step_note);
     c.range(p + ".rate_bps", r.rate_bps, 0, bounds::kMaxBandwidthBps, true, " B/s" + step_note);
+    // The telemetry plane times frames with the 802.11p PHY (radio/phy.hpp), which knows only the OFDM rates
+    // of the 10 MHz channel (IEEE 802.11-2016, Table 17-4): any other rate has no N_DBPS nor sensitivity.
+    if (r.rate_bps > 0 && std::find(std::begin(kOfdmRates_Bps), std::end(kOfdmRates_Bps), r.rate_bps) ==
+                              std::end(kOfdmRates_Bps))
+      c.fail(p + ".rate_bps", number_text(r.rate_bps),
+             "must be an 802.11p OFDM rate of the 10 MHz channel in B/s: 375000, 562500, 750000, 1125000, "
+             "1500000, 2250000, 3000000 or 3375000 (3, 4.5, 6, 9, 12, 18, 24, 27 Mb/s)" + step_note);
     if (i > 0 && r.distance_m <= s.network.rate_steps[i - 1].distance_m)
       c.fail(p + ".distance_m", number_text(r.distance_m),
              "rate steps must be in increasing distance (previous step: " +

@@ -12,6 +12,21 @@ enum class MessageOutcome : std::uint8_t {
   NotSent = 3,   // the vehicle was out of every cell
 };
 
+/// Why a message ended as it did (its outcome gives the what). Every message has exactly one.
+enum class MessageCause : std::uint8_t {
+  Ok = 0,             // processed by its twin
+  NoCoverage = 1,     // the OBU was out of every cell (or re-associating and the frame was replaced)
+  Radio = 2,          // the frame exhausted its retries (collisions, errors by distance) or was cut by a handover
+  Superseded = 3,     // a newer CAM replaced it in the OBU before it reached the air
+  NoTwinYet = 4,      // the twin's first placement was still pending
+  Migration = 5,      // the twin had no serving instance because it was migrating (or its instance stopped)
+  Capacity = 6,       // the twin was in no site (placement rejected for capacity)
+  Fault = 7,          // a failed component (MEC, link, broker, RSU) was on its path
+  QueueFull = 8,      // a QoS 1 session was full
+  SessionDropped = 9, // kept in a QoS 1 session that was discarded (twin removed, run ended)
+  InFlight = 10,      // still on its way when the run ended
+};
+
 enum class MigrationReason : std::uint8_t {
   Initial = 0, // first placement when the station appears
   Policy = 1,  // the policy asked for it

@@ -4,7 +4,6 @@
 
 #include "core/log.hpp"
 #include "core/random.hpp"
-#include "proto/wire_size.hpp"
 
 #include <cmath>
 
@@ -68,8 +67,7 @@ void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng
     std::unique_lock lock(*load.pull_lock);
     if (!load.cached) {
       bytes = deps_.twin.image_b;
-      sg4::Comm::sendto(deps_.platform.registry_host(), deps_.platform.site_host(req.site),
-                        static_cast<std::uint64_t>(bytes));
+      deps_.network.bulk_transfer(deps_.platform.registry_host(), deps_.platform.site_host(req.site), bytes);
       load.cached = deps_.ledger.image_cache();
     }
   }
@@ -79,7 +77,6 @@ void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng
   load.ops_in_flight--;
   load.op_slots->release();
 
-  deps_.twins.set_ready(instance);
   req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{instance, bytes}).release(), 0)->detach(delete_payload<OrchestratorReply>);
 }
 
@@ -102,33 +99,6 @@ void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
   deps_.twins.retire(req.instance, sg4::Engine::get_clock());
   deps_.ledger.release(req.site);
   req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{req.instance, 0}).release(), 0)->detach(delete_payload<OrchestratorReply>);
-}
-
-TwinDashboard::TwinDashboard(InstanceId instance, const TwinBook& twins, const TwinConfig& config,
-                             TelemetryPath& telemetry)
-    : instance_(instance), generation_(twins.instance(instance).generation), twins_(twins), config_(config)
-    , telemetry_(telemetry)
-{
-}
-
-void TwinDashboard::operator()()
-{
-  daemonize_self();
-  if (config_.dashboard_period_s <= 0)
-    return;
-  while (true) {
-    sg4::this_actor::sleep_for(config_.dashboard_period_s);
-    const TwinInstance& in = twins_.instance(instance_);
-    if (!in.alive || in.generation != generation_)
-      return;
-    if (twins_.serving(in.station) != instance_)
-      continue;
-    const double now = sg4::Engine::get_clock();
-    const double age = twins_.age_of_information(in.station, now);  // NaN until its first CAM
-    const double last_update = std::isnan(age) ? 0.0 : now - age;
-    telemetry_.publish_dashboard(in.station, in.site,
-                                 twin_report_wire_size(in.station, now, last_update, in.site, 0, 0));
-  }
 }
 
 } // namespace v2x

@@ -5,9 +5,9 @@
 // unless the site's cache holds the image (concurrent pulls to one site wait for the first).
 #include "edge/mec_ledger.hpp"
 #include "manager/events.hpp"
-#include "messaging/telemetry_path.hpp"
 #include "edge/twin_book.hpp"
 #include "metrics/recorder.hpp"
+#include "topology/network_view.hpp"
 #include "topology/platform.hpp"
 
 #include <simgrid/s4u.hpp>
@@ -18,6 +18,7 @@ struct OrchestratorDeps {
   const OrchestratorConfig& config;
   const TwinConfig& twin;
   const Platform& platform;
+  NetworkView& network;  // image pulls are bulk flows
   MecLedger& ledger;
   TwinBook& twins;
   Recorder& recorder;
@@ -39,20 +40,6 @@ private:
   OrchestratorDeps deps_;
   simgrid::s4u::Mailbox* inbox_;
   std::uint64_t operations_ = 0;
-};
-
-/// Publishes a serving twin instance's state to the dashboard broker every twin.dashboard_period_s.
-class TwinDashboard {
-public:
-  TwinDashboard(InstanceId instance, const TwinBook& twins, const TwinConfig& config, TelemetryPath& telemetry);
-  void operator()();
-
-private:
-  InstanceId instance_;
-  std::uint32_t generation_;
-  const TwinBook& twins_;
-  const TwinConfig& config_;
-  TelemetryPath& telemetry_;
 };
 
 } // namespace v2x

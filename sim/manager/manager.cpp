@@ -20,6 +20,7 @@ Manager::Manager(ManagerDeps deps) : deps_(deps) {}
 
 Snapshot Manager::snapshot(MigrationTrigger trigger, StationId subject) const
 {
+  deps_.plane.sync();  // latencies and positions as of now
   Snapshot s;
   s.now = sg4::Engine::get_clock();
   s.trigger = trigger;
@@ -111,8 +112,7 @@ void Manager::place(StationId s, SiteId site)
   }
   XBT_VERB("t=%.6f place station %u on %s", rec.requested, s, deps_.infra.sites()[site].name.c_str());
   deps_.ledger.reserve(site);
-  if (deps_.telemetry != nullptr)  // the twin's session starts with its placement
-    deps_.telemetry->subscribe(s);
+  deps_.subscriptions.subscribe(s);  // the twin's session starts with its placement
   if (deps_.stations.view(s).kind == StationKind::Vehicle)
     ++vehicle_twins_;
   start(rec, kNone, false);
@@ -128,6 +128,7 @@ void Manager::on_leave(StationId s)
   if (tr.deployed == kNone)
     return;
   const SiteId site = deps_.twins.instance(tr.deployed).site;
+  tr.removal_pending = true;  // the twin is stopping (sampled as such) until the removal ends
   start(new_record(s, site, kNone, MigrationReason::Removal, MigrationTrigger::Leave), tr.deployed, false);
 }
 
@@ -516,17 +517,14 @@ InstanceId MigrationRun::instantiate(SiteId site)
 {
   const InstanceId i = call(OrchestratorRequest::Op::Instantiate, site, kNone).instance;
   deps_.twins.record(record_.station).deployed = i;
-  if (deps_.scenario.twin.dashboard_period_s > 0 && deps_.telemetry != nullptr)
-    sg4::Actor::create("dashboard", deps_.platform.site_host(site),
-                       TwinDashboard(i, deps_.twins, deps_.scenario.twin, *deps_.telemetry));
+  deps_.plane.instance_created(i);
   return i;
 }
 
 void MigrationRun::serve(InstanceId instance)
 {
   deps_.twins.serve(record_.station, instance, now());
-  if (deps_.telemetry != nullptr)
-    deps_.telemetry->flush_session(record_.station);
+  deps_.plane.flush_session(record_.station);
 }
 
 void MigrationRun::terminate(InstanceId instance)
@@ -540,7 +538,7 @@ void MigrationRun::terminate(InstanceId instance)
 void MigrationRun::transfer(SiteId from, SiteId to, double bytes, std::string_view name)
 {
   const double start = now();
-  sg4::Comm::sendto(deps_.platform.site_host(from), deps_.platform.site_host(to), static_cast<std::uint64_t>(bytes));
+  deps_.network.bulk_transfer(deps_.platform.site_host(from), deps_.platform.site_host(to), bytes);
   record_.bytes += bytes;
   deps_.recorder.phase(PhaseRecord{record_.id, fixed_name(std::string(name)), to, start, now(), bytes});
 }
@@ -591,10 +589,8 @@ void MigrationRun::operator()()
       break;
     case Kind::Remove:
       terminate(current_);
-      if (deps_.telemetry != nullptr) {  // the twin is gone with its subscriptions and session
-        deps_.telemetry->unsubscribe(record_.station);
-        deps_.telemetry->drop_session(record_.station);
-      }
+      deps_.subscriptions.unsubscribe(record_.station);  // the twin is gone with its subscriptions and session
+      deps_.plane.drop_session(record_.station);
       break;
     case Kind::Migrate:
       mechanism_->execute(*this);

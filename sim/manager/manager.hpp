@@ -6,7 +6,7 @@
 #include "manager/events.hpp"
 #include "edge/orchestrator.hpp"
 #include "stations/station_table.hpp"
-#include "messaging/telemetry_path.hpp"
+#include "messaging/telemetry_plane.hpp"
 #include "edge/twin_book.hpp"
 #include "migration/mechanism.hpp"
 #include "migration/policy.hpp"
@@ -29,7 +29,9 @@ struct ManagerDeps {
   Recorder& recorder;
   simgrid::s4u::Mailbox* inbox;
   simgrid::s4u::Mailbox* orchestrator;
-  TelemetryPath* telemetry = nullptr;  // QoS 1 sessions are flushed when an instance starts serving
+  TelemetryPlane& plane;          // caught up before every decision; QoS 1 sessions, dashboards
+  Subscriptions& subscriptions;   // a twin's session starts with its placement and ends with its removal
+  NetworkView& network;           // state transfers are bulk flows
   std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
   std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
 };

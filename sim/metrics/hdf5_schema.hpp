@@ -17,6 +17,7 @@ enum class ColumnType : std::uint8_t {
   F64,
   Name, // FixedName: 32-byte NUL-padded UTF-8 string
   MessageOutcome,
+  MessageCause,
   MigrationReason,
   MigrationTrigger,
   MigrationOutcome,
@@ -42,6 +43,7 @@ struct TableSpec {
 template <class Row> const TableSpec& table_spec();
 template <> const TableSpec& table_spec<SiteRecord>();
 template <> const TableSpec& table_spec<RsuRecord>();
+template <> const TableSpec& table_spec<ChannelSample>();
 template <> const TableSpec& table_spec<BrokerRecord>();
 template <> const TableSpec& table_spec<MessageRecord>();
 template <> const TableSpec& table_spec<HandoverRecord>();
@@ -73,6 +75,8 @@ template <class T> constexpr ColumnType column_type_of()
     return ColumnType::Name;
   else if constexpr (std::is_same_v<T, MessageOutcome>)
     return ColumnType::MessageOutcome;
+  else if constexpr (std::is_same_v<T, MessageCause>)
+    return ColumnType::MessageCause;
   else if constexpr (std::is_same_v<T, MigrationReason>)
     return ColumnType::MigrationReason;
   else if constexpr (std::is_same_v<T, MigrationTrigger>)

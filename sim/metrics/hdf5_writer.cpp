@@ -311,13 +311,13 @@ struct Hdf5Writer::Impl {
   std::string partial;
   Handle file;
   Table sites, rsus, brokers;
-  Table messages, handovers, migrations, phases, stations, twins, mecs;
+  Table messages, handovers, migrations, phases, stations, twins, mecs, channels;
   bool sites_written = false, rsus_written = false, brokers_written = false;
   bool committed = false;
 
   std::vector<Table*> tables()
   {
-    return {&sites, &rsus, &brokers, &messages, &handovers, &migrations, &phases, &stations, &twins, &mecs};
+    return {&sites, &rsus, &brokers, &messages, &handovers, &migrations, &phases, &stations, &twins, &mecs, &channels};
   }
 
   /// Root attributes and every (empty) table.
@@ -463,6 +463,7 @@ void Hdf5Writer::Impl::write_layout(const RunMetadata& meta, std::uint32_t chunk
   stations = create_table(root, table_spec<StationRecord>(), chunk_rows, compression, partial);
   twins = create_table(root, table_spec<TwinSample>(), chunk_rows, compression, partial);
   mecs = create_table(root, table_spec<MecSample>(), chunk_rows, compression, partial);
+  channels = create_table(root, table_spec<ChannelSample>(), chunk_rows, compression, partial);
 }
 
 Hdf5Writer::~Hdf5Writer()
@@ -520,6 +521,11 @@ void Hdf5Writer::append(std::span<const StationRecord> rows)
 void Hdf5Writer::append(std::span<const TwinSample> rows)
 {
   impl_->append(impl_->twins, rows);
+}
+
+void Hdf5Writer::append(std::span<const ChannelSample> rows)
+{
+  impl_->append(impl_->channels, rows);
 }
 
 void Hdf5Writer::append(std::span<const MecSample> rows)

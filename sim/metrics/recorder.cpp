@@ -108,6 +108,40 @@ void Recorder::message(const MessageRecord& r)
   if (observer_ != nullptr)
     observer_->on_message(r);
   ++summary_.messages_created;
+  switch (r.cause) {
+  case MessageCause::NoCoverage:
+    ++summary_.cause_no_coverage;
+    break;
+  case MessageCause::Radio:
+    ++summary_.cause_radio;
+    break;
+  case MessageCause::Superseded:
+    ++summary_.cause_superseded;
+    break;
+  case MessageCause::NoTwinYet:
+    ++summary_.cause_no_twin_yet;
+    break;
+  case MessageCause::Migration:
+    ++summary_.cause_migration;
+    break;
+  case MessageCause::Capacity:
+    ++summary_.cause_capacity;
+    break;
+  case MessageCause::Fault:
+    ++summary_.cause_fault;
+    break;
+  case MessageCause::QueueFull:
+    ++summary_.cause_queue_full;
+    break;
+  case MessageCause::SessionDropped:
+    ++summary_.cause_session_dropped;
+    break;
+  case MessageCause::InFlight:
+    ++summary_.cause_in_flight;
+    break;
+  case MessageCause::Ok:
+    break;
+  }
   switch (r.outcome) {
   case MessageOutcome::Delivered:
     ++summary_.messages_delivered;
@@ -177,6 +211,11 @@ void Recorder::twin_sample(const TwinSample& r)
   push(twins_, r);
 }
 
+void Recorder::channel_sample(const ChannelSample& r)
+{
+  push(channels_, r);
+}
+
 void Recorder::mec_sample(const MecSample& r)
 {
   push(mecs_, r);
@@ -199,6 +238,7 @@ void Recorder::flush()
   hand_over(phases_);
   hand_over(twins_);
   hand_over(mecs_);
+  hand_over(channels_);
 }
 
 Summary Recorder::summary() const

@@ -53,6 +53,7 @@ public:
   void station(const StationRecord& r);
   void twin_sample(const TwinSample& r);
   void mec_sample(const MecSample& r);
+  void channel_sample(const ChannelSample& r);
   void vehicle_left(double present_s) { summary_.vehicle_seconds += present_s; }
 
   /// `observer` (may be null) sees every message, handover, migration and phase as it is recorded.
@@ -77,6 +78,7 @@ private:
   std::vector<StationRecord> stations_;
   std::vector<TwinSample> twins_;
   std::vector<MecSample> mecs_;
+  std::vector<ChannelSample> channels_;
   LatencyHistogram latency_;
   LatencyHistogram downtime_;
   Summary summary_;

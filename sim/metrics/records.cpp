@@ -59,7 +59,7 @@ constexpr std::array kMessageColumns{
     V2X_COLUMN(MessageRecord, site, "id"),     V2X_COLUMN(MessageRecord, size_b, "B"),
     V2X_COLUMN(MessageRecord, created, "s"),   V2X_COLUMN(MessageRecord, at_rsu, "s"),
     V2X_COLUMN(MessageRecord, at_broker, "s"), V2X_COLUMN(MessageRecord, at_twin, "s"),
-    V2X_COLUMN(MessageRecord, processed, "s"), V2X_COLUMN(MessageRecord, outcome, "enum"),
+    V2X_COLUMN(MessageRecord, processed, "s"), V2X_COLUMN(MessageRecord, outcome, "enum"), V2X_COLUMN(MessageRecord, cause, "enum"),
 };
 
 constexpr std::array kHandoverColumns{
@@ -109,6 +109,14 @@ constexpr std::array kMecColumns{
     V2X_COLUMN(MecSample, cpu_busy, "1"),
 };
 
+constexpr std::array kChannelColumns{
+    V2X_COLUMN(ChannelSample, time, "s"),        V2X_COLUMN(ChannelSample, rsu, "id"),
+    V2X_COLUMN(ChannelSample, busy, "1"),        V2X_COLUMN(ChannelSample, frames, "count"),
+    V2X_COLUMN(ChannelSample, attempts, "count"), V2X_COLUMN(ChannelSample, retries, "count"),
+    V2X_COLUMN(ChannelSample, failures, "count"), V2X_COLUMN(ChannelSample, collisions, "count"),
+    V2X_COLUMN(ChannelSample, contending, "count"),
+};
+
 const TableSpec kSites{"/infrastructure/sites", "MEC sites then the cloud, one row per site, in site id order",
                        sizeof(SiteRecord), kSiteColumns};
 const TableSpec kRsus{"/infrastructure/rsus", "road-side units, one row per RSU, in RSU id order", sizeof(RsuRecord),
@@ -134,17 +142,23 @@ const TableSpec kStations{"/stations", "one row per station (vehicle or RSU) whe
 const TableSpec kTwins{"/twins", "periodic sample of every twin: placement, state and age of information",
                        sizeof(TwinSample), kTwinColumns};
 const TableSpec kMecs{"/mecs", "periodic sample of every site's load", sizeof(MecSample), kMecColumns};
+const TableSpec kChannels{"/channels", "periodic sample of every RSU's 802.11p channel", sizeof(ChannelSample),
+                          kChannelColumns};
 
-constexpr std::array<const TableSpec*, 10> kAllTables{&kSites,      &kRsus,   &kBrokers,  &kMessages, &kHandovers,
-                                                      &kMigrations, &kPhases, &kStations, &kTwins,    &kMecs};
+constexpr std::array<const TableSpec*, 11> kAllTables{&kSites,      &kRsus,   &kBrokers,  &kMessages, &kHandovers,
+                                                      &kMigrations, &kPhases, &kStations, &kTwins,    &kMecs,
+                                                      &kChannels};
 
 constexpr std::array<const char*, 4> kMessageOutcomeNames{"delivered", "lost", "dropped", "not_sent"};
+constexpr std::array<const char*, 11> kMessageCauseNames{
+    "ok", "no_coverage", "radio", "superseded", "no_twin_yet", "migration", "capacity", "fault", "queue_full",
+    "session_dropped", "in_flight"};
 constexpr std::array<const char*, 4> kMigrationReasonNames{"initial", "policy", "manual", "removal"};
 constexpr std::array<const char*, 5> kMigrationTriggerNames{"appear", "handover", "tick", "api", "leave"};
 constexpr std::array<const char*, 3> kMigrationOutcomeNames{"completed", "rejected", "aborted"};
 constexpr std::array<const char*, 2> kStationKindNames{"vehicle", "rsu"};
 constexpr std::array<const char*, 5> kTwinStateNames{"absent", "starting", "serving", "migrating", "stopping"};
-static_assert(static_cast<int>(MessageOutcome::NotSent) == 3 && static_cast<int>(MigrationReason::Removal) == 3 &&
+static_assert(static_cast<int>(MessageOutcome::NotSent) == 3 && static_cast<int>(MessageCause::InFlight) == 10 && static_cast<int>(MigrationReason::Removal) == 3 &&
                   static_cast<int>(MigrationTrigger::Leave) == 4 && static_cast<int>(MigrationOutcome::Aborted) == 2 &&
                   static_cast<int>(StationKind::Rsu) == 1 && static_cast<int>(TwinState::Stopping) == 4,
               "enum names above must follow the enumerators of records.hpp and core/ids.hpp");
@@ -156,6 +170,8 @@ std::span<const char* const> enum_names(ColumnType t)
   switch (t) {
   case ColumnType::MessageOutcome:
     return kMessageOutcomeNames;
+  case ColumnType::MessageCause:
+    return kMessageCauseNames;
   case ColumnType::MigrationReason:
     return kMigrationReasonNames;
   case ColumnType::MigrationTrigger:
@@ -182,6 +198,7 @@ template <> const TableSpec& table_spec<PhaseRecord>() { return kPhases; }
 template <> const TableSpec& table_spec<StationRecord>() { return kStations; }
 template <> const TableSpec& table_spec<TwinSample>() { return kTwins; }
 template <> const TableSpec& table_spec<MecSample>() { return kMecs; }
+template <> const TableSpec& table_spec<ChannelSample>() { return kChannels; }
 // clang-format on
 
 std::span<const TableSpec* const> all_table_specs()

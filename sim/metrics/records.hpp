@@ -27,6 +27,7 @@ struct MessageRecord {
   double at_twin = 0;         // handed to the twin instance (after broker service and any bridge)
   double processed = 0;       // twin finished processing it
   MessageOutcome outcome = MessageOutcome::Delivered;
+  MessageCause cause = MessageCause::Ok;
 };
 
 struct HandoverRecord {
@@ -88,6 +89,19 @@ struct MecSample {
   std::uint32_t pods = 0;
   std::uint32_t ops_in_flight = 0; // orchestrator operations running there
   double cpu_busy = 0;             // fraction of the site's cores busy processing messages over the last period
+};
+
+/// One RSU channel over one sample period (channel busy ratio and the MAC's counts in it).
+struct ChannelSample {
+  double time = 0;              // end of the period
+  std::uint32_t rsu = 0;
+  double busy = 0;              // fraction of the period the medium was busy (CBR): own frames and foreign ones
+  std::uint32_t frames = 0;     // frames offered in the period
+  std::uint32_t attempts = 0;   // transmissions
+  std::uint32_t retries = 0;    // transmissions beyond each frame's first
+  std::uint32_t failures = 0;   // frames given up (retry limit)
+  std::uint32_t collisions = 0; // transmission starts shared by two senders or more
+  std::uint32_t contending = 0; // senders in contention at the sample time
 };
 
 /// Static description of the infrastructure, written once at the start.

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdarg>
 #include <cstdio>
+#include <utility>
 
 namespace v2x {
 
@@ -17,6 +18,19 @@ constexpr std::array kFields{
     SummaryField{"messages_lost", "count", &Summary::messages_lost, nullptr},
     SummaryField{"messages_dropped", "count", &Summary::messages_dropped, nullptr},
     SummaryField{"messages_not_sent", "count", &Summary::messages_not_sent, nullptr},
+    SummaryField{"cause_no_coverage", "count", &Summary::cause_no_coverage, nullptr},
+    SummaryField{"cause_radio", "count", &Summary::cause_radio, nullptr},
+    SummaryField{"cause_superseded", "count", &Summary::cause_superseded, nullptr},
+    SummaryField{"cause_no_twin_yet", "count", &Summary::cause_no_twin_yet, nullptr},
+    SummaryField{"cause_migration", "count", &Summary::cause_migration, nullptr},
+    SummaryField{"cause_capacity", "count", &Summary::cause_capacity, nullptr},
+    SummaryField{"cause_fault", "count", &Summary::cause_fault, nullptr},
+    SummaryField{"cause_queue_full", "count", &Summary::cause_queue_full, nullptr},
+    SummaryField{"cause_session_dropped", "count", &Summary::cause_session_dropped, nullptr},
+    SummaryField{"cause_in_flight", "count", &Summary::cause_in_flight, nullptr},
+    SummaryField{"vehicle_messages", "count", &Summary::vehicle_messages, nullptr},
+    SummaryField{"aoi_mean_s", "s", nullptr, &Summary::aoi_mean_s},
+    SummaryField{"aoi_p95_s", "s", nullptr, &Summary::aoi_p95_s},
     SummaryField{"latency_mean_s", "s", nullptr, &Summary::latency_mean_s},
     SummaryField{"latency_p50_s", "s", nullptr, &Summary::latency_p50_s},
     SummaryField{"latency_p95_s", "s", nullptr, &Summary::latency_p95_s},
@@ -70,12 +84,28 @@ std::string format_summary(const Summary& s, const std::string& output_path)
          static_cast<ull>(s.messages_created), static_cast<ull>(s.messages_delivered),
          percent(s.messages_delivered, s.messages_created), static_cast<ull>(s.messages_lost),
          static_cast<ull>(s.messages_dropped), static_cast<ull>(s.messages_not_sent));
+  {
+    std::string causes;
+    const std::pair<const char*, std::uint64_t> by_cause[] = {
+        {"no coverage", s.cause_no_coverage}, {"radio", s.cause_radio},          {"superseded", s.cause_superseded},
+        {"no twin yet", s.cause_no_twin_yet}, {"migration", s.cause_migration},  {"capacity", s.cause_capacity},
+        {"fault", s.cause_fault},             {"queue full", s.cause_queue_full}, {"session dropped", s.cause_session_dropped},
+        {"in flight", s.cause_in_flight}};
+    for (const auto& [name, n] : by_cause)
+      if (n > 0)
+        append(causes, "%s%s %llu", causes.empty() ? "" : ", ", name, static_cast<ull>(n));
+    if (!causes.empty())
+      append(out, "not delivered  %s\n", causes.c_str());
+  }
   if (s.messages_delivered > 0)
     append(out, "latency        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (mean %.3f ms, max %.3f ms)\n",
            s.latency_p50_s * 1e3, s.latency_p95_s * 1e3, s.latency_p99_s * 1e3, s.latency_mean_s * 1e3,
            s.latency_max_s * 1e3);
   else
     append(out, "latency        no message delivered\n");
+  if (s.aoi_mean_s > 0)
+    append(out, "freshness      AoI mean %.3f ms, p95 %.3f ms (time-average over served twins)\n", s.aoi_mean_s * 1e3,
+           s.aoi_p95_s * 1e3);
   append(out, "handovers      %llu\n", static_cast<ull>(s.handovers));
   append(out, "migrations     %llu completed, %llu rejected, %llu aborted\n", static_cast<ull>(s.migrations),
          static_cast<ull>(s.migrations_rejected), static_cast<ull>(s.migrations_aborted));

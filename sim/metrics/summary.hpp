@@ -14,6 +14,20 @@ struct Summary {
   std::uint64_t messages_lost = 0;
   std::uint64_t messages_dropped = 0;
   std::uint64_t messages_not_sent = 0;
+  // Messages by cause (MessageCause); with messages_delivered (cause ok) they add up to messages_created.
+  std::uint64_t cause_no_coverage = 0;
+  std::uint64_t cause_radio = 0;
+  std::uint64_t cause_superseded = 0;
+  std::uint64_t cause_no_twin_yet = 0;
+  std::uint64_t cause_migration = 0;
+  std::uint64_t cause_capacity = 0;
+  std::uint64_t cause_fault = 0;
+  std::uint64_t cause_queue_full = 0;
+  std::uint64_t cause_session_dropped = 0;
+  std::uint64_t cause_in_flight = 0;
+  std::uint64_t vehicle_messages = 0; // messages created by OBUs (the rest: RSUs)
+  double aoi_mean_s = 0;              // time-average age of information over served twin-time (vehicles)
+  double aoi_p95_s = 0;               // 95th percentile of the age of information over served twin-time
   double latency_mean_s = 0; // created -> processed, delivered messages only
   double latency_p50_s = 0;
   double latency_p95_s = 0;

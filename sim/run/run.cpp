@@ -1,16 +1,18 @@
 #include "run/run.hpp"
 
-#include "messaging/broker.hpp"
-#include "manager/manager.hpp"
-#include "stations/mobility_driver.hpp"
 #include "edge/orchestrator.hpp"
 #include "run/sampler.hpp"
 #include "run/version.hpp"
-#include "stations/rsu.hpp"
 #include "stations/station_table.hpp"
-#include "messaging/telemetry_path.hpp"
 #include "edge/twin_book.hpp"
-#include "stations/obu.hpp"
+#include "manager/manager.hpp"
+#include "messaging/broker.hpp"
+#include "messaging/subscriptions.hpp"
+#include "messaging/telemetry_plane.hpp"
+#include "run/mobility_driver.hpp"
+#include "run/sampler.hpp"
+#include "stations/station_table.hpp"
+#include "topology/network_view.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "metrics/hdf5_writer.hpp"
@@ -64,6 +66,24 @@ std::vector<std::string> engine_arguments(const Scenario& s, const RunOptions& o
   return args;
 }
 
+/// The telemetry plane's parameters from the scenario.
+PlaneConfig plane_config(const Scenario& s, std::size_t rsus)
+{
+  PlaneConfig c;
+  c.rate_hz = s.telemetry.rate_hz;
+  c.poisson = s.telemetry.poisson;
+  c.start_jitter_s = s.telemetry.start_jitter_s;
+  c.rsu_rate_hz = s.telemetry.rsu_rate_hz;
+  c.rsu_message_b = s.telemetry.rsu_message_b;
+  c.frame.qos = s.messaging.qos;
+  c.rate_steps = s.network.rate_steps;
+  c.rsu_channel.assign(rsus, 0);
+  c.qos = s.messaging.qos;
+  c.session_queue = s.messaging.session_queue;
+  c.dashboard_period_s = s.twin.dashboard_period_s;
+  return c;
+}
+
 } // namespace
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
@@ -86,7 +106,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     platform.emplace(std::move(loaded.second));
   } else {
     infra.emplace(Infrastructure::from_config(scenario.infrastructure, scenario.source_file));
-    platform.emplace(Platform::build(*infra, engine, scenario.network.rate_steps));
+    platform.emplace(Platform::build(*infra, engine));  // the radio is the telemetry plane's model, not SimGrid links
   }
 
   // Mobility.
@@ -100,7 +120,6 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   for (const RsuInfo& r : infra->rsus())
     cells.push_back(Cell{r.x_m, r.y_m, r.radius_m});
   const CellIndex cell_index(std::move(cells));
-  const RadioModel radio(scenario.network.rate_steps);
 
   // Output.
   const std::string out_path = options.output_path.empty() ? scenario.output.path : options.output_path;
@@ -137,8 +156,14 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   ledger.create_slots();
   TwinBook twins(stations, infra->sites(), scenario.twin, ledger);
   BrokerNet brokers(infra->brokers(), infra->sites(), ledger, scenario.messaging.exponential_service, scenario.seed);
-  TelemetryPath path(*infra, *platform, brokers, twins, stations, recorder, scenario.messaging, scenario.telemetry,
-                     scenario.twin.cooperation_areas);
+  NetworkView network(scenario.network.model == NetworkModel::Lv08 ? 13.01 : 1.0,
+                      scenario.network.model == NetworkModel::Lv08 ? 0.97 : 1.0);
+  Subscriptions subscriptions(stations, scenario.telemetry.area_size_m, scenario.twin.cooperation_areas);
+  TelemetryPlane plane(plane_config(scenario, infra->rsus().size()), *infra, *platform, network, tracker, cell_index,
+                       stations, subscriptions, brokers, twins, recorder, scenario.seed);
+  // Control changes first catch the plane up to now (see messaging/telemetry_plane.hpp).
+  twins.set_before_change([&plane] { plane.sync(); });
+  subscriptions.set_before_change([&plane] { plane.sync(); });
 
   const PolicyInfo* policy_info = find_policy(scenario.migration.policy);
   const MechanismInfo* mechanism_info = find_mechanism(scenario.migration.mechanism);
@@ -158,11 +183,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   sg4::Mailbox* orchestrator_box = sg4::Mailbox::by_name("orchestrator");
 
   sg4::Actor::create("orchestrator", control,
-                     Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, ledger, twins,
-                                                   recorder, scenario.seed},
+                     Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, network, ledger,
+                                                   twins, recorder, scenario.seed},
                                   orchestrator_box));
-  ManagerDeps manager_deps{scenario, *infra,    *platform, stations,    twins,           ledger,
-                           *policy,  *mechanism, recorder, manager_box, orchestrator_box, &path, &error};
+  ManagerDeps manager_deps{scenario,  *infra,   *platform,   stations,         twins, ledger,        *policy,
+                           *mechanism, recorder, manager_box, orchestrator_box, plane, subscriptions, network,
+                           &error};
   // The latency policy's default threshold: each RSU's uncongested latency to the MEC behind it.
   std::vector<double> rsu_baseline_latency(infra->rsus().size(), 0.0);
   for (RsuId r = 0; r < rsu_baseline_latency.size(); ++r)
@@ -178,10 +204,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   if (scenario.output.sample_period_s > 0)
     sg4::Actor::create("sampler", control,
                        Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder,
+                               plane,
                                options.progress ? std::function<void(double)>([&](double t) {
                                  options.progress(RunProgress{t, recorder.summary().messages_created});
                                })
                                                 : std::function<void(double)>()));
+  sg4::Actor::create("telemetry-clock", control, TelemetryClock(plane, manager_box));
 
   // RSUs are stations from t = 0, with twins of their own.
   for (RsuId r = 0; r < infra->rsus().size(); ++r) {
@@ -193,14 +221,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     v.rsu = r;
     v.rsu_site = info.site;
     recorder.station(StationRecord{s, fixed_name(info.name), StationKind::Rsu, 0.0});
-    if (scenario.telemetry.rsu_rate_hz > 0)
-      sg4::Actor::create("rsu-" + info.name, platform->rsu_host(r),
-                         Rsu(r, s, scenario.telemetry, *infra, *platform, stations, path, scenario.seed));
+    plane.rsu_station(r, s);
   }
 
-  VehicleDeps vehicle_deps{scenario.telemetry, *infra, *platform, tracker,     cell_index, radio,
-                           stations,           path,   recorder,  manager_box, scenario.seed};
-  sg4::Actor::create("mobility", control, MobilityDriver(tracker, vehicle_deps, scenario.duration_s, error));
+  MobilityDriverDeps mobility_deps{tracker,  cell_index, *infra,      stations,
+                                   plane,    recorder,   manager_box, plane_config(scenario, 0).roaming_margin_m};
+  sg4::Actor::create("mobility", control, MobilityDriver(mobility_deps, scenario.duration_s, error));
 
   if (scenario.duration_s > 0)
     engine.run_until(scenario.duration_s);
@@ -218,15 +244,16 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     result.policy_round_trips = batch->round_trips();
     result.policy_round_trip_s = batch->round_trip_s();
   }
-  for (StationId s = 0; s < stations.size(); ++s)  // QoS 1 messages never delivered
-    path.drop_session(s);
+  plane.finish(end);  // messages still travelling, QoS 1 sessions never delivered, the twins' ages
   for (StationId s = 0; s < stations.size(); ++s)
     if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
       recorder.vehicle_left(end - stations.info(s).appeared);
   recorder.flush();
   result.summary = recorder.summary();
   result.summary.rsus = infra->rsus().size();
-  result.summary.cooperative_deliveries = path.cooperative_deliveries();
+  result.summary.cooperative_deliveries = plane.cooperative_deliveries();
+  result.summary.aoi_mean_s = twins.ages().mean();
+  result.summary.aoi_p95_s = twins.ages().quantile(0.95);
   result.summary.simulated_s = end;
   // The only figures that differ between two runs of the same scenario and seed (datasets are bit-identical).
   result.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

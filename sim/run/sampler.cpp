@@ -8,14 +8,10 @@ namespace v2x {
 namespace sg4 = simgrid::s4u;
 
 Sampler::Sampler(double period_s, const StationTable& stations, TwinBook& twins, MecLedger& ledger,
-                 const std::vector<SiteInfo>& sites, Recorder& recorder, std::function<void(double)> on_sample)
-    : period_s_(period_s)
-    , stations_(stations)
-    , twins_(twins)
-    , ledger_(ledger)
-    , sites_(sites)
-    , recorder_(recorder)
-    , on_sample_(std::move(on_sample))
+                 const std::vector<SiteInfo>& sites, Recorder& recorder, TelemetryPlane& plane,
+                 std::function<void(double)> on_sample)
+    : period_s_(period_s), stations_(stations), twins_(twins), ledger_(ledger), sites_(sites), recorder_(recorder)
+    , plane_(plane), on_sample_(std::move(on_sample))
 {
 }
 
@@ -27,6 +23,7 @@ void Sampler::operator()()
   std::vector<double> busy_before(sites_.size(), 0.0);
   for (double t = period_s_;; t += period_s_) {
     sg4::this_actor::sleep_until(t);
+    plane_.sync();
     for (StationId s = 0; s < stations_.size(); ++s) {
       const StationView& v = stations_.view(s);
       TwinRecord& r = twins_.record(s);
@@ -36,8 +33,9 @@ void Sampler::operator()()
       row.time = t;
       row.station = s;
       row.site = v.twin_site;
-      row.state = r.serving != kNone ? (r.busy ? TwinState::Migrating : TwinState::Serving)
-                                     : (r.busy ? TwinState::Starting : TwinState::Absent);
+      row.state = r.busy && r.removal_pending ? TwinState::Stopping
+                  : r.serving != kNone        ? (r.busy ? TwinState::Migrating : TwinState::Serving)
+                                              : (r.busy ? TwinState::Starting : TwinState::Absent);
       row.age_of_information = twins_.age_of_information(s, t);
       recorder_.twin_sample(row);
     }
@@ -54,6 +52,7 @@ void Sampler::operator()()
       busy_before[site] = l.busy_core_s;
       recorder_.mec_sample(row);
     }
+    plane_.sample_channels(t, period_s_);
     if (on_sample_)
       on_sample_(t);
   }

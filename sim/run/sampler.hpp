@@ -2,18 +2,21 @@
 #include "edge/mec_ledger.hpp"
 #include "stations/station_table.hpp"
 #include "edge/twin_book.hpp"
+#include "messaging/telemetry_plane.hpp"
 #include "metrics/recorder.hpp"
 
 #include <functional>
 
 namespace v2x {
 
-/// Samples twins (placement, state, age of information) and sites (reservations, busy CPU) periodically.
+/// Samples twins (placement, state, age of information), sites (reservations, busy CPU) and RSU channels (busy
+/// ratio, MAC counts) periodically, after catching the telemetry plane up.
 class Sampler {
 public:
   /// `on_sample` (may be empty) is called after each sample with the simulated time: the run's progress hook.
   Sampler(double period_s, const StationTable& stations, TwinBook& twins, MecLedger& ledger,
-          const std::vector<SiteInfo>& sites, Recorder& recorder, std::function<void(double)> on_sample = {});
+          const std::vector<SiteInfo>& sites, Recorder& recorder, TelemetryPlane& plane,
+          std::function<void(double)> on_sample = {});
   void operator()();
 
 private:
@@ -24,6 +27,7 @@ private:
   const std::vector<SiteInfo>& sites_;
   Recorder& recorder_;
   std::function<void(double)> on_sample_;
+  TelemetryPlane& plane_;
 };
 
 } // namespace v2x

@@ -1,56 +1,45 @@
 #pragma once
-// Vehicle (OBU): publishes a CAM every 1/rate seconds while it is in the trace, from the position it has at
-// send time, through the cell of the RSU that serves it (handover as it moves). Out of every cell, its
-// messages are recorded as not sent.
-#include "messaging/telemetry_path.hpp"
+// On-board units and road-side units as the telemetry plane sees them: when each generates a message (on its own
+// clock, whatever happens downstream), which RSU an OBU is attached to (kept until its link is lost or another
+// RSU is better by the roaming margin, then a re-association time without frames), and the frame it holds (one:
+// a newer CAM replaces an unsent older one). Passive state: the plane in messaging/ schedules it.
+#include "core/ids.hpp"
+#include "core/random.hpp"
 #include "mobility/cell_index.hpp"
-#include "mobility/tracker.hpp"
+#include "radio/frame.hpp"
+#include "topology/infrastructure.hpp"
 
-#include <simgrid/s4u.hpp>
+#include <cstdint>
+#include <limits>
+#include <vector>
 
 namespace v2x {
 
-/// Radio rate cap by distance: the rate of the first step whose distance is >= d (the last step beyond).
-class RadioModel {
-public:
-  explicit RadioModel(std::vector<RateStep> steps);
-  /// Index of the step for distance d: the first whose distance is >= d, the last beyond them all.
-  std::size_t step(double distance_m) const;
-  const std::vector<RateStep>& steps() const { return steps_; }
+/// CAM generation rule. FixedRate: every 1/rate (or exponential gaps of that mean). Etsi: EN 302 637-2 §6.1.3,
+/// checked every 100 ms: a CAM when heading changed by > 4°, position by > 4 m or speed by > 0.5 m/s since the
+/// last one, or 1 s has passed.
+enum class CamTrigger : std::uint8_t { FixedRate, Etsi };
 
-private:
-  std::vector<RateStep> steps_;
+struct Obu {
+  StationId station = kNone;
+  std::uint32_t epoch = 0;     // incremented when the slot is reused: stale events carry an older one
+  RandomStream rng{0, StreamPurpose::Telemetry, 0};
+  double first_s = 0;          // first generation slot
+  std::uint64_t slot = 0;      // generation slots so far (fixed rate: first + slot x period)
+  RsuId rsu = kNone;           // attached RSU (kNone: none)
+  double associated_at_s = 0;  // frames go out from this time on (re-association)
+  std::uint32_t held = kNone;  // message held while (re)associating, not yet offered to a channel
+  std::uint32_t queue[2] = {kNone, kNone};  // messages offered to the channel: [0] oldest (on the air or next)
+  std::uint32_t queued = 0;
+  bool public_transport = false;
+  radio::CamContentClock content{0, false};
+  // Last CAM's kinematics (ETSI triggering).
+  double last_cam_s = -1, last_x_m = 0, last_y_m = 0, last_heading_deg = 0, last_speed_mps = 0;
 };
 
-struct VehicleDeps {
-  const TelemetryConfig& telemetry;
-  const Infrastructure& infra;
-  const Platform& platform;
-  const MobilityTracker& mobility;
-  const CellIndex& cells;
-  const RadioModel& radio;
-  StationTable& stations;
-  TelemetryPath& path;
-  Recorder& recorder;
-  simgrid::s4u::Mailbox* manager;
-  std::uint64_t seed;
-};
-
-class Vehicle {
-public:
-  Vehicle(StationId station, VehicleDeps deps);
-  void operator()();
-
-private:
-  /// Updates the station's kinematics and serving RSU at time t; records and reports a handover.
-  void observe(double t);
-
-  StationId station_;
-  VehicleDeps deps_;
-};
-
-/// Updates a vehicle station's view (position, RSU) at time t; returns true when its RSU changed.
-bool update_vehicle_view(StationView& view, const Kinematics& k, const CellIndex& cells,
-                         const std::vector<RsuInfo>& rsus);
+/// The roaming rule: the RSU `current` is kept while it covers (x, y) unless another covering RSU is closer by
+/// more than `margin_m`; otherwise the nearest covering RSU (kNone: none). `up(r)` says whether RSU r works.
+RsuId roam(const CellIndex& cells, const std::vector<RsuInfo>& rsus, RsuId current, double x_m, double y_m,
+           double margin_m);
 
 } // namespace v2x

@@ -14,9 +14,13 @@ using namespace v2x::test;
 namespace {
 
 // 200 parked vehicles, Poisson sends at 35 Hz each: lambda = 7000 /s into one broker whose mean work is 1e5 flop on
-// a 1 Gflop/s core, mu = 10000 /s, rho = 0.7. The radio and backhaul have no latency and near-infinite capacity,
-// so arrivals at the broker are the vehicles' Poisson sends (and a vehicle is never busy when its next is due).
+// a 1 Gflop/s core, mu = 10000 /s, rho = 0.7. One 802.11p channel carries ~2000 frames/s at most, so the vehicles
+// are spread over 40 cells (1 km apart: no carrier sense between them) of 5 vehicles each, 2 to 4 m from their RSU
+// (no frame errors). Each channel is then busy ~6 % of the time and a frame's radio delay is a few hundred µs,
+// nearly independent from frame to frame: displacing a Poisson process by i.i.d. delays keeps it Poisson, so the
+// arrivals at the broker are the vehicles' Poisson sends (backhaul: no latency, near-infinite capacity).
 constexpr int kVehicles = 200;
+constexpr int kCells = 40;
 constexpr double kRatePerVehicle = 35;
 constexpr double kLambda = kVehicles * kRatePerVehicle;
 constexpr double kMu = 1e4;
@@ -26,8 +30,10 @@ Scenario queue_scenario(bool exponential)
   Scenario s;
   s.seed = 11;
   s.duration_s = 32;
-  auto infra = TinyInfra().mec("m0", 0, 0, 128).rsu("r0", 0, 0, "m0").cell_radius(300).cell_capacity(1e13)
-                   .cell_latency(0).rsu_link(1e13, 0);
+  auto infra = TinyInfra().mec("m0", 0, 0, 128);
+  for (int r = 0; r < kCells; ++r)
+    infra.rsu("r" + std::to_string(r), 1000.0 * r, 0, "m0");
+  infra.cell_radius(300).cell_capacity(1e13).cell_latency(0).rsu_link(1e13, 0);
   infra.config().mecs[0].pod_slots = 1000;
   infra.config().mecs[0].max_concurrent_ops = 1000;
   s.infrastructure = infra.build();
@@ -36,7 +42,7 @@ Scenario queue_scenario(bool exponential)
   s.mobility.trace = write_fcd("parked.fcd.xml", 0, 40, [](double) {
     std::vector<TracePoint> v;
     for (int i = 0; i < kVehicles; ++i)
-      v.push_back({"v" + std::to_string(i), 10.0 + i * 0.5, 10, 0, 0});
+      v.push_back({"v" + std::to_string(i), 1000.0 * (i % kCells), 2.0 + 0.5 * (i / kCells), 0, 0});
     return v;
   });
   s.telemetry.rate_hz = kRatePerVehicle;
@@ -46,14 +52,15 @@ Scenario queue_scenario(bool exponential)
   s.twin.message_flops = 1;  // the twins are not under test
   s.orchestrator = constant_orchestrator(0, 0, 0.01, 0, 0, 0, 0);
   s.orchestrator.prepulled = {"*"};
-  s.network.rate_steps = {{1000, 1e13}};
+  s.network.rate_steps = {{1000, 3375000}};  // 27 Mb/s
   s.migration.policy = "never";
   s.messaging.exponential_service = exponential;
   s.output.sample_period_s = 0;
   return s;
 }
 
-/// Mean time from the broker's host to the twin (the broker's sojourn: wait + service) after a 2 s warm-up.
+/// Mean time from the broker's host to the twin (the broker's sojourn: wait + service) after a 2 s warm-up
+/// (the twins run on the broker's host: at_twin is the end of the broker's service).
 double mean_broker_sojourn(const Collected& c, std::size_t& n)
 {
   double sum = 0;
@@ -101,7 +108,7 @@ Scenario restart_scenario(int qos, std::uint32_t session_queue)
   Scenario s;
   s.infrastructure = TinyInfra().mec("m0", 0, 0).mec("m1", 1000, 0).rsu("r0", 0, 0, "m0").cell_radius(300).build();
   s.mobility.trace = write_fcd("one.fcd.xml", 0, 40, [](double) {
-    return std::vector<TracePoint>{{"v0", 50, 0, 0, 0}};
+    return std::vector<TracePoint>{{"v0", 5, 0, 0, 0}};  // 5 m from r0: no frame error at 27 Mb/s
   });
   s.telemetry.rate_hz = 10;
   s.telemetry.start_jitter_s = 0;
@@ -109,7 +116,7 @@ Scenario restart_scenario(int qos, std::uint32_t session_queue)
   s.twin.dashboard_period_s = 0;
   s.orchestrator = constant_orchestrator(0.3, 0.05, 2.0, 0.5, 0.3, 0.5, 0.1);
   s.orchestrator.prepulled = {"*"};
-  s.network.rate_steps = {{1000, 1e6}};
+  s.network.rate_steps = {{1000, 3375000}};
   s.migration.policy = "never";
   s.migration.manual = {{20.0, "v0", "m1"}};
   s.messaging.qos = qos;
@@ -141,6 +148,9 @@ TEST_CASE("QoS 0 loses rate x downtime messages across a stateless restart", "[s
   const MigrationRecord& m = manual_migration(c);
   REQUIRE(m.downtime == Approx(kDowntime).epsilon(1e-9));
   CHECK(std::abs(static_cast<double>(count(c, MessageOutcome::Lost, 19.0)) - 10 * kDowntime) <= 1.0);
+  for (const MessageRecord& r : c.messages)
+    if (r.outcome == MessageOutcome::Lost && r.created >= 19.0)
+      CHECK(r.cause == MessageCause::Migration);  // none on the radio 5 m from the RSU
 }
 
 TEST_CASE("QoS 1 loses no message across a stateless restart: they arrive when the twin is back", "[sim][qos]")
@@ -174,7 +184,7 @@ TEST_CASE("QoS 1 with a bounded session drops what does not fit, and records the
 
 TEST_CASE("cooperation: a twin gets the CAMs of the areas around its station, and only those", "[sim][topics]")
 {
-  // A and B parked in area 0_0 (500 m areas), C in area 3_0 (1600 m east, under r1): with cooperation_areas = 1
+  // A and B parked in area 0_0 (500 m areas) 5 m from r0, C in area 3_0 (1600 m east, under r1): with cooperation_areas = 1
   // each of A's and B's twins also subscribes to v2x/<area>/+/cam for the 3 x 3 areas around 0_0, which do not
   // include 3_0. So every CAM of A that reaches its own twin also reaches B's (both serve from the same
   // instant), and vice versa; C's reach nobody else, and nobody's reach C's twin.
@@ -183,7 +193,7 @@ TEST_CASE("cooperation: a twin gets the CAMs of the areas around its station, an
   s.infrastructure = TinyInfra().mec("m0", 0, 0).rsu("r0", 0, 0, "m0").rsu("r1", 1600, 0, "m0").cell_radius(300)
                          .build();
   s.mobility.trace = write_fcd("three.fcd.xml", 0, 20, [](double) {
-    return std::vector<TracePoint>{{"A", 50, 10, 0, 0}, {"B", 60, 10, 0, 0}, {"C", 1600, 10, 0, 0}};
+    return std::vector<TracePoint>{{"A", 3, 4, 0, 0}, {"B", 4, 3, 0, 0}, {"C", 1600, 5, 0, 0}};
   });
   s.twin.cooperation_areas = 1;
   Summary summary;

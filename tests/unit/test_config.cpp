@@ -194,7 +194,7 @@ TEST_CASE("set overrides on nested, repeated, enum, bool, string and integer fie
       v2x::parse_override("orchestrator.request.value_s=0.7"),
       v2x::parse_override("orchestrator.prepulled[1]=m1"), // appends to a repeated string
       v2x::parse_override("network.rate_step[0].distance_m=100"),
-      v2x::parse_override("network.rate_step[0].rate_bps=1e6"),
+      v2x::parse_override("network.rate_step[0].rate_bps=1.5e6"),
   };
   const v2x::Scenario s = v2x::load_scenario(file, overrides, kKnown);
   CHECK(s.infrastructure.mecs[1].cores == 32);
@@ -212,7 +212,7 @@ TEST_CASE("set overrides on nested, repeated, enum, bool, string and integer fie
   CHECK(s.orchestrator.request.value == 0.7);
   CHECK(s.orchestrator.prepulled == std::vector<std::string>{"m2", "m1"});
   REQUIRE(s.network.rate_steps.size() == 1); // given: the default ladder is not added
-  CHECK(s.network.rate_steps[0].rate_bps == 1e6);
+  CHECK(s.network.rate_steps[0].rate_bps == 1.5e6);
   // the recorded text is the document after overrides, and names them
   CHECK(s.source_text.find("--set infrastructure.mec[1].cores=32") != std::string::npos);
   CHECK(s.source_text.find("cores: 32") != std::string::npos);
@@ -304,11 +304,16 @@ TEST_CASE("a value made invalid by --set is reported with its path and value", "
   CHECK(e.field() == "orchestrator.readiness.min_s");
 
   e = load_error(file, {{"network.rate_step[0].distance_m", "100"},
-                        {"network.rate_step[0].rate_bps", "1e6"},
+                        {"network.rate_step[0].rate_bps", "1500000"},
                         {"network.rate_step[1].distance_m", "100"},
-                        {"network.rate_step[1].rate_bps", "1e6"}});
+                        {"network.rate_step[1].rate_bps", "750000"}});
   CHECK(e.field() == "network.rate_step[1].distance_m");
   CHECK_THAT(e.what(), Catch::Contains("increasing distance"));
+
+  // a rate that is no 802.11p OFDM rate (1 MB/s = 8 Mb/s) has no airtime in the radio model
+  e = load_error(file, {{"network.rate_step[0].distance_m", "100"}, {"network.rate_step[0].rate_bps", "1e6"}});
+  CHECK(e.field() == "network.rate_step[0].rate_bps");
+  CHECK_THAT(e.what(), Catch::Contains("'1000000'") && Catch::Contains("802.11p") && Catch::Contains("3375000"));
 
   e = load_error(file, {{"infrastructure.rsu[0].id", "cloud"}});
   CHECK_THAT(e.what(), Catch::Contains("reserved"));

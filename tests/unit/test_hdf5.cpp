@@ -84,6 +84,7 @@ struct Rows {
   std::vector<StationRecord> stations;
   std::vector<TwinSample> twins;
   std::vector<MecSample> mecs;
+  std::vector<ChannelSample> channels;
   Summary summary;
 };
 
@@ -122,6 +123,8 @@ Rows sample_rows(unsigned char pattern)
   }
   const MessageOutcome outcomes[] = {MessageOutcome::Delivered, MessageOutcome::Lost, MessageOutcome::Dropped,
                                      MessageOutcome::NotSent};
+  const MessageCause causes[] = {MessageCause::Ok, MessageCause::Radio, MessageCause::QueueFull,
+                                 MessageCause::NoCoverage};
   for (std::uint32_t i = 0; i < 4; ++i) {
     auto m = patterned<MessageRecord>(pattern);
     m.station = 7;
@@ -136,6 +139,7 @@ Rows sample_rows(unsigned char pattern)
     m.at_twin = i == 0 ? 0.003 : kNaN;
     m.processed = i == 0 ? 0.004 : kNaN;
     m.outcome = outcomes[i];
+    m.cause = causes[i];
     r.messages.push_back(m);
   }
   {
@@ -230,11 +234,30 @@ Rows sample_rows(unsigned char pattern)
     m.cpu_busy = 0.03125;
     r.mecs.push_back(m);
   }
+  for (std::uint32_t i = 0; i < 2; ++i) {
+    auto c = patterned<ChannelSample>(pattern);
+    c.time = 1;
+    c.rsu = i;
+    c.busy = 0.0625 * (i + 1);
+    c.frames = 10 + i;
+    c.attempts = 12 + i;
+    c.retries = 2;
+    c.failures = i;
+    c.collisions = 1;
+    c.contending = 3 - i;
+    r.channels.push_back(c);
+  }
   r.summary.vehicles = 1;
   r.summary.rsus = 2;
   r.summary.messages_created = 4;
   r.summary.messages_delivered = 1;
   r.summary.latency_p50_s = 0.004;
+  r.summary.cause_radio = 1;
+  r.summary.cause_queue_full = 1;
+  r.summary.cause_no_coverage = 1;
+  r.summary.vehicle_messages = 4;
+  r.summary.aoi_mean_s = 0.0625;
+  r.summary.aoi_p95_s = 0.125;
   r.summary.downtime_total_s = 4.5;
   r.summary.simulated_s = 10;
   r.summary.peak_rss_kb = 123456;
@@ -269,6 +292,7 @@ void write_file(const std::string& path, const Rows& r, std::uint32_t chunk_rows
   w.append(std::span<const PhaseRecord>(r.phases));
   w.append(std::span<const TwinSample>(r.twins));
   w.append(std::span<const MecSample>(r.mecs));
+  w.append(std::span<const ChannelSample>(r.channels));
   w.write_summary(r.summary);
   w.commit();
 }
@@ -490,7 +514,10 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
                        u32("size_b", HOFFSET(M, size_b)), f64("created", HOFFSET(M, created)),
                        f64("at_rsu", HOFFSET(M, at_rsu)), f64("at_broker", HOFFSET(M, at_broker)),
                        f64("at_twin", HOFFSET(M, at_twin)), f64("processed", HOFFSET(M, processed)),
-                       enm("outcome", HOFFSET(M, outcome), {"delivered", "lost", "dropped", "not_sent"})}),
+                       enm("outcome", HOFFSET(M, outcome), {"delivered", "lost", "dropped", "not_sent"}),
+                       enm("cause", HOFFSET(M, cause),
+                           {"ok", "no_coverage", "radio", "superseded", "no_twin_yet", "migration", "capacity",
+                            "fault", "queue_full", "session_dropped", "in_flight"})}),
         rows.messages);
     using H = HandoverRecord;
     check_same(read_table<H>(file.id, "/handovers",
@@ -536,6 +563,13 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
                               f64("memory_reserved_mb", HOFFSET(C, memory_reserved_mb)), u32("pods", HOFFSET(C, pods)),
                               u32("ops_in_flight", HOFFSET(C, ops_in_flight)), f64("cpu_busy", HOFFSET(C, cpu_busy))}),
                rows.mecs);
+    using K = ChannelSample;
+    check_same(read_table<K>(file.id, "/channels",
+                             {f64("time", HOFFSET(K, time)), u32("rsu", HOFFSET(K, rsu)), f64("busy", HOFFSET(K, busy)),
+                              u32("frames", HOFFSET(K, frames)), u32("attempts", HOFFSET(K, attempts)),
+                              u32("retries", HOFFSET(K, retries)), u32("failures", HOFFSET(K, failures)),
+                              u32("collisions", HOFFSET(K, collisions)), u32("contending", HOFFSET(K, contending))}),
+               rows.channels);
   }
 
   SECTION("storage: chunked, shuffle + deflate, unlimited, units and doc")
@@ -560,7 +594,7 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
     CHECK(max_dims[0] == H5S_UNLIMITED);
     CHECK(read_string_attribute(dset.id, "units") ==
           "station:id,seq:count,rsu:id,broker:id,site:id,size_b:B,created:s,at_rsu:s,at_broker:s,at_twin:s,"
-          "processed:s,outcome:enum");
+          "processed:s,outcome:enum,cause:enum");
     CHECK_FALSE(read_string_attribute(dset.id, "doc").empty());
     // Names are fixed strings of 32 NUL-padded bytes; enums carry their names.
     Id ftype{H5Dget_type(dset.id), H5Tclose};
@@ -570,6 +604,11 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
     const std::uint8_t not_sent = 3;
     REQUIRE(H5Tenum_nameof(outcome.id, &not_sent, name, sizeof name) >= 0);
     CHECK(std::string(name) == "not_sent");
+    Id cause{H5Tget_member_type(ftype.id, static_cast<unsigned>(H5Tget_member_index(ftype.id, "cause"))), H5Tclose};
+    REQUIRE(H5Tget_class(cause.id) == H5T_ENUM);
+    const std::uint8_t in_flight = 10;
+    REQUIRE(H5Tenum_nameof(cause.id, &in_flight, name, sizeof name) >= 0);
+    CHECK(std::string(name) == "in_flight");
     Id migrations{H5Dopen2(file.id, "/migrations", H5P_DEFAULT), H5Dclose};
     Id mtype{H5Dget_type(migrations.id), H5Tclose};
     Id note{H5Tget_member_type(mtype.id, static_cast<unsigned>(H5Tget_member_index(mtype.id, "note"))), H5Tclose};

@@ -1,21 +1,20 @@
-#include "stations/mobility_driver.hpp"
+#include "run/mobility_driver.hpp"
 #include "core/payload.hpp"
 
-#include "manager/events.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "manager/events.hpp"
 
 #include <cmath>
 
-XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_stations_mobility, v2x_stations, "Mobility driver");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_run_mobility, v2x_run, "Mobility driver");
 
 namespace v2x {
 
 namespace sg4 = simgrid::s4u;
 
-MobilityDriver::MobilityDriver(MobilityTracker& tracker, VehicleDeps vehicle_deps, double end_s,
-                               std::exception_ptr& error)
-    : tracker_(tracker), deps_(vehicle_deps), end_s_(end_s), error_(error)
+MobilityDriver::MobilityDriver(MobilityDriverDeps deps, double end_s, std::exception_ptr& error)
+    : deps_(deps), end_s_(end_s), error_(error)
 {
 }
 
@@ -39,27 +38,35 @@ void MobilityDriver::operator()()
 void MobilityDriver::replay()
 {
   std::vector<MobilityEvent> events;
+  MobilityTracker& tracker = deps_.tracker;
   while (true) {
-    const double t = tracker_.next_event_time();
+    const double t = tracker.next_event_time();
     if (std::isinf(t) || (end_s_ > 0 && t > end_s_))
       return;
     sg4::this_actor::sleep_until(t);
+    deps_.plane.sync();  // plane events before t see the trace as it was before t
     events.clear();
-    tracker_.pop_events(t, events);
+    tracker.pop_events(t, events);
     for (const MobilityEvent& e : events) {
       const StationId station = first_vehicle_station_ + e.vehicle;
       if (e.type == MobilityEvent::Type::Appear) {
-        const StationId added = deps_.stations.add(tracker_.name(e.vehicle), StationKind::Vehicle, e.vehicle, t);
+        const StationId added = deps_.stations.add(tracker.name(e.vehicle), StationKind::Vehicle, e.vehicle, t);
         xbt_assert(added == station, "vehicles are numbered in order of appearance");
-        update_vehicle_view(deps_.stations.view(station), tracker_.at(e.vehicle, t), deps_.cells,
-                            deps_.infra.rsus());
-        deps_.recorder.station(StationRecord{station, fixed_name(tracker_.name(e.vehicle)), StationKind::Vehicle, t});
-        sg4::Actor::create("vehicle-" + tracker_.name(e.vehicle), sg4::this_actor::get_host(),
-                           Vehicle(station, deps_));
+        StationView& v = deps_.stations.view(station);
+        const Kinematics k = tracker.at(e.vehicle, t);
+        v.x_m = k.x_m;
+        v.y_m = k.y_m;
+        v.speed_mps = k.speed_mps;
+        v.heading_deg = k.heading_deg;
+        v.rsu = roam(deps_.cells, deps_.infra.rsus(), kNone, k.x_m, k.y_m, deps_.roaming_margin_m);
+        v.rsu_site = v.rsu == kNone ? kNone : deps_.infra.rsus()[v.rsu].site;
+        deps_.recorder.station(StationRecord{station, fixed_name(tracker.name(e.vehicle)), StationKind::Vehicle, t});
+        deps_.plane.vehicle_appeared(station, t);
         deps_.manager->put_init(
             std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Appear, station}).release(), 0)
             ->detach(delete_payload<ManagerEvent>);
       } else {
+        deps_.plane.vehicle_left(station, t);
         deps_.stations.mark_left(station);
         deps_.recorder.vehicle_left(t - deps_.stations.info(station).appeared);
         deps_.manager->put_init(

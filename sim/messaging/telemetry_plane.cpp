@@ -1,0 +1,653 @@
+#include "messaging/telemetry_plane.hpp"
+
+#include "core/daemon.hpp"
+#include "core/payload.hpp"
+#include "core/log.hpp"
+#include "manager/events.hpp"
+#include "proto/wire_size.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_messaging_plane, v2x_messaging, "Telemetry plane");
+
+namespace v2x {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+constexpr double kEtsiCheck_s = 0.1;  // EN 302 637-2 §6.1.3: T_CheckCamGen <= T_GenCamMin = 100 ms
+constexpr double kEtsiMax_s = 1.0;    // T_GenCamMax
+} // namespace
+
+TelemetryPlane::TelemetryPlane(PlaneConfig config, const Infrastructure& infra, const Platform& platform,
+                               NetworkView& network, const MobilityTracker& mobility, const CellIndex& cells,
+                               StationTable& stations, Subscriptions& subscriptions, BrokerNet& brokers,
+                               TwinBook& twins, Recorder& recorder, std::uint64_t seed)
+    : config_(std::move(config)), infra_(infra), platform_(platform), network_(network), mobility_(mobility)
+    , cells_(cells), stations_(stations), subscriptions_(subscriptions), brokers_(brokers), twins_(twins)
+    , recorder_(recorder), seed_(seed), rates_(config_.rate_steps), loss_(config_.loss)
+{
+  const auto& rsus = infra_.rsus();
+  rsu_station_.assign(rsus.size(), kNone);
+  channels_.reserve(rsus.size());
+  for (RsuId r = 0; r < rsus.size(); ++r)
+    channels_.push_back(ChannelState{radio::Channel(config_.phy, config_.edca, RandomStream(seed, StreamPurpose::Radio, r)),
+                                     -1, 0, {}, {}, 0});
+  // Carrier-sense neighbours: RSUs on the same channel whose cells a sender of r's cell can reach within range.
+  auto channel_of = [&](RsuId r) { return r < config_.rsu_channel.size() ? config_.rsu_channel[r] : 0u; };
+  for (RsuId r = 0; r < rsus.size(); ++r)
+    for (RsuId q = 0; q < rsus.size(); ++q)
+      if (q != r && channel_of(q) == channel_of(r) &&
+          std::hypot(rsus[q].x_m - rsus[r].x_m, rsus[q].y_m - rsus[r].y_m) <=
+              rsus[r].radius_m + config_.carrier_sense_range_m)
+        channels_[r].neighbours.push_back(q);
+}
+
+// ---- the calendar ----
+
+void TelemetryPlane::advance_to(double t)
+{
+  if (advancing_)
+    return;  // a plane event's own effects (it never changes control state, so this is only a guard)
+  advancing_ = true;
+  while (calendar_.next_time() < t) {
+    const auto entry = calendar_.pop();
+    now_ = entry.time;
+    ++events_;
+    handle(entry.time, entry.event);
+  }
+  now_ = std::max(now_, t);
+  network_.release_before(t);
+  advancing_ = false;
+}
+
+void TelemetryPlane::handle(double t, const Event& e)
+{
+  switch (e.kind) {
+  case Ev::ObuGenerate:
+    if (obus_[e.a].station != kNone && obus_[e.a].epoch == e.b)
+      generate_cam(e.a, t);
+    break;
+  case Ev::RsuGenerate:
+    generate_rsu(e.a, t);
+    break;
+  case Ev::ChannelWake:
+    if (channels_[e.a].version == e.b) {
+      channels_[e.a].scheduled = -1;
+      channel_event(e.a, t);
+    }
+    break;
+  case Ev::Associated: {
+    Obu& obu = obus_[e.a];
+    if (obu.station != kNone && obu.rsu == e.b && obu.held != kNone && t >= obu.associated_at_s) {
+      const std::uint32_t m = obu.held;
+      obu.held = kNone;
+      offer(obu, m, t);
+    }
+    break;
+  }
+  case Ev::BrokerArrive: {
+    Message& m = messages_[e.a];
+    m.rec.at_broker = t;
+    calendar_.push(brokers_.serve(e.b, t), Event{Ev::BrokerDepart, e.a, e.b});
+    break;
+  }
+  case Ev::BrokerDepart:
+    broker_depart(e.a, e.b, t);
+    break;
+  case Ev::BridgeArrive: {
+    const double served = brokers_.serve(e.b, t);
+    Message& m = messages_[e.a];
+    const SiteId site = twins_.instance(m.target).site;
+    calendar_.push(served + network_.transfer_time(platform_.broker_host(e.b), platform_.site_host(site), m.rec.size_b,
+                                                    served),
+                   Event{Ev::TwinArrive, e.a, 0});
+    break;
+  }
+  case Ev::TwinArrive:
+    twin_arrive(e.a, t);
+    break;
+  case Ev::TwinDone:
+    twin_done(e.a, t);
+    break;
+  case Ev::Dashboard: {
+    const TwinInstance& in = twins_.instance(e.a);
+    if (!in.alive || in.generation != e.b)
+      break;
+    calendar_.push(t + config_.dashboard_period_s, e);
+    if (twins_.serving(in.station) != e.a)
+      break;
+    const BrokerId dashboard = infra_.broker_of_site(infra_.cloud());
+    const double age = twins_.age_of_information(in.station, t);  // NaN until its first CAM
+    const double last_update = std::isnan(age) ? 0.0 : t - age;
+    const std::uint32_t size = twin_report_wire_size(in.station, t, last_update, in.site, 0, 0);
+    calendar_.push(t + network_.transfer_time(platform_.site_host(in.site), platform_.broker_host(dashboard), size, t),
+                   Event{Ev::DashboardArrive, 0, dashboard});
+    break;
+  }
+  case Ev::DashboardArrive:
+    brokers_.serve(e.b, t);  // retained at the dashboard broker: its load is what matters here
+    break;
+  }
+}
+
+// ---- messages ----
+
+std::uint32_t TelemetryPlane::new_message()
+{
+  std::uint32_t i;
+  if (!free_messages_.empty()) {
+    i = free_messages_.back();
+    free_messages_.pop_back();
+  } else {
+    i = static_cast<std::uint32_t>(messages_.size());
+    messages_.emplace_back();
+  }
+  Message& m = messages_[i];
+  m = Message{};
+  m.live = true;
+  m.rec.at_rsu = m.rec.at_broker = m.rec.at_twin = m.rec.processed = kNan;
+  m.rec.site = kNone;
+  return i;
+}
+
+void TelemetryPlane::free_message(std::uint32_t msg)
+{
+  messages_[msg].live = false;
+  free_messages_.push_back(msg);
+}
+
+void TelemetryPlane::finish_message(std::uint32_t msg, MessageOutcome outcome, MessageCause cause)
+{
+  Message& m = messages_[msg];
+  if (m.subscriber == kNone) {
+    m.rec.outcome = outcome;
+    m.rec.cause = cause;
+    recorder_.message(m.rec);
+  }
+  free_message(msg);
+}
+
+// ---- stations ----
+
+void TelemetryPlane::rsu_station(RsuId rsu, StationId station)
+{
+  rsu_station_[rsu] = station;
+  if (config_.rsu_rate_hz <= 0)
+    return;
+  RandomStream rng(seed_, StreamPurpose::Telemetry, station);
+  calendar_.push(rng.uniform() / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+}
+
+void TelemetryPlane::generate_rsu(RsuId rsu, double t)
+{
+  const StationId s = rsu_station_[rsu];
+  const RsuInfo& info = infra_.rsus()[rsu];
+  const std::uint32_t i = new_message();
+  MessageRecord& rec = messages_[i].rec;
+  rec.station = s;
+  rec.seq = stations_.info(s).sequence++;
+  rec.created = rec.at_rsu = t;
+  rec.rsu = rsu;
+  rec.broker = info.broker;
+  rec.size_b = static_cast<std::uint32_t>(config_.rsu_message_b);
+  calendar_.push(t + network_.transfer_time(platform_.rsu_host(rsu), platform_.broker_host(info.broker), rec.size_b, t),
+                 Event{Ev::BrokerArrive, i, info.broker});
+  // Fixed schedule from the RSU's own phase: t_k = t_0 + k / rate (the next slot after t).
+  calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+}
+
+void TelemetryPlane::vehicle_appeared(StationId station, double t)
+{
+  std::uint32_t slot;
+  if (!free_obus_.empty()) {
+    slot = free_obus_.back();
+    free_obus_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(obus_.size());
+    obus_.emplace_back();
+  }
+  if (station >= obu_of_station_.size())
+    obu_of_station_.resize(station + 1, kNone);
+  obu_of_station_[station] = slot;
+  present_obus_.push_back(slot);
+  Obu& obu = obus_[slot];
+  const std::uint32_t epoch = obu.epoch + 1;
+  obu = Obu{};
+  obu.epoch = epoch;
+  obu.station = station;
+  obu.rng = RandomStream(seed_, StreamPurpose::Telemetry, station);
+  const std::string& type = mobility_.type(stations_.info(station).vehicle);
+  obu.public_transport = type.find("bus") != std::string::npos;
+  obu.content = radio::CamContentClock(config_.path_points, obu.public_transport);
+  const double period = 1.0 / config_.rate_hz;
+  const double jitter = config_.start_jitter_s < 0 ? period : config_.start_jitter_s;
+  obu.first_s = t + jitter * obu.rng.uniform();
+  const StationView& v = stations_.view(station);
+  obu.rsu = v.rsu;
+  obu.associated_at_s = v.rsu == kNone ? t : t + config_.reassociation_s;
+  calendar_.push(obu.first_s, Event{Ev::ObuGenerate, slot, obu.epoch});
+}
+
+void TelemetryPlane::withdraw(Obu& obu, MessageCause cause)
+{
+  if (obu.rsu != kNone && obu.queued > 0) {
+    channels_[obu.rsu].channel.withdraw(obu.station);
+    wake(obu.rsu);
+  }
+  for (std::uint32_t k = 0; k < obu.queued; ++k)
+    finish_message(obu.queue[k], MessageOutcome::Lost, cause);
+  obu.queued = 0;
+}
+
+void TelemetryPlane::vehicle_left(StationId station, double)
+{
+  const std::uint32_t slot = obu_of_station_[station];
+  Obu& obu = obus_[slot];
+  withdraw(obu, MessageCause::Radio);
+  if (obu.held != kNone)
+    finish_message(obu.held, MessageOutcome::NotSent, MessageCause::NoCoverage);
+  const std::uint32_t epoch = obu.epoch;
+  obu = Obu{};
+  obu.epoch = epoch;
+  obu_of_station_[station] = kNone;
+  present_obus_.erase(std::find(present_obus_.begin(), present_obus_.end(), slot));
+  free_obus_.push_back(slot);  // its pending generation event finds the slot reused or empty: see generate_cam
+}
+
+void TelemetryPlane::beacon_tick(double t, std::vector<StationId>& handovers)
+{
+  for (std::uint32_t slot : present_obus_) {
+    Obu& obu = obus_[slot];
+    StationView& v = stations_.view(obu.station);
+    const Kinematics k = mobility_.at(stations_.info(obu.station).vehicle, t);
+    v.x_m = k.x_m;
+    v.y_m = k.y_m;
+    v.speed_mps = k.speed_mps;
+    v.heading_deg = k.heading_deg;
+    subscriptions_.moved(obu.station);
+    const RsuId next = roam(cells_, infra_.rsus(), obu.rsu, k.x_m, k.y_m, config_.roaming_margin_m);
+    if (next == obu.rsu)
+      continue;
+    recorder_.handover(HandoverRecord{t, obu.station, obu.rsu, next, k.x_m, k.y_m});
+    withdraw(obu, MessageCause::Radio);  // frames in the old cell's MAC queue are lost with the association
+    obu.rsu = next;
+    v.rsu = next;
+    v.rsu_site = next == kNone ? kNone : infra_.rsus()[next].site;
+    if (next != kNone) {
+      obu.associated_at_s = t + config_.reassociation_s;
+      if (obu.held != kNone)
+        calendar_.push(obu.associated_at_s, Event{Ev::Associated, slot, next});
+    }
+    handovers.push_back(obu.station);
+  }
+}
+
+double TelemetryPlane::next_generation(Obu& obu, double t) const
+{
+  const double period = 1.0 / config_.rate_hz;
+  if (config_.trigger == CamTrigger::Etsi)
+    return t + kEtsiCheck_s;
+  if (config_.poisson)  // exponential gaps of mean `period`, from the station's stream
+    return t - period * std::log(1.0 - obu.rng.uniform());
+  return obu.first_s + static_cast<double>(++obu.slot) * period;  // from the slot number: no accumulated rounding
+}
+
+void TelemetryPlane::generate_cam(std::uint32_t slot, double t)
+{
+  Obu& obu = obus_[slot];
+  const StationId s = obu.station;
+  StationView& v = stations_.view(s);
+  const Kinematics k = mobility_.at(stations_.info(s).vehicle, t);
+  v.x_m = k.x_m;
+  v.y_m = k.y_m;
+  v.speed_mps = k.speed_mps;
+  v.heading_deg = k.heading_deg;
+  subscriptions_.moved(s);
+  calendar_.push(next_generation(obu, t), Event{Ev::ObuGenerate, slot, obu.epoch});
+  if (config_.trigger == CamTrigger::Etsi && obu.last_cam_s >= 0) {
+    const double dh = std::abs(std::remainder(k.heading_deg - obu.last_heading_deg, 360.0));
+    const bool due = dh > 4.0 || std::hypot(k.x_m - obu.last_x_m, k.y_m - obu.last_y_m) > 4.0 ||
+                     std::abs(k.speed_mps - obu.last_speed_mps) > 0.5 || t - obu.last_cam_s >= kEtsiMax_s - 1e-9;
+    if (!due)
+      return;
+  }
+  obu.last_cam_s = t;
+  obu.last_x_m = k.x_m;
+  obu.last_y_m = k.y_m;
+  obu.last_heading_deg = k.heading_deg;
+  obu.last_speed_mps = k.speed_mps;
+
+  const std::uint32_t i = new_message();
+  MessageRecord& rec = messages_[i].rec;
+  rec.station = s;
+  rec.seq = stations_.info(s).sequence++;
+  rec.created = t;
+  rec.rsu = obu.rsu;
+  const radio::CamContent content = obu.content.next(t);
+  rec.size_b = radio::uplink_frame_b(config_.frame, static_cast<std::uint32_t>(subscriptions_.topic(s).size()), content);
+  if (obu.rsu == kNone) {
+    finish_message(i, MessageOutcome::NotSent, MessageCause::NoCoverage);
+    return;
+  }
+  rec.broker = infra_.rsus()[obu.rsu].broker;
+  if (t < obu.associated_at_s) {  // re-associating: the OBU holds its newest CAM
+    if (obu.held != kNone)
+      finish_message(obu.held, MessageOutcome::NotSent, MessageCause::Superseded);
+    else
+      calendar_.push(obu.associated_at_s, Event{Ev::Associated, slot, obu.rsu});
+    obu.held = i;
+    return;
+  }
+  offer(obu, i, t);
+}
+
+void TelemetryPlane::offer(Obu& obu, std::uint32_t msg, double t)
+{
+  const StationView& v = stations_.view(obu.station);
+  const double d = cells_.distance(obu.rsu, v.x_m, v.y_m);
+  const double rate_mbps = rates_.rate_bps(d) * 8e-6;
+  const double airtime = config_.phy.airtime_s(messages_[msg].rec.size_b, rate_mbps);
+  const bool replaced =
+      channels_[obu.rsu].channel.offer(obu.station, t, airtime, loss_.per(d, rate_mbps), true, rate_mbps);
+  if (replaced) {  // the newest frame not yet on the air is superseded
+    finish_message(obu.queue[obu.queued - 1], MessageOutcome::NotSent, MessageCause::Superseded);
+    obu.queue[obu.queued - 1] = msg;
+  } else {
+    xbt_assert(obu.queued < 2, "an OBU holds one frame on the air and one waiting");
+    obu.queue[obu.queued++] = msg;
+  }
+  wake(obu.rsu);
+}
+
+void TelemetryPlane::wake(RsuId rsu)
+{
+  ChannelState& c = channels_[rsu];
+  const double next = c.channel.next_event_s();
+  if (std::isinf(next) || (c.scheduled >= 0 && c.scheduled <= next))
+    return;
+  c.scheduled = std::max(next, now_);
+  calendar_.push(c.scheduled, Event{Ev::ChannelWake, rsu, ++c.version});
+}
+
+void TelemetryPlane::channel_event(RsuId rsu, double t)
+{
+  ChannelState& c = channels_[rsu];
+  outcomes_.clear();
+  c.channel.advance(t, outcomes_);
+  for (const radio::FrameOutcome& o : outcomes_) {
+    const std::uint32_t slot = o.sender < obu_of_station_.size() ? obu_of_station_[o.sender] : kNone;
+    if (slot == kNone || obus_[slot].queued == 0)
+      continue;  // withdrawn meanwhile (recorded then)
+    Obu& obu = obus_[slot];
+    const std::uint32_t msg = obu.queue[0];
+    obu.queue[0] = obu.queue[1];
+    obu.queue[1] = kNone;
+    --obu.queued;
+    // The frame occupied the medium of every RSU on the same channel within carrier-sense range of its sender
+    // (applied when its exchange ends: the neighbour defers from its next event on).
+    const StationView& v = stations_.view(obu.station);
+    for (RsuId q : c.neighbours)
+      if (cells_.distance(q, v.x_m, v.y_m) <= config_.carrier_sense_range_m) {
+        channels_[q].channel.occupy(o.tx_start_s, o.done_s);
+        wake(q);
+      }
+    if (!o.delivered) {
+      finish_message(msg, MessageOutcome::Lost, MessageCause::Radio);
+      continue;
+    }
+    MessageRecord& rec = messages_[msg].rec;
+    rec.at_rsu = o.done_s;
+    const RsuId r = rec.rsu;
+    calendar_.push(o.done_s + network_.transfer_time(platform_.rsu_host(r), platform_.broker_host(rec.broker),
+                                                      rec.size_b, o.done_s),
+                   Event{Ev::BrokerArrive, msg, rec.broker});
+  }
+  wake(rsu);
+}
+
+// ---- brokers and twins ----
+
+MessageCause TelemetryPlane::no_instance_cause(StationId station)
+{
+  const TwinRecord& r = twins_.record(station);
+  if (r.ever_served)
+    return MessageCause::Migration;
+  return r.busy ? MessageCause::NoTwinYet : MessageCause::Capacity;
+}
+
+void TelemetryPlane::broker_depart(std::uint32_t msg, BrokerId broker, double t)
+{
+  const StationId station = messages_[msg].rec.station;
+  subscriptions_.match(station, matched_);
+  bool own = false;
+  for (StationId s : matched_) {
+    if (s == station) {
+      own = true;
+      continue;
+    }
+    const InstanceId target = twins_.serving(s);
+    if (target == kNone)
+      continue;  // QoS 0 for cooperation data: a twin that is down misses it
+    const std::uint32_t copy = new_message();
+    messages_[copy].rec = messages_[msg].rec;
+    messages_[copy].subscriber = s;
+    messages_[copy].target = target;
+    messages_[copy].generation = twins_.instance(target).generation;
+    deliver(copy, broker, t);
+  }
+  if (!own) {  // nobody subscribes to this station: its twin was never placed (rejected) or was removed
+    const TwinRecord& r = twins_.record(station);
+    finish_message(msg, MessageOutcome::Lost, r.ever_served ? MessageCause::Migration
+                                              : r.busy      ? MessageCause::NoTwinYet
+                                                            : MessageCause::Capacity);
+    return;
+  }
+  const InstanceId target = twins_.serving(station);
+  if (target == kNone) {
+    undeliverable(msg, no_instance_cause(station));
+    return;
+  }
+  messages_[msg].target = target;
+  messages_[msg].generation = twins_.instance(target).generation;
+  deliver(msg, broker, t);
+}
+
+void TelemetryPlane::deliver(std::uint32_t msg, BrokerId from, double t)
+{
+  Message& m = messages_[msg];
+  const SiteId site = twins_.instance(m.target).site;
+  const BrokerId sub = infra_.broker_of_site(site);
+  if (sub != from) {  // bridge to the broker where the twin subscribes, then its service
+    calendar_.push(t + network_.transfer_time(platform_.broker_host(from), platform_.broker_host(sub), m.rec.size_b, t),
+                   Event{Ev::BridgeArrive, msg, sub});
+    return;
+  }
+  sg4::Host* here = platform_.broker_host(from);
+  if (here == platform_.site_host(site)) {
+    twin_arrive(msg, t);  // on the broker's host: no further event
+    return;
+  }
+  calendar_.push(t + network_.transfer_time(here, platform_.site_host(site), m.rec.size_b, t),
+                 Event{Ev::TwinArrive, msg, 0});
+}
+
+void TelemetryPlane::twin_arrive(std::uint32_t msg, double t)
+{
+  Message& m = messages_[msg];
+  const StationId owner = m.subscriber == kNone ? m.rec.station : m.subscriber;
+  const TwinInstance& in = twins_.instance(m.target);
+  if (twins_.serving(owner) != m.target || in.generation != m.generation) {
+    // The instance stopped serving while the message travelled.
+    if (m.subscriber != kNone)
+      free_message(msg);
+    else
+      undeliverable(msg, no_instance_cause(owner));
+    return;
+  }
+  m.rec.at_twin = t;
+  m.rec.site = in.site;
+  calendar_.push(twins_.process(m.target, t), Event{Ev::TwinDone, msg, 0});
+}
+
+void TelemetryPlane::twin_done(std::uint32_t msg, double t)
+{
+  Message& m = messages_[msg];
+  const TwinInstance& in = twins_.instance(m.target);
+  if (!in.alive || in.generation != m.generation) {  // the instance was deleted with the message in its queue
+    if (m.subscriber != kNone)
+      free_message(msg);
+    else
+      finish_message(msg, MessageOutcome::Lost, MessageCause::Migration);
+    return;
+  }
+  if (m.subscriber != kNone) {
+    ++cooperative_;
+    free_message(msg);
+    return;
+  }
+  m.rec.processed = t;
+  twins_.processed(m.rec.station, m.rec.created, t);
+  stations_.view(m.rec.station).last_latency_s = t - m.rec.created;
+  finish_message(msg, MessageOutcome::Delivered, MessageCause::Ok);
+}
+
+void TelemetryPlane::undeliverable(std::uint32_t msg, MessageCause cause)
+{
+  Message& m = messages_[msg];
+  if (config_.qos == 1) {
+    const StationId s = m.rec.station;
+    if (s >= sessions_.size())
+      sessions_.resize(s + 1);
+    if (sessions_[s].size() < config_.session_queue) {
+      sessions_[s].push_back(m.rec);  // recorded when delivered, or when dropped with the session
+      free_message(msg);
+      return;
+    }
+    finish_message(msg, MessageOutcome::Dropped, MessageCause::QueueFull);
+    return;
+  }
+  finish_message(msg, MessageOutcome::Lost, cause);
+}
+
+// ---- QoS 1 sessions, dashboards ----
+
+void TelemetryPlane::instance_created(InstanceId instance)
+{
+  if (config_.dashboard_period_s <= 0)
+    return;
+  sync();
+  calendar_.push(now_ + config_.dashboard_period_s, Event{Ev::Dashboard, instance, twins_.instance(instance).generation});
+}
+
+void TelemetryPlane::flush_session(StationId station)
+{
+  sync();
+  const InstanceId target = twins_.serving(station);
+  if (station >= sessions_.size() || sessions_[station].empty() || target == kNone)
+    return;
+  std::vector<MessageRecord> kept;
+  kept.swap(sessions_[station]);
+  const SiteId site = twins_.instance(target).site;
+  const BrokerId sub_broker = infra_.broker_of_site(site);
+  sg4::Host* sub_host = platform_.broker_host(sub_broker);
+  // One bulk transfer per broker that kept messages, carrying them all, in broker order.
+  std::vector<double> bytes(infra_.brokers().size(), 0.0);
+  for (const MessageRecord& m : kept)
+    bytes[m.broker] += m.size_b;
+  for (BrokerId b = 0; b < bytes.size(); ++b)
+    if (bytes[b] > 0 && b != sub_broker)
+      network_.bulk_transfer(platform_.broker_host(b), sub_host, bytes[b]);
+  if (sub_host != platform_.site_host(site))
+    network_.bulk_transfer(sub_host, platform_.site_host(site), std::accumulate(bytes.begin(), bytes.end(), 0.0));
+  sync();
+  if (twins_.serving(station) != target) {  // moved again meanwhile: keep them for the next instance
+    if (station >= sessions_.size())
+      sessions_.resize(station + 1);
+    sessions_[station].insert(sessions_[station].begin(), kept.begin(), kept.end());
+    return;
+  }
+  const double now = sg4::Engine::get_clock();
+  for (const MessageRecord& r : kept) {
+    const std::uint32_t i = new_message();
+    messages_[i].rec = r;
+    messages_[i].target = target;
+    messages_[i].generation = twins_.instance(target).generation;
+    twin_arrive(i, now);
+  }
+}
+
+void TelemetryPlane::drop_session(StationId station)
+{
+  sync();
+  if (station >= sessions_.size())
+    return;
+  std::vector<MessageRecord> kept;
+  kept.swap(sessions_[station]);
+  for (MessageRecord& m : kept) {
+    m.outcome = MessageOutcome::Lost;
+    m.cause = MessageCause::SessionDropped;
+    recorder_.message(m);
+  }
+}
+
+void TelemetryPlane::finish(double end)
+{
+  advance_to(end);
+  for (std::uint32_t i = 0; i < messages_.size(); ++i)
+    if (messages_[i].live) {
+      finish_message(i, MessageOutcome::Lost, MessageCause::InFlight);
+    }
+  for (StationId s = 0; s < sessions_.size(); ++s)
+    drop_session(s);
+  twins_.close_ages(end);
+}
+
+void TelemetryPlane::sample_channels(double t, double period_s)
+{
+  for (RsuId r = 0; r < channels_.size(); ++r) {
+    ChannelState& c = channels_[r];
+    channel_event(r, t);  // the channel's events up to t (the plane is in sync: only those at t remain)
+    const radio::ChannelCounters& n = c.channel.counters();
+    const double busy = c.channel.busy_time_s(t);
+    ChannelSample row;
+    row.time = t;
+    row.rsu = r;
+    row.busy = period_s > 0 ? (busy - c.busy_last) / period_s : 0.0;
+    row.frames = static_cast<std::uint32_t>(n.offered - c.last.offered);
+    row.attempts = static_cast<std::uint32_t>(n.attempts - c.last.attempts);
+    row.retries = static_cast<std::uint32_t>(n.retries - c.last.retries);
+    row.failures = static_cast<std::uint32_t>(n.failed - c.last.failed);
+    row.collisions = static_cast<std::uint32_t>(n.collisions - c.last.collisions);
+    row.contending = static_cast<std::uint32_t>(c.channel.contending());
+    c.last = n;
+    c.busy_last = busy;
+    recorder_.channel_sample(row);
+  }
+}
+
+// ---- the beacon clock ----
+
+TelemetryClock::TelemetryClock(TelemetryPlane& plane, sg4::Mailbox* manager) : plane_(plane), manager_(manager) {}
+
+void TelemetryClock::operator()()
+{
+  daemonize_self();
+  std::vector<StationId> handovers;
+  const double interval = plane_.beacon_interval_s();
+  for (std::uint64_t k = 1;; ++k) {
+    sg4::this_actor::sleep_until(static_cast<double>(k) * interval);
+    plane_.sync();
+    handovers.clear();
+    plane_.beacon_tick(static_cast<double>(k) * interval, handovers);
+    for (StationId s : handovers)
+      manager_->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, s, nullptr}).release(), 0)
+          ->detach(delete_payload<ManagerEvent>);
+  }
+}
+
+} // namespace v2x

@@ -1,0 +1,79 @@
+#pragma once
+// What a telemetry packet sees of the wired network without being a SimGrid activity. SimGrid carries every
+// bulk flow (image pulls, state transfers, session flushes) as a real transfer; their starts and ends are
+// reported here, and this view keeps, per link and per epoch between two such events, the max-min share that
+// an additional (infinitesimal) flow would get on that link:
+//   share_l = (C_l - sum of the rates of the bulk flows crossing l that are bottlenecked elsewhere) / (1 + n_l),
+// n_l = bulk flows bottlenecked on l, the rates from progressive filling (max-min, as CM02 computes them). A
+// telemetry packet crossing route R at time t takes  sum of latencies + size / min over l in R of share_l(t),
+// which is what SimGrid's CM02 (TCP-gamma 0, cross-traffic 0) gives such a transfer.
+// Error bound: the packets are not added to SimGrid's sharing, so bulk flows do not slow down for telemetry:
+// on a link carrying telemetry at rate x, a bulk flow's rate is over-estimated by at most x / C_l of C_l, and
+// telemetry packets do not share with each other (a packet's transmission part is under-estimated by the factor
+// 1 / (1 - rho) of processor sharing, rho = the link's telemetry utilisation, 0.4 % per 100 vehicles at 10 Hz on
+// a 1 Gb/s backhaul). tests/sim/test_network_view.cpp checks the shares against SimGrid transfers.
+#include <simgrid/s4u.hpp>
+
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace v2x {
+
+class NetworkView {
+public:
+  struct Route {
+    double latency_s = 0;
+    std::vector<std::uint32_t> links;  // indices into the view's link table
+  };
+  using FlowId = std::uint32_t;
+
+  /// `latency_factor`, `bandwidth_factor`: the network model's corrections (CM02: 1, 1; LV08: 13.01, 0.97).
+  explicit NetworkView(double latency_factor = 1.0, double bandwidth_factor = 1.0);
+
+  /// The SimGrid route between two hosts, cached.
+  const Route& route(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to);
+  /// Time for `bytes` to cross `r` starting at `t` (t at or after the oldest epoch not yet released).
+  double transfer_time(const Route& r, double bytes, double t) const;
+  double transfer_time(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to, double bytes, double t)
+  {
+    return transfer_time(route(from, to), bytes, t);
+  }
+
+  /// A bulk flow from `from` to `to` starts (resp. ends) at `t`; the caller runs it in SimGrid between the two.
+  FlowId flow_started(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to, double t);
+  void flow_ended(FlowId id, double t);
+  /// Runs a blocking SimGrid transfer of `bytes` from `from` to `to`, reported as a bulk flow.
+  void bulk_transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, double bytes);
+  /// Forgets epochs that ended before `t` (the telemetry plane has processed every event before t).
+  void release_before(double t);
+
+  std::size_t active_flows() const { return active_.size(); }
+  /// The share an extra flow would get on link `l` at time t (B/s).
+  double share(std::uint32_t link, double t) const;
+
+private:
+  struct Flow {
+    Route route;
+    bool active = false;
+  };
+  struct Epoch {
+    double from_s;
+    std::unordered_map<std::uint32_t, double> share;  // links with bulk flows; others: full capacity
+  };
+  std::uint32_t link_index(simgrid::s4u::Link* l);
+  void new_epoch(double t);
+
+  double latency_factor_;
+  double bandwidth_factor_;
+  std::vector<double> capacity_;  // B/s per link, after the bandwidth factor
+  std::unordered_map<const simgrid::s4u::Link*, std::uint32_t> link_ids_;
+  std::unordered_map<std::uint64_t, Route> routes_;  // key: (from host id, to host id)
+  std::vector<Flow> flows_;
+  std::vector<FlowId> free_flows_;
+  std::vector<FlowId> active_;
+  std::vector<Epoch> epochs_;  // by increasing from_s; the last is current
+};
+
+} // namespace v2x

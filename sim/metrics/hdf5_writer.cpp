@@ -1,8 +1,8 @@
 #include "metrics/hdf5_writer.hpp"
 
-#include "metrics/hdf5_schema.hpp"
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
+#include "metrics/hdf5_schema.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <hdf5.h>
 #include <stdexcept>
-#include <utility>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace v2x {

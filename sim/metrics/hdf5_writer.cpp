@@ -342,6 +342,9 @@ struct Hdf5Writer::Impl {
     if (!write_error.empty())
       return;
     try {
+      // The error-printing setting is per thread in a thread-safe HDF5: appends may come from an actor's thread
+      // (SimGrid thread contexts), where HDF5 would print its error stack itself.
+      H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
       append_rows(t, rows.data(), rows.size(), partial);
     } catch (const std::exception& e) {
       write_error = e.what();

@@ -15,10 +15,11 @@ FUZZ_READERS ?= fcd csv ns2 scenario sweep sites platform manifest cli
 # make asan: AddressSanitizer + UndefinedBehaviorSanitizer build (g++) in its own build dir, running the unit
 # suite and the end-to-end suite (ASAN_TESTS, a ctest -R regex). The v2xsim binary of that build runs SimGrid
 # with thread contexts (raw contexts switch stacks behind ASan's back: a false stack-use-after-scope whenever an
-# exception leaves an actor); see sim/CMakeLists.txt. Leak suppressions, each justified: tests/asan/lsan.supp.
+# exception leaves an actor); see sim/CMakeLists.txt. Leak suppressions, each justified: tests/asan/lsan.supp
+# (fast_unwind_on_malloc=0: HDF5 has no frame pointers, and the suppressions match its frames by name).
 ASAN_BUILD ?= build-asan
 ASAN_TESTS ?= ^unit:|^e2e$$
-ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=0 \
+ASAN_ENV := V2X_ASAN=1 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:detect_stack_use_after_return=0 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan/lsan.supp:print_suppressions=0
 

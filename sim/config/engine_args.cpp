@@ -100,9 +100,8 @@ const std::map<std::string, Check>& keys()
 
 bool is_identifier(const std::string& s)
 {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 std::string lower(std::string s)
@@ -159,7 +158,7 @@ void check_log(const std::string& arg, const std::string& setting)
     if (!is_identifier(category))
       bad(arg, "log category '" + category + "' is not a name (letters, digits, '_')");
     if (name == "thresh" || name == "threshold") {
-      static const std::vector<std::string> priorities{"trace", "debug",  "verbose", "info",
+      static const std::vector<std::string> priorities{"trace",   "debug", "verbose", "info",
                                                        "warning", "error", "critical"};
       if (std::find(priorities.begin(), priorities.end(), lower(value)) == priorities.end())
         bad(arg, "unknown log priority '" + value + "': trace, debug, verbose, info, warning, error or critical");

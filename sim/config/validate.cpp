@@ -91,8 +91,8 @@ public:
       return;
     if (!std::isfinite(v) || v < bounds::kMinPeriodS || v > bounds::kMaxPeriodS)
       fail(path, number_text(v),
-           "must be a finite period in [" + number_text(bounds::kMinPeriodS) + ", " +
-               number_text(bounds::kMaxPeriodS) + "] s" + (zero_allowed ? " (or 0 = none)" : ""));
+           "must be a finite period in [" + number_text(bounds::kMinPeriodS) + ", " + number_text(bounds::kMaxPeriodS) +
+               "] s" + (zero_allowed ? " (or 0 = none)" : ""));
   }
   void bandwidth(const std::string& path, double v, const std::string& note = "") const
   {
@@ -229,8 +229,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.coordinate("infrastructure.cloud.x_m", cloud.x_m);
   c.coordinate("infrastructure.cloud.y_m", cloud.y_m);
   c.count("infrastructure.cloud.cores", cloud.cores, 1, bounds::kMaxCores);
-  c.range("infrastructure.cloud.core_speed_flops_per_s", cloud.core_speed_flops_per_s, 0, bounds::kMaxSpeedFlops,
-          true, " flop/s");
+  c.range("infrastructure.cloud.core_speed_flops_per_s", cloud.core_speed_flops_per_s, 0, bounds::kMaxSpeedFlops, true,
+          " flop/s");
   c.range("infrastructure.cloud.memory_mb", cloud.memory_mb, 0, bounds::kMaxMemoryMb, true, " MB");
   c.count("infrastructure.cloud.pod_slots", cloud.pod_slots, 1, bounds::kMaxPodSlots);
   c.count("infrastructure.cloud.max_concurrent_ops", cloud.max_concurrent_ops, 1, bounds::kMaxConcurrentOps);
@@ -359,8 +359,7 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     c.fail("migration.load_aware.max_utilisation", number_text(mig.load_aware.max_utilisation),
            "must be in (0, 1] (a share of the MEC's cores)");
   c.range("migration.load_aware.slack_m", mig.load_aware.slack_m, 0, bounds::kMaxRadiusM, false, " m");
-  c.range("migration.pre_copy.downtime_target_s", mig.pre_copy.downtime_target_s, 0, bounds::kMaxDurationS, true,
-          " s");
+  c.range("migration.pre_copy.downtime_target_s", mig.pre_copy.downtime_target_s, 0, bounds::kMaxDurationS, true, " s");
   c.count("migration.pre_copy.max_rounds", mig.pre_copy.max_rounds, 1, bounds::kMaxPreCopyRounds);
   c.size_b("migration.post_copy.switch_b", mig.post_copy.switch_b, true);
   c.size_b("migration.post_copy.fault_b", mig.post_copy.fault_b, true);

@@ -31,10 +31,10 @@ inline constexpr double kMaxDurationS = 1e9;         // durations, start times, 
 inline constexpr std::uint32_t kMaxCores = 1u << 20; // per host (SimGrid: int)
 inline constexpr std::uint32_t kMaxPodSlots = 1u << 20;
 inline constexpr std::uint32_t kMaxConcurrentOps = 10000; // one actor each
-inline constexpr std::uint32_t kMaxCooperationAreas = 10;  // (2k+1)^2 = 441 subscriptions per twin at most
+inline constexpr std::uint32_t kMaxCooperationAreas = 10; // (2k+1)^2 = 441 subscriptions per twin at most
 inline constexpr std::uint32_t kMaxSessionQueue = 10'000'000;
 inline constexpr std::uint32_t kMaxPreCopyRounds = 10000;
-inline constexpr std::uint32_t kMaxChunkRows = 1u << 20;   // rows per HDF5 chunk (HDF5: a chunk < 4 GiB)
+inline constexpr std::uint32_t kMaxChunkRows = 1u << 20;          // rows per HDF5 chunk (HDF5: a chunk < 4 GiB)
 inline constexpr std::uint64_t kMaxSeed = 9223372036854775807ull; // INT64_MAX: `run --seed` takes it back
 } // namespace bounds
 

@@ -55,7 +55,6 @@ void begin_commit()
   g_state.store(kCommitting);
 }
 
-
 void disarm()
 {
   g_state.store(kIdle);

@@ -74,7 +74,8 @@ std::string format_input_error(const SourceLocation& where, const std::string& f
     s += ": ";
   }
   if (!field.empty())
-    s += "field '" + escape_text(field) + "'" + (value.empty() ? std::string(": ") : " = '" + escape_text(shown) + "': ");
+    s += "field '" + escape_text(field) + "'" +
+         (value.empty() ? std::string(": ") : " = '" + escape_text(shown) + "': ");
   else if (!value.empty())
     s += "'" + escape_text(shown) + "': ";
   s += escape_text(what);

@@ -1,8 +1,8 @@
 #include "metrics/hdf5_writer.hpp"
 
-#include "metrics/hdf5_schema.hpp"
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
+#include "metrics/hdf5_schema.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <hdf5.h>
 #include <stdexcept>
-#include <utility>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace v2x {
@@ -342,6 +342,9 @@ struct Hdf5Writer::Impl {
     if (!write_error.empty())
       return;
     try {
+      // The error-printing setting is per thread in a thread-safe HDF5: appends may come from an actor's thread
+      // (SimGrid thread contexts), where HDF5 would print its error stack itself.
+      H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
       append_rows(t, rows.data(), rows.size(), partial);
     } catch (const std::exception& e) {
       write_error = e.what();

@@ -103,7 +103,11 @@ std::vector<RsuSite> read_rsu_sites(const std::string& path, const std::string& 
   const std::string_view header(b, static_cast<std::size_t>(e - b));
   const int header_line = in.line_of(b);
   const char sep = header.find(';') != std::string_view::npos ? ';' : ',';
-  const std::vector<std::string_view> names = split(header, sep);
+  // Owned copies: the header's bytes live in the TextBuffer, which the next lines may move (a
+  // heap-use-after-free found by fuzz_sites when an error on a later row named a column).
+  std::vector<std::string> names;
+  for (const std::string_view n : split(header, sep))
+    names.emplace_back(n);
   int id_col = -1, x_col = -1, y_col = -1, lon_col = -1, lat_col = -1;
   bool junction = false;
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -264,7 +264,8 @@ read_manifest(const std::string& path, const std::function<void(const std::strin
     return rows;
   const auto note = [&](std::size_t line, const std::string& what) {
     if (warn)
-      warn(escape_text(path) + ":" + std::to_string(line) + ": " + what + " (row ignored: the outputs on disk say "
+      warn(escape_text(path) + ":" + std::to_string(line) + ": " + what +
+           " (row ignored: the outputs on disk say "
            "which runs are complete)");
   };
   std::string line;

@@ -33,7 +33,7 @@ public:
     if (!in)
       throw InputError({file_, 0, 0}, "", "", "cannot read the platform file");
     std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> parser(XML_ParserCreate(nullptr),
-                                                                                          XML_ParserFree);
+                                                                                         XML_ParserFree);
     parser_ = parser.get();
     XML_SetUserData(parser_, this);
     XML_SetStartElementHandler(parser_, [](void* self, const XML_Char* name, const XML_Char** attrs) {
@@ -179,8 +179,8 @@ private:
   static double time_unit(const char* unit)
   {
     static const std::map<std::string, double, std::less<>> kUnits{
-        {"", 1},     {"s", 1},     {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9},
-        {"ps", 1e-12}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 604800}};
+        {"", 1},       {"s", 1},  {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9},
+        {"ps", 1e-12}, {"m", 60}, {"h", 3600},  {"d", 86400}, {"w", 604800}};
     const auto it = kUnits.find(std::string_view(unit));
     return it == kUnits.end() ? 0 : it->second; // an unknown unit: SimGrid reports it
   }

@@ -375,3 +375,25 @@ def test_file_size_limit_removes_partial(v2xsim, repo, out_dir):
     proc.communicate(timeout=120)
     assert proc.returncode in (2, 128 + signal.SIGXFSZ), proc.returncode
     assert not out.exists() and not os.path.exists(str(out) + ".partial")
+
+
+def test_write_error_mid_run_is_an_io_error(v2xsim, repo, out_dir):
+    # SIGXFSZ ignored: past the file size limit write() fails with EFBIG deep inside the run (the same path
+    # through HDF5 as a full disk). It was an abort (exit 134) from the telemetry path; it is exit 2 now, with
+    # the path and the cause, and nothing left behind.
+    if os.environ.get("V2X_ASAN"):
+        pytest.skip("HDF5 1.10.8 cannot close a file whose flush failed: its library state stays allocated at exit "
+                    "and LeakSanitizer reports it (see tests/asan/lsan.supp)")
+    import resource
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    out = out_dir / "efbig.h5"
+    proc = _start(v2xsim, repo, out, preexec_fn=limit)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 2, err
+    assert "cannot write the output" in err and str(out) in err
+    assert "internal error" not in err
+    assert not out.exists() and not os.path.exists(str(out) + ".partial")

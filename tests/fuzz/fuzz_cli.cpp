@@ -7,8 +7,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-  const std::vector<std::string> args =
-      v2x::fuzz::lines(std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::vector<std::string> args = v2x::fuzz::lines(std::string_view(reinterpret_cast<const char*>(data), size));
   return v2x::fuzz::guard([&] {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "set") {

@@ -5,15 +5,14 @@
 // finding. An InputError's message must hold no raw control byte (core/error.hpp's promise).
 #include "core/error.hpp"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
 #include <string_view>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <vector>
 
 namespace v2x::fuzz {

@@ -41,7 +41,8 @@ std::filesystem::path temp_dir(const std::string& name)
 
 TEST_CASE("escape_text writes control bytes and broken UTF-8 as \\xNN and keeps valid UTF-8", "[error]")
 {
-  CHECK(v2x::escape_text("a\x07" "b\x1b[31m") == "a\\x07b\\x1b[31m");
+  CHECK(v2x::escape_text("a\x07"
+                         "b\x1b[31m") == "a\\x07b\\x1b[31m");
   CHECK(v2x::escape_text("tab\tnl\n") == "tab\\x09nl\\x0a");
   CHECK(v2x::escape_text("caf\xc3\xa9") == "caf\xc3\xa9");
   CHECK(v2x::escape_text("\xff\xc3") == "\\xff\\xc3");
@@ -107,10 +108,10 @@ TEST_CASE("engine arguments: known keys and values pass, the rest is an InputErr
   CHECK_NOTHROW(v2x::validate_engine_args({"--cfg=network/model:LV08", "--log=v2x.thresh:verbose",
                                            "--cfg=contexts/factory:thread", "--log=root.fmt:%m%n",
                                            "--log=a.thresh:debug b.app:stderr", "--cfg=network/TCP-gamma:0"}));
-  for (const char* bad : {"--cfg=network/model:Nope", "--cfg=nope:1", "--cfg=network/model", "--cfg=:x",
-                          "--log=root.thresh:loud", "--log=root", "--log=", "--log=.thresh:info", "--foo", "",
-                          "--cfg=contexts/stack-size:-1", "--cfg=network/crosstraffic:maybe",
-                          "--log=v2x.app:printer", "--log=v2x\x07.thresh:info"}) {
+  for (const char* bad :
+       {"--cfg=network/model:Nope", "--cfg=nope:1", "--cfg=network/model", "--cfg=:x", "--log=root.thresh:loud",
+        "--log=root", "--log=", "--log=.thresh:info", "--foo", "", "--cfg=contexts/stack-size:-1",
+        "--cfg=network/crosstraffic:maybe", "--log=v2x.app:printer", "--log=v2x\x07.thresh:info"}) {
     INFO(bad);
     try {
       v2x::validate_engine_args({bad});
@@ -159,8 +160,8 @@ TEST_CASE("manifest rows that cannot be read are named and skipped, never an exc
   const std::string path = (d / "manifest.csv").string();
   std::ofstream(path) << "index,run,output,status,exit_code,error,wall_s\n"
                       << "0,a,runs/a.h5,complete,0,,1.5\n"
-                      << "1,b,runs/b.h5,complete\n"               // too few fields
-                      << ",,,,,,\n"                                 // no run id
+                      << "1,b,runs/b.h5,complete\n" // too few fields
+                      << ",,,,,,\n"                 // no run id
                       << "3,d,runs/d.h5,complete,0,,not-a-number\n";
   std::vector<std::string> warnings;
   const auto rows = v2x::sweep::read_manifest(path, [&](const std::string& w) { warnings.push_back(w); });

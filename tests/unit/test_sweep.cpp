@@ -338,7 +338,7 @@ TEST_CASE("sweep outputs: complete only with the final name and the HDF5 signatu
 namespace {
 
 /// A stand-in for `v2xsim run BASE [--set ...] [--seed N] -o OUT`: seed 2 fails with an input error, seed 9 is
-/// killed by SIGKILL after writing OUT.partial, any other seed writes OUT.partial, renames it to OUT and prints a
+/// killed by SIGKILL after writing OUT.partial, seed 7 by SIGTERM right after its rename, any other seed writes OUT.partial, renames it to OUT and prints a
 /// summary in format_summary's layout whose vehicle count is the seed. Each call appends a line to calls.txt,
 /// and counts runs in flight through files in busy/ (the largest count seen goes to max.txt).
 const char* const kFakeSimulator = R"sh(#!/bin/sh
@@ -362,6 +362,7 @@ if [ "$seed" = 2 ]; then echo "v2xsim: error: x.textproto: field 'seed' = '2': r
 printf '\211HDF\r\n\032\n' > "$out.partial"
 if [ "$seed" = 9 ]; then kill -9 $$; fi
 mv "$out.partial" "$out"
+if [ "$seed" = 7 ]; then kill -TERM $$; fi
 echo "vehicles       $seed (1 RSUs, 0.5 vehicle-hours)"
 echo "messages       10 created: 9 delivered (90.00 %), 1 lost, 0 dropped, 0 not sent"
 echo "latency        p50 1.500 ms, p95 2.000 ms, p99 3.000 ms (mean 1.600 ms, max 4.000 ms)"
@@ -472,4 +473,53 @@ TEST_CASE("sweep runner: a run killed mid-write leaves no output that looks comp
   CHECK(m2.at(runs[0].id).at("exit_code") == "127");
   CHECK_THAT(m2.at(runs[0].id).at("error"), Catch::Contains("cannot execute the simulator"));
   CHECK(!fs::exists(out9 + ".partial")); // removed before the new attempt
+}
+
+TEST_CASE("sweep runner: the output file proves completion, whatever the exit (the SIGTERM/rename race)", "[sweep]")
+{
+  // Seed 7 is killed by SIGTERM between the rename of its output and its exit: the run is complete, and is
+  // recorded so (it was recorded as interrupted or failed, and its figures were lost on resumption).
+  TempDir dir;
+  dir.file("base.textproto", "");
+  const std::string fake = dir.file("fake-v2xsim", kFakeSimulator);
+  fs::permissions(fake, fs::perms::owner_all);
+  fs::create_directories(dir.path() / "busy");
+  const SweepSpec spec = load_sweep(dir.file("s.textproto", sweep_text("seed: 7 seed: 1")));
+  const auto runs = expand(spec);
+  RunnerOptions options;
+  options.executable = fake;
+  options.out_dir = (dir.path() / "out").string();
+  options.jobs = 1;
+  // Debris of a killed sweep: a stale .partial of a run and an empty manifest.tmp, removed at the start.
+  fs::create_directories(fs::path(options.out_dir) / "runs");
+  std::ofstream(run_output_path(options.out_dir, runs[1]) + ".partial") << "stale";
+  std::ofstream(manifest_path(options.out_dir, options.shard) + ".tmp");
+  const SweepOutcome outcome = run_sweep(spec, runs, options);
+  CHECK(outcome.completed == 2);
+  CHECK(outcome.failed == 0);
+  const auto manifest = read_manifest(outcome.manifest);
+  CHECK(manifest.at(runs[0].id).at("status") == "complete");
+  CHECK(manifest.at(runs[0].id).at("exit_code") == "143");
+  CHECK(!fs::exists(run_output_path(options.out_dir, runs[1]) + ".partial"));
+  CHECK(!fs::exists(manifest_path(options.out_dir, options.shard) + ".tmp"));
+
+  // A corrupt manifest (a bad number, a torn row) does not stop resumption: the outputs on disk decide.
+  {
+    std::ofstream m(outcome.manifest, std::ios::app);
+    m << "9,torn\n";
+  }
+  std::string text = slurp(outcome.manifest);
+  const std::string wall = "," + manifest.at(runs[0].id).at("wall_s") + ",";
+  const auto at = text.find(wall);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, wall.size(), ",not-a-number,"); // was `internal error: stod`
+  std::ofstream(outcome.manifest) << text;
+  std::ostringstream progress;
+  options.progress = &progress;
+  const SweepOutcome again = run_sweep(spec, runs, options);
+  CHECK(again.skipped == 2);
+  CHECK(again.failed == 0);
+  CHECK(progress.str().find("wall_s 'not-a-number' is not a number") != std::string::npos);
+  CHECK(progress.str().find("fields where the header has") != std::string::npos);
+  CHECK(progress.str().find("torn") == std::string::npos); // named by its line, not echoed
 }

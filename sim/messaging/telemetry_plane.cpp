@@ -270,7 +270,7 @@ void TelemetryPlane::beacon_tick(double t, std::vector<StationId>& handovers)
     v.speed_mps = k.speed_mps;
     v.heading_deg = k.heading_deg;
     subscriptions_.moved(obu.station);
-    const RsuId next = roam(cells_, infra_.rsus(), obu.rsu, k.x_m, k.y_m, config_.roaming_margin_m);
+    const RsuId next = roam(cells_, infra_.rsus(), obu.rsu, k.x_m, k.y_m, config_.roaming_margin_db, loss_);
     if (next == obu.rsu)
       continue;
     recorder_.handover(HandoverRecord{t, obu.station, obu.rsu, next, k.x_m, k.y_m});

@@ -47,16 +47,16 @@ struct PlaneConfig {
   double rsu_rate_hz = 1;
   double rsu_message_b = 200;
   radio::UplinkFrameSpec frame;
-  std::uint32_t path_points = 23;  // path history points in a low-frequency container
+  std::uint32_t path_points = 10;  // path history points in a low-frequency container
   radio::Phy phy;
   radio::Edca edca;
   radio::LossParams loss;
   std::vector<RateStep> rate_steps;
   std::vector<std::uint32_t> rsu_channel;  // channel number per RSU
-  double carrier_sense_range_m = 500;
+  double carrier_sense_range_m = 250;
   double beacon_interval_s = 0.1024;
-  double roaming_margin_m = 20;
-  double reassociation_s = 0.1;
+  double roaming_margin_db = 3;
+  double reassociation_s = 0.05;
   int qos = 0;
   std::uint32_t session_queue = 1000;
   double dashboard_period_s = 1;
@@ -82,6 +82,7 @@ public:
   /// handed over (new RSU or none) are appended to `handovers` (each already recorded in /handovers).
   void beacon_tick(double t, std::vector<StationId>& handovers);
   double beacon_interval_s() const { return config_.beacon_interval_s; }
+  const radio::LossModel& loss() const { return loss_; }
 
   /// A new twin instance: it publishes its state to the dashboard broker every dashboard_period_s while alive.
   void instance_created(InstanceId instance);

@@ -58,7 +58,7 @@ void MobilityDriver::replay()
         v.y_m = k.y_m;
         v.speed_mps = k.speed_mps;
         v.heading_deg = k.heading_deg;
-        v.rsu = roam(deps_.cells, deps_.infra.rsus(), kNone, k.x_m, k.y_m, deps_.roaming_margin_m);
+        v.rsu = roam(deps_.cells, deps_.infra.rsus(), kNone, k.x_m, k.y_m, 0, deps_.plane.loss());
         v.rsu_site = v.rsu == kNone ? kNone : deps_.infra.rsus()[v.rsu].site;
         deps_.recorder.station(StationRecord{station, fixed_name(tracker.name(e.vehicle)), StationKind::Vehicle, t});
         deps_.plane.vehicle_appeared(station, t);

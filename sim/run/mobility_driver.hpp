@@ -19,7 +19,6 @@ struct MobilityDriverDeps {
   TelemetryPlane& plane;
   Recorder& recorder;
   simgrid::s4u::Mailbox* manager;
-  double roaming_margin_m = 0;
 };
 
 class MobilityDriver {

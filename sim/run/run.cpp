@@ -75,9 +75,31 @@ PlaneConfig plane_config(const Scenario& s, std::size_t rsus)
   c.start_jitter_s = s.telemetry.start_jitter_s;
   c.rsu_rate_hz = s.telemetry.rsu_rate_hz;
   c.rsu_message_b = s.telemetry.rsu_message_b;
+  c.trigger = s.telemetry.triggering == CamTriggering::Etsi ? CamTrigger::Etsi : CamTrigger::FixedRate;
   c.frame.qos = s.messaging.qos;
+  c.frame.payload_b = s.telemetry.payload_b;
+  const CamSizesConfig& z = s.telemetry.cam_sizes;
+  c.frame.cam = radio::CamSizes{z.header_b,    z.basic_container_b, z.high_frequency_b,
+                                z.low_frequency_b, z.path_point_b,   z.special_vehicle_b,
+                                z.security_b,  z.signer_digest_b,   z.signer_certificate_b};
+  c.path_points = s.telemetry.path_history_points;
   c.rate_steps = s.network.rate_steps;
-  c.rsu_channel.assign(rsus, 0);
+  const RadioConfig& radio = s.network.radio;
+  c.phy.basic_rate_mbps = radio.basic_rate_mbps;
+  c.edca = radio::Edca::ocb(static_cast<radio::AccessCategory>(static_cast<int>(radio.access_category)));
+  c.edca.retry_limit = radio.retry_limit;
+  const RadioLossConfig& l = radio.loss;
+  c.loss = radio::LossParams{l.tx_power_dbm,  l.antenna_gains_db, l.reference_loss_db, l.exponent_near,
+                             l.exponent_far,  l.breakpoint_m,     l.nakagami_m_near,   l.nakagami_m_far,
+                             l.nakagami_distance_m, l.sensitivity_offset_db};
+  c.carrier_sense_range_m = radio.carrier_sense_range_m;
+  c.roaming_margin_db = radio.roaming_margin_db;
+  c.reassociation_s = radio.reassociation_s;
+  // Channel numbers: an RSU's own, else the scenario's default (RSUs of an XML platform: the default).
+  c.rsu_channel.assign(rsus, radio.channel);
+  if (s.infrastructure.rsus.size() == rsus)
+    for (std::size_t r = 0; r < rsus; ++r)
+      c.rsu_channel[r] = s.infrastructure.rsus[r].channel.value_or(radio.channel);
   c.qos = s.messaging.qos;
   c.session_queue = s.messaging.session_queue;
   c.dashboard_period_s = s.twin.dashboard_period_s;
@@ -225,7 +247,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   }
 
   MobilityDriverDeps mobility_deps{tracker,  cell_index, *infra,      stations,
-                                   plane,    recorder,   manager_box, plane_config(scenario, 0).roaming_margin_m};
+                                   plane,    recorder,   manager_box};
   sg4::Actor::create("mobility", control, MobilityDriver(mobility_deps, scenario.duration_s, error));
 
   if (scenario.duration_s > 0)

@@ -3,7 +3,7 @@
 namespace v2x {
 
 RsuId roam(const CellIndex& cells, const std::vector<RsuInfo>& rsus, RsuId current, double x_m, double y_m,
-           double margin_m)
+           double margin_db, const radio::LossModel& loss)
 {
   const RsuId best = cells.serving(x_m, y_m);
   if (current == kNone || best == kNone || best == current)
@@ -11,7 +11,7 @@ RsuId roam(const CellIndex& cells, const std::vector<RsuInfo>& rsus, RsuId curre
   const double here = cells.distance(current, x_m, y_m);
   if (here > rsus[current].radius_m)
     return best;  // link lost
-  return cells.distance(best, x_m, y_m) < here - margin_m ? best : current;
+  return loss.mean_rx_dbm(cells.distance(best, x_m, y_m)) > loss.mean_rx_dbm(here) + margin_db ? best : current;
 }
 
 } // namespace v2x

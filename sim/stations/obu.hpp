@@ -7,6 +7,7 @@
 #include "core/random.hpp"
 #include "mobility/cell_index.hpp"
 #include "radio/frame.hpp"
+#include "radio/loss.hpp"
 #include "topology/infrastructure.hpp"
 
 #include <cstdint>
@@ -37,9 +38,10 @@ struct Obu {
   double last_cam_s = -1, last_x_m = 0, last_y_m = 0, last_heading_deg = 0, last_speed_mps = 0;
 };
 
-/// The roaming rule: the RSU `current` is kept while it covers (x, y) unless another covering RSU is closer by
-/// more than `margin_m`; otherwise the nearest covering RSU (kNone: none). `up(r)` says whether RSU r works.
+/// The roaming rule: the RSU `current` is kept while it covers (x, y) unless the nearest covering RSU's mean
+/// received power (the loss model's path loss) is higher by more than `margin_db`; otherwise the nearest covering
+/// RSU (kNone: none).
 RsuId roam(const CellIndex& cells, const std::vector<RsuInfo>& rsus, RsuId current, double x_m, double y_m,
-           double margin_m);
+           double margin_db, const radio::LossModel& loss);
 
 } // namespace v2x

@@ -341,10 +341,9 @@ TEST_CASE("predictive starts migrations earlier than nearest on a straight road"
   const auto predictive = completed_policy_moves(migrations_in_child(s));
   REQUIRE(nearest.size() == 1);
   REQUIRE(predictive.size() == 1);
-  // Nearest: at the handover. Attachment is re-evaluated at the beacon ticks (k x 0.1024 s) and r1 must be
-  // closer than r0 by the 20 m roaming margin (x > 510 m between the RSUs at 400 and 600 m; x = 100 + 10 t
-  // passes it at t = 41 s): the first tick after that is k = 401, t = 41.0624 s.
-  CHECK(nearest[0].requested == Approx(401 * 0.1024).margin(1e-9));
+  // Nearest: at the handover, the beacon tick k = 403 (t = 41.2672 s) when r1's mean power first beats r0's by
+  // the 3 dB roaming margin (computed by hand in test_migration.cpp, "a vehicle crossing to another MEC's RSU").
+  CHECK(nearest[0].requested == Approx(403 * 0.1024).margin(1e-9));
   // Predictive: x + 10 x 5 > 500 m from t > 35 s; decided at the manager's ticks (every 1 s): t = 36 s.
   CHECK(predictive[0].requested == Approx(36).margin(1e-6));
   CHECK(predictive[0].to_site == 1);
@@ -524,7 +523,7 @@ TEST_CASE("pre-copy matches SimGrid's VM live-migration plugin on the same numbe
 
 TEST_CASE("latency moves the twin once bridged messages have been slow for the window", "[sim][policy]")
 {
-  // A slow MEC-MEC link (30 ms): after the handover to r1 (t = 41.0624 s) messages are bridged back to m0 and
+  // A slow MEC-MEC link (30 ms): after the handover to r1 (t = 41.2672 s) messages are bridged back to m0 and
   // take > 30 ms, above the 20 ms threshold; before, about 4 ms.
   Scenario s = two_cells("latency", 80, straight, 125e6, 0.03);
   s.migration.mechanism = "make-before-break";
@@ -533,7 +532,7 @@ TEST_CASE("latency moves the twin once bridged messages have been slow for the w
   const Collected c = collect(s);
   const MigrationRecord& m = only_policy_move(c);
   CHECK(m.to_site == 1);
-  // The handover is at the beacon tick of t = 41.0624 s (see the predictive test), then 0.1 s of
+  // The handover is at the beacon tick of t = 41.2672 s (see the predictive test), then 0.05 s of
   // re-association: the first tick seeing a slow sample is t = 42 s; the 3 s window is complete at t = 45 s.
   CHECK(m.requested == Approx(45).margin(1e-6));
   CHECK(m.trigger == MigrationTrigger::Tick);

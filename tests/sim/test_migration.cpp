@@ -79,11 +79,12 @@ TEST_CASE("a vehicle crossing to another MEC's RSU: latency, handover and statel
   const Outcome o = run(s);
   const Collected& c = o.records;
 
-  // Handover r0 -> r1 at a beacon tick (k x 0.1024 s) once r1 is nearer than r0 by more than the 20 m roaming
-  // margin: 600 - x < (x - 400) - 20 with x = 100 + 10 t, i.e. x > 510 m, t > 41.0 s (strictly: at t = 41 both
-  // sides are 490 m). Tick 400 is at 40.96 s (x = 509.6 m: 90.4 m vs 89.6 m, stays), tick 401 at 41.0624 s
-  // (x = 510.624 m: 89.376 m < 90.624 m): the handover is at 401 x 0.1024 = 41.0624 s.
-  constexpr double kHandover = 401 * 0.1024;
+  // Handover r0 -> r1 at a beacon tick (k x 0.1024 s) once r1's mean power beats r0's by the 3 dB roaming
+  // margin. The default path loss (dual slope: 47.86 dB + 21 log10 d up to 100 m, + 38 log10(d / 100) beyond)
+  // with x = 100 + 10 t, d0 = x - 400, d1 = 600 - x, by hand:
+  //   tick 402, t = 41.1648 s, x = 511.648 m: PL(111.648) = 91.68 dB, PL(88.352) = 88.73 dB: 2.95 dB, stays;
+  //   tick 403, t = 41.2672 s, x = 512.672 m: PL(112.672) = 91.83 dB, PL(87.328) = 88.62 dB: 3.20 dB, hands over.
+  constexpr double kHandover = 403 * 0.1024;
   REQUIRE(c.handovers.size() == 1);
   CHECK(c.handovers[0].from_rsu == 0);
   CHECK(c.handovers[0].to_rsu == 1);

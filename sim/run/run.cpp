@@ -211,11 +211,28 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   ManagerDeps manager_deps{scenario,  *infra,   *platform,   stations,         twins, ledger,        *policy,
                            *mechanism, recorder, manager_box, orchestrator_box, plane, subscriptions, network,
                            &error};
-  // The latency policy's default threshold: each RSU's uncongested latency to the MEC behind it.
+  // The latency policy's default threshold: each RSU's uncongested latency to the MEC behind it, as the telemetry
+  // plane computes it with nothing else on the way: a 300 B frame's exchange on an idle channel at the rate of
+  // half the cell radius (AIFS + airtime + SIFS + ACK), the route's latency, the broker's and the twin's service.
   std::vector<double> rsu_baseline_latency(infra->rsus().size(), 0.0);
-  for (RsuId r = 0; r < rsu_baseline_latency.size(); ++r)
-    if (infra->rsus()[r].site != kNone)
-      rsu_baseline_latency[r] = platform->cell_latency(r) + platform->rsu_site_latency(r, infra->rsus()[r].site);
+  {
+    const PlaneConfig pc = plane_config(scenario, infra->rsus().size());
+    const radio::RateTable rates(pc.rate_steps);
+    for (RsuId r = 0; r < rsu_baseline_latency.size(); ++r) {
+      const RsuInfo& rsu = infra->rsus()[r];
+      if (rsu.site == kNone)
+        continue;
+      const double mbps = rates.rate_bps(rsu.radius_m / 2) * 8e-6;
+      const double radio = mbps > 0 ? pc.edca.aifs_s(pc.phy) + pc.phy.airtime_s(300, mbps) + pc.phy.sifs_s +
+                                          pc.phy.ack_airtime_s(mbps)
+                                    : 0.0;
+      const SiteInfo& site = infra->sites()[rsu.site];
+      const BrokerInfo& broker = infra->brokers()[rsu.broker];
+      rsu_baseline_latency[r] = radio + platform->rsu_site_latency(r, rsu.site) +
+                                broker.service_flops / infra->sites()[broker.site].core_speed_flops_per_s +
+                                scenario.twin.message_flops / (site.core_speed_flops_per_s * scenario.twin.cpu_cores);
+    }
+  }
   manager_deps.rsu_baseline_latency_s = rsu_baseline_latency;
   sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())

@@ -231,10 +231,11 @@ def test_environment_steps_a_run(pb2_dir, policies, tiny):
 
 def test_learned_bandit_improves(repo, policies, pb2_dir):
     p = subprocess.run([PY, os.path.join(policies, "learned_bandit.py"), os.path.join(repo, "scenarios",
-                        "default.textproto"), "--episodes", "4", "--set", "duration_s=40"],
+                        "default.textproto"), "--episodes", "6", "--set", "duration_s=60"],
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
     rewards = [float(line.split("reward ")[1].split(",")[0]) for line in p.stdout.splitlines()
                if line.startswith("episode")]
-    assert len(rewards) == 4 and rewards[-1] > rewards[0], p.stdout
+    # 60 s episodes: in 40 s the twins' first placements dominate the reward and leave the bandit little to learn
+    assert len(rewards) == 6 and rewards[-1] > rewards[0], p.stdout
     assert "improved" in p.stdout

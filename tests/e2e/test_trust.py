@@ -155,8 +155,8 @@ def test_version_names_commit_and_libraries(run_cli, tiny, tmp_path):
 
 def test_latency_policy_moves_with_its_derived_threshold(run_cli, tiny, tmp_path):
     # Two vehicles cross from r0 (mec0) to r1 (mec1). With the former fixed 20 ms the twin never moved (every
-    # latency of the model is below it); 1.5 x the uncongested 3 ms is 4.5 ms, below the 5.9 ms of a twin one
-    # MEC-to-MEC link away.
+    # latency of the model is below it); 1.5 x the uncongested ~2.7 ms (scenario.proto, Latency) is ~4 ms, below
+    # the latency of a twin one 2 ms MEC-to-MEC link away.
     out = tmp_path / "lat.h5"
     run_cli("run", os.path.join(tiny, "two_cells.textproto"), "--policy", "latency", "-q", "-o", out, check=0)
     with h5py.File(out, "r") as f:

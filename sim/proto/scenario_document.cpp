@@ -16,6 +16,8 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace v2x {
@@ -166,6 +168,146 @@ template <typename Int> bool parse_integer(const std::string& text, Int& out)
     ++first;
   const auto [ptr, ec] = std::from_chars(first, last, out);
   return first != last && ec == std::errc() && ptr == last;
+}
+
+/// A parsed --set value, of the C++ type of the field it goes to.
+using Scalar = std::variant<double, float, std::int32_t, std::int64_t, std::uint32_t, std::uint64_t, bool,
+                            const gp::EnumValueDescriptor*, std::string>;
+
+/// How --set handles one Protobuf C++ type: parse the text (an error message, empty when it parsed), and the
+/// three ways of storing it (singular field, element of a repeated field, appended element).
+struct ScalarType {
+  std::string (*parse)(const std::string& text, const gp::FieldDescriptor* field, Scalar& out);
+  void (*set)(const gp::Reflection& refl, gp::Message* msg, const gp::FieldDescriptor* field, const Scalar& v);
+  void (*set_repeated)(const gp::Reflection& refl, gp::Message* msg, const gp::FieldDescriptor* field, int index,
+                       const Scalar& v);
+  void (*add)(const gp::Reflection& refl, gp::Message* msg, const gp::FieldDescriptor* field, const Scalar& v);
+};
+
+std::string parse_floating(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || !std::isfinite(v))
+    return "not a finite number (field type " + std::string(field->type_name()) + ")";
+  if (field->cpp_type() == gp::FieldDescriptor::CPPTYPE_FLOAT) {
+    if (std::fabs(v) > std::numeric_limits<float>::max())
+      return "out of range for a float";
+    out = static_cast<float>(v);
+  } else {
+    out = v;
+  }
+  return {};
+}
+
+std::string parse_signed(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_INT32;
+  const std::string range = is32 ? "-2147483648..2147483647" : "-9223372036854775808..9223372036854775807";
+  std::int64_t v = 0;
+  if (!parse_integer(value, v)) {
+    std::int64_t probe = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), probe);
+    if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
+      return "integer out of range for " + std::string(field->type_name()) + " (" + range + ")";
+    return "not an integer (field type " + std::string(field->type_name()) + ")";
+  }
+  if (is32 && (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()))
+    return "integer out of range for " + std::string(field->type_name()) + " (" + range + ")";
+  if (is32)
+    out = static_cast<std::int32_t>(v);
+  else
+    out = v;
+  return {};
+}
+
+std::string parse_unsigned(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_UINT32;
+  const std::string range = is32 ? "0..4294967295" : "0..18446744073709551615";
+  const std::string type = field->type_name();
+  if (!value.empty() && value[0] == '-') {
+    std::int64_t probe = 0;
+    if (parse_integer(value, probe))
+      return "integer out of range for " + type + " (" + range + "): negative";
+    return "not a non-negative integer (field type " + type + ")";
+  }
+  std::uint64_t v = 0;
+  if (!parse_integer(value, v)) {
+    std::uint64_t probe = 0;
+    const char* first = value.data() + (!value.empty() && value[0] == '+' ? 1 : 0);
+    const auto [ptr, ec] = std::from_chars(first, value.data() + value.size(), probe);
+    if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
+      return "integer out of range for " + type + " (" + range + ")";
+    return "not a non-negative integer (field type " + type + ")";
+  }
+  if (is32 && v > std::numeric_limits<std::uint32_t>::max())
+    return "integer out of range for " + type + " (" + range + ")";
+  if (is32)
+    out = static_cast<std::uint32_t>(v);
+  else
+    out = v;
+  return {};
+}
+
+std::string parse_bool(const std::string& value, const gp::FieldDescriptor*, Scalar& out)
+{
+  if (value == "true" || value == "1")
+    out = true;
+  else if (value == "false" || value == "0")
+    out = false;
+  else
+    return "not a boolean: use true, false, 1 or 0";
+  return {};
+}
+
+std::string parse_enum(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  const gp::EnumValueDescriptor* v = field->enum_type()->FindValueByName(value);
+  if (v == nullptr)
+    return "unknown value for " + field->enum_type()->name() + "; valid values: " + enum_names(field->enum_type());
+  out = v;
+  return {};
+}
+
+std::string parse_string(const std::string& value, const gp::FieldDescriptor*, Scalar& out)
+{
+  out = value;
+  return {};
+}
+
+// The reflection calls of one C++ type T: Set<Name>, SetRepeated<Name>, Add<Name>.
+#define V2X_SCALAR_STORE(T, Name)                                                                                 \
+  [](const gp::Reflection& r, gp::Message* m, const gp::FieldDescriptor* f, const Scalar& v) {                    \
+    r.Set##Name(m, f, std::get<T>(v));                                                                            \
+  },                                                                                                              \
+      [](const gp::Reflection& r, gp::Message* m, const gp::FieldDescriptor* f, int i, const Scalar& v) {         \
+        r.SetRepeated##Name(m, f, i, std::get<T>(v));                                                             \
+      },                                                                                                          \
+      [](const gp::Reflection& r, gp::Message* m, const gp::FieldDescriptor* f, const Scalar& v) {                \
+        r.Add##Name(m, f, std::get<T>(v));                                                                        \
+      }
+
+const std::pair<gp::FieldDescriptor::CppType, ScalarType> scalar_types[] = {
+    {gp::FieldDescriptor::CPPTYPE_DOUBLE, {parse_floating, V2X_SCALAR_STORE(double, Double)}},
+    {gp::FieldDescriptor::CPPTYPE_FLOAT, {parse_floating, V2X_SCALAR_STORE(float, Float)}},
+    {gp::FieldDescriptor::CPPTYPE_INT32, {parse_signed, V2X_SCALAR_STORE(std::int32_t, Int32)}},
+    {gp::FieldDescriptor::CPPTYPE_INT64, {parse_signed, V2X_SCALAR_STORE(std::int64_t, Int64)}},
+    {gp::FieldDescriptor::CPPTYPE_UINT32, {parse_unsigned, V2X_SCALAR_STORE(std::uint32_t, UInt32)}},
+    {gp::FieldDescriptor::CPPTYPE_UINT64, {parse_unsigned, V2X_SCALAR_STORE(std::uint64_t, UInt64)}},
+    {gp::FieldDescriptor::CPPTYPE_BOOL, {parse_bool, V2X_SCALAR_STORE(bool, Bool)}},
+    {gp::FieldDescriptor::CPPTYPE_ENUM, {parse_enum, V2X_SCALAR_STORE(const gp::EnumValueDescriptor*, Enum)}},
+    {gp::FieldDescriptor::CPPTYPE_STRING, {parse_string, V2X_SCALAR_STORE(std::string, String)}},
+};
+#undef V2X_SCALAR_STORE
+
+/// The table's entry for a C++ type; nullptr for messages (not a scalar).
+const ScalarType* scalar_type(gp::FieldDescriptor::CppType cpp_type)
+{
+  for (const auto& [t, ops] : scalar_types)
+    if (t == cpp_type)
+      return &ops;
+  return nullptr;
 }
 
 } // namespace
@@ -391,117 +533,19 @@ void ScenarioDocument::set(const std::string& path, const std::string& value, bo
       continue;
     }
 
-    const int index = step.index;
-    switch (field->cpp_type()) {
-    case gp::FieldDescriptor::CPPTYPE_MESSAGE:
+    const ScalarType* type = scalar_type(field->cpp_type());
+    if (type == nullptr)
       fail("'" + step.name + "' is a message (" + field->message_type()->name() +
            "), not a value: set one of its fields: " + field_names(field->message_type()));
-      break;
-    case gp::FieldDescriptor::CPPTYPE_DOUBLE:
-    case gp::FieldDescriptor::CPPTYPE_FLOAT: {
-      double v = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-      if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || !std::isfinite(v))
-        fail("not a finite number (field type " + std::string(field->type_name()) + ")");
-      if (field->cpp_type() == gp::FieldDescriptor::CPPTYPE_FLOAT) {
-        if (std::fabs(v) > std::numeric_limits<float>::max())
-          fail("out of range for a float");
-        const auto f = static_cast<float>(v);
-        append ? refl->AddFloat(msg, field, f)
-               : (field->is_repeated() ? refl->SetRepeatedFloat(msg, field, index, f) : refl->SetFloat(msg, field, f));
-      } else {
-        append
-            ? refl->AddDouble(msg, field, v)
-            : (field->is_repeated() ? refl->SetRepeatedDouble(msg, field, index, v) : refl->SetDouble(msg, field, v));
-      }
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_INT32:
-    case gp::FieldDescriptor::CPPTYPE_INT64: {
-      const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_INT32;
-      std::int64_t v = 0;
-      const bool parsed = parse_integer(value, v);
-      const std::string range = is32 ? "-2147483648..2147483647" : "-9223372036854775808..9223372036854775807";
-      if (!parsed) {
-        std::int64_t probe = 0;
-        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), probe);
-        if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
-          fail("integer out of range for " + std::string(field->type_name()) + " (" + range + ")");
-        fail("not an integer (field type " + std::string(field->type_name()) + ")");
-      }
-      if (is32 && (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()))
-        fail("integer out of range for " + std::string(field->type_name()) + " (" + range + ")");
-      if (is32) {
-        const auto v32 = static_cast<std::int32_t>(v);
-        append
-            ? refl->AddInt32(msg, field, v32)
-            : (field->is_repeated() ? refl->SetRepeatedInt32(msg, field, index, v32) : refl->SetInt32(msg, field, v32));
-      } else {
-        append ? refl->AddInt64(msg, field, v)
-               : (field->is_repeated() ? refl->SetRepeatedInt64(msg, field, index, v) : refl->SetInt64(msg, field, v));
-      }
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_UINT32:
-    case gp::FieldDescriptor::CPPTYPE_UINT64: {
-      const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_UINT32;
-      const std::string range = is32 ? "0..4294967295" : "0..18446744073709551615";
-      const std::string type = field->type_name();
-      if (!value.empty() && value[0] == '-') {
-        std::int64_t probe = 0;
-        if (parse_integer(value, probe))
-          fail("integer out of range for " + type + " (" + range + "): negative");
-        fail("not a non-negative integer (field type " + type + ")");
-      }
-      std::uint64_t v = 0;
-      if (!parse_integer(value, v)) {
-        std::uint64_t probe = 0;
-        const char* first = value.data() + (!value.empty() && value[0] == '+' ? 1 : 0);
-        const auto [ptr, ec] = std::from_chars(first, value.data() + value.size(), probe);
-        if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
-          fail("integer out of range for " + type + " (" + range + ")");
-        fail("not a non-negative integer (field type " + type + ")");
-      }
-      if (is32 && v > std::numeric_limits<std::uint32_t>::max())
-        fail("integer out of range for " + type + " (" + range + ")");
-      if (is32) {
-        const auto v32 = static_cast<std::uint32_t>(v);
-        append ? refl->AddUInt32(msg, field, v32)
-               : (field->is_repeated() ? refl->SetRepeatedUInt32(msg, field, index, v32)
-                                       : refl->SetUInt32(msg, field, v32));
-      } else {
-        append
-            ? refl->AddUInt64(msg, field, v)
-            : (field->is_repeated() ? refl->SetRepeatedUInt64(msg, field, index, v) : refl->SetUInt64(msg, field, v));
-      }
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_BOOL: {
-      bool v = false;
-      if (value == "true" || value == "1")
-        v = true;
-      else if (value == "false" || value == "0")
-        v = false;
-      else
-        fail("not a boolean: use true, false, 1 or 0");
-      append ? refl->AddBool(msg, field, v)
-             : (field->is_repeated() ? refl->SetRepeatedBool(msg, field, index, v) : refl->SetBool(msg, field, v));
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_ENUM: {
-      const gp::EnumValueDescriptor* v = field->enum_type()->FindValueByName(value);
-      if (v == nullptr)
-        fail("unknown value for " + field->enum_type()->name() + "; valid values: " + enum_names(field->enum_type()));
-      append ? refl->AddEnum(msg, field, v)
-             : (field->is_repeated() ? refl->SetRepeatedEnum(msg, field, index, v) : refl->SetEnum(msg, field, v));
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_STRING:
-      append ? refl->AddString(msg, field, value)
-             : (field->is_repeated() ? refl->SetRepeatedString(msg, field, index, value)
-                                     : refl->SetString(msg, field, value));
-      break;
-    }
+    Scalar parsed;
+    if (const std::string problem = type->parse(value, field, parsed); !problem.empty())
+      fail(problem);
+    if (append)
+      type->add(*refl, msg, field, parsed);
+    else if (field->is_repeated())
+      type->set_repeated(*refl, msg, field, step.index, parsed);
+    else
+      type->set(*refl, msg, field, parsed);
   }
   impl_->message.Swap(&copy);
   if (listed)

@@ -2,6 +2,7 @@
 // `--set` overrides through reflection, and the translation to config/scenario.hpp's plain structs.
 #include "proto/scenario_document.hpp"
 #include "proto/first_error.hpp"
+#include "proto/scenario_defaults.hpp"
 
 #include "scenario.pb.h"
 
@@ -635,6 +636,45 @@ Distribution default_lognormal(double median, double sigma, double lo, double hi
   return d;
 }
 
+RsuConfig to_rsu(const pb::Rsu& r)
+{
+  RsuConfig c;
+  c.id = r.id();
+  c.x_m = r.x_m();
+  c.y_m = r.y_m();
+  c.cell_radius_m = r.cell_radius_m();
+  c.cell_capacity_bps = r.cell_capacity_bps();
+  c.cell_latency_s = r.cell_latency_s();
+  c.mec = r.mec();
+  if (r.has_channel())
+    c.channel = r.channel();
+  return c;
+}
+
+MecConfig to_mec(const pb::Mec& e)
+{
+  MecConfig c;
+  c.id = e.id();
+  c.x_m = e.x_m();
+  c.y_m = e.y_m();
+  c.cores = e.cores();
+  c.core_speed_flops_per_s = e.core_speed_flops_per_s();
+  c.memory_mb = e.memory_mb();
+  c.pod_slots = e.pod_slots();
+  c.max_concurrent_ops = e.max_concurrent_ops();
+  return c;
+}
+
+BrokerConfig to_broker(const pb::Broker& b)
+{
+  return BrokerConfig{b.id(), b.site(), b.service_flops()};
+}
+
+LinkConfig to_link(const pb::Link& l)
+{
+  return LinkConfig{l.from(), l.to(), l.bandwidth_bps(), l.latency_s()};
+}
+
 TraceFormat to_format(pb::Mobility::Format f)
 {
   switch (f) {
@@ -673,31 +713,10 @@ Scenario ScenarioDocument::to_scenario() const
 
   const pb::Infrastructure& inf = m.infrastructure();
   InfrastructureConfig& is = s.infrastructure;
-  for (const pb::Rsu& r : inf.rsu()) {
-    RsuConfig c;
-    c.id = r.id();
-    c.x_m = r.x_m();
-    c.y_m = r.y_m();
-    c.cell_radius_m = r.cell_radius_m();
-    c.cell_capacity_bps = r.cell_capacity_bps();
-    c.cell_latency_s = r.cell_latency_s();
-    c.mec = r.mec();
-    if (r.has_channel())
-      c.channel = r.channel();
-    is.rsus.push_back(std::move(c));
-  }
-  for (const pb::Mec& e : inf.mec()) {
-    MecConfig c;
-    c.id = e.id();
-    c.x_m = e.x_m();
-    c.y_m = e.y_m();
-    c.cores = e.cores();
-    c.core_speed_flops_per_s = e.core_speed_flops_per_s();
-    c.memory_mb = e.memory_mb();
-    c.pod_slots = e.pod_slots();
-    c.max_concurrent_ops = e.max_concurrent_ops();
-    is.mecs.push_back(std::move(c));
-  }
+  for (const pb::Rsu& r : inf.rsu())
+    is.rsus.push_back(to_rsu(r));
+  for (const pb::Mec& e : inf.mec())
+    is.mecs.push_back(to_mec(e));
   const pb::Cloud& cloud = inf.cloud();
   is.cloud.x_m = cloud.x_m();
   is.cloud.y_m = cloud.y_m();
@@ -709,11 +728,11 @@ Scenario ScenarioDocument::to_scenario() const
   is.cloud.link_bandwidth_bps = cloud.link_bandwidth_bps();
   is.cloud.link_latency_s = cloud.link_latency_s();
   for (const pb::Broker& b : inf.broker())
-    is.brokers.push_back(BrokerConfig{b.id(), b.site(), b.service_flops()});
+    is.brokers.push_back(to_broker(b));
   for (const pb::Router& r : inf.router())
     is.routers.push_back(r.id());
   for (const pb::Link& l : inf.link())
-    is.links.push_back(LinkConfig{l.from(), l.to(), l.bandwidth_bps(), l.latency_s()});
+    is.links.push_back(to_link(l));
   is.rsu_link_bandwidth_bps = inf.rsu_link_bandwidth_bps();
   is.rsu_link_latency_s = inf.rsu_link_latency_s();
   is.mec_link_bandwidth_bps = inf.mec_link_bandwidth_bps();
@@ -821,6 +840,36 @@ Scenario ScenarioDocument::to_scenario() const
   s.output.chunk_rows = out.chunk_rows();
   s.output.compression = out.compression();
   return s;
+}
+
+const Scenario& schema_defaults()
+{
+  static const Scenario defaults = ScenarioDocument::parse("", "").to_scenario(); // function-local: no init order
+  return defaults;
+}
+
+const RsuConfig& schema_rsu()
+{
+  static const RsuConfig defaults = to_rsu(pb::Rsu::default_instance());
+  return defaults;
+}
+
+const MecConfig& schema_mec()
+{
+  static const MecConfig defaults = to_mec(pb::Mec::default_instance());
+  return defaults;
+}
+
+const BrokerConfig& schema_broker()
+{
+  static const BrokerConfig defaults = to_broker(pb::Broker::default_instance());
+  return defaults;
+}
+
+const LinkConfig& schema_link()
+{
+  static const LinkConfig defaults = to_link(pb::Link::default_instance());
+  return defaults;
 }
 
 } // namespace v2x

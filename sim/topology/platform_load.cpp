@@ -2,6 +2,7 @@
 // infrastructure (sites, RSUs, brokers, graph) is derived from the hosts and from the routes SimGrid has.
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "topology/platform.hpp"
 #include "topology/platform_check.hpp"
 
@@ -220,7 +221,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
       site.max_concurrent_ops = props.count_or("v2x.max_ops", c.max_concurrent_ops);
     } else {
       const MecConfig* given = find_by_id(defaults.mecs, site.name);
-      const MecConfig m = given != nullptr ? *given : MecConfig{};
+      const MecConfig m = given != nullptr ? *given : schema_mec();
       site.x_m = props.required_number("v2x.x");
       site.y_m = props.required_number("v2x.y");
       site.memory_mb = props.non_negative_or("v2x.memory_mb", m.memory_mb);
@@ -259,7 +260,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     if (cell_of[r] == nullptr)
       props.fail("v2x.role", "rsu", "no host with v2x.role cell names this RSU in its v2x.rsu");
     const RsuConfig* given = find_by_id(defaults.rsus, h->get_name());
-    const RsuConfig d = given != nullptr ? *given : RsuConfig{};
+    const RsuConfig d = given != nullptr ? *given : schema_rsu();
     RsuInfo info;
     info.name = h->get_name();
     info.x_m = props.required_number("v2x.x");
@@ -308,7 +309,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     const std::string& name = infra.sites()[s].name;
     auto given = std::find_if(defaults.brokers.begin(), defaults.brokers.end(),
                               [&name](const BrokerConfig& b) { return b.site == name; });
-    double flops = given != defaults.brokers.end() ? given->service_flops : BrokerConfig{}.service_flops;
+    double flops = given != defaults.brokers.end() ? given->service_flops : schema_broker().service_flops;
     infra.add_broker(BrokerInfo{"broker-" + name, s, flops});
   }
 

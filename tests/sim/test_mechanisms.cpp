@@ -3,6 +3,7 @@
 // comparisons between policies on the same trace. A run that must be compared with another runs in a child
 // process (fork before any engine exists: SimGrid allows one engine per process).
 #include "run/run.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "migration/registry.hpp"
 #include "support/sim_scenario.hpp"
 
@@ -37,7 +38,7 @@ constexpr double kTerminate = kTermRequest + kStop + kCleanup;
 Scenario two_cells(const std::string& trace_name, double t_end, const std::function<double(double)>& x_of_t,
                    double mec_bandwidth_bps, double mec_latency_s)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.name = trace_name;
   s.seed = 11;
   s.infrastructure = two_mec_road().mec_link(mec_bandwidth_bps, mec_latency_s).build();
@@ -483,7 +484,7 @@ TEST_CASE("pre-copy matches SimGrid's VM live-migration plugin on the same numbe
   sg4::Actor::create("worker", vm, [] { sg4::this_actor::execute(1e15); })->daemonize();
 
   double plugin_total = -1, ours_total = -1, ours_downtime = -1;
-  Scenario numbers;
+  Scenario numbers = schema_defaults();
   numbers.twin.state_b = M;
   numbers.twin.dirty_rate_bps = D;
   numbers.migration.pre_copy = {0.03, 1000};

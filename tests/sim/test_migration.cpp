@@ -2,6 +2,7 @@
 // policy migrates its twin once, with stateless-restart. Latency and downtime are checked against hand sums
 // of the scenario's numbers.
 #include "run/run.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "migration/registry.hpp"
 #include "support/sim_scenario.hpp"
 
@@ -21,7 +22,7 @@ constexpr double kTermRequest = 0.3, kStop = 0.5, kCleanup = 0.1;
 
 Scenario crossing_scenario(bool image_on_m1)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.name = "crossing";
   s.seed = 7;
   s.infrastructure = two_mec_road().build();

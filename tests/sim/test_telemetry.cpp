@@ -1,5 +1,6 @@
 // The telemetry path on a one-MEC platform: radio sharing, the rate cap by distance, coverage.
 #include "run/run.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "support/sim_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,7 +18,7 @@ constexpr double kLatency = 0.002 + 0.001;  // cell + RSU-MEC link
 
 Scenario one_cell(const std::function<std::vector<TracePoint>(double)>& trace)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.infrastructure = TinyInfra()
                          .mec("m0", 0, 0)
                          .rsu("r0", 0, 0, "m0")

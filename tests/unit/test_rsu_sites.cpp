@@ -2,6 +2,7 @@
 // (cell parameters, nearest MEC, backhaul links, warnings), and the one-pass trace statistics behind
 // `v2xsim trace info`.
 #include "core/error.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "mobility/cell_index.hpp"
 #include "mobility/rsu_sites.hpp"
 #include "mobility/trace_stats.hpp"
@@ -55,13 +56,13 @@ InputError sites_error(const std::string& path)
 // grid, four MECs at the quadrant centres, the loader's generated star backhaul.
 InfrastructureConfig default_like()
 {
-  InfrastructureConfig inf;
+  InfrastructureConfig inf = schema_defaults().infrastructure;
   const double p[] = {333.3, 1000, 1666.7};
   const char* mec_of[3][3] = {{"mec_sw", "mec_se", "mec_se"}, {"mec_sw", "mec_sw", "mec_ne"},
                               {"mec_nw", "mec_nw", "mec_ne"}};
   for (int j = 0; j < 3; ++j)
     for (int i = 0; i < 3; ++i) {
-      RsuConfig r;
+      RsuConfig r = schema_rsu();
       r.id = "rsu_" + std::to_string(i) + std::to_string(j);
       r.x_m = p[i];
       r.y_m = p[j];
@@ -71,7 +72,7 @@ InfrastructureConfig default_like()
     }
   for (auto [id, x, y] : {std::tuple{"mec_sw", 500.0, 500.0}, std::tuple{"mec_se", 1500.0, 500.0},
                           std::tuple{"mec_nw", 500.0, 1500.0}, std::tuple{"mec_ne", 1500.0, 1500.0}}) {
-    MecConfig m;
+    MecConfig m = schema_mec();
     m.id = id;
     m.x_m = x;
     m.y_m = y;
@@ -297,7 +298,7 @@ TEST_CASE("replacing RSUs: differing radii fall back to the schema default, with
   inf.rsus[4].cell_radius_m = 200;
   RsuPlacement p = replace_rsus(inf, {{"a", 0, 0, 0}}, "sites.csv");
   CHECK_FALSE(p.cell_from_scenario);
-  CHECK(p.cell_radius_m == RsuConfig{}.cell_radius_m);
+  CHECK(p.cell_radius_m == schema_rsu().cell_radius_m);
   CHECK(p.cell_capacity_bps == 750000.0);
   REQUIRE(p.warnings.size() == 1);
   CHECK(p.warnings[0].find("cell_radius_m") != std::string::npos);
@@ -369,7 +370,7 @@ TEST_CASE("coverage warning when no cell reaches the trace's box", "[rsu]")
   CHECK(b.distance(50, 50) == 0.0);
   CHECK(b.distance(103, 104) == 5.0);  // 3-4-5 from the corner (100, 100)
   CHECK(b.distance(-10, 50) == 10.0);
-  RsuConfig r;
+  RsuConfig r = schema_rsu();
   r.x_m = 400;
   r.y_m = 50;
   r.cell_radius_m = 299;  // 300 m from the box's east side

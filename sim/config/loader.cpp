@@ -3,6 +3,7 @@
 
 #include "config/validate.hpp"
 #include "proto/scenario_document.hpp"
+#include "proto/scenario_defaults.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -112,8 +113,8 @@ Scenario load_scenario(const std::string& file, const std::vector<Override>& ove
   if (inf.brokers.empty()) {
     context.generated_brokers = true;
     for (const MecConfig& m : inf.mecs)
-      inf.brokers.push_back(BrokerConfig{"broker-" + m.id, m.id, BrokerConfig{}.service_flops});
-    inf.brokers.push_back(BrokerConfig{"broker-cloud", "cloud", BrokerConfig{}.service_flops});
+      inf.brokers.push_back(BrokerConfig{"broker-" + m.id, m.id, schema_broker().service_flops});
+    inf.brokers.push_back(BrokerConfig{"broker-cloud", "cloud", schema_broker().service_flops});
   }
 
   if (inf.links.empty() && inf.platform.empty()) {

@@ -1,6 +1,9 @@
 #pragma once
 // The scenario as the engine sees it: plain structs, units in names, translated from the Protobuf text
-// format by proto/ and validated by config/. Defaults and documentation live in sim/proto/scenario.proto.
+// format by proto/ and validated by config/. Defaults and documentation live in sim/proto/scenario.proto only:
+// the members here are value-initialised (zero, empty, the first enumerator), and the translation
+// (ScenarioDocument::to_scenario) fills every field from the schema, defaults included. Code that needs a
+// default without a file takes it from proto/scenario_defaults.hpp (schema_defaults(), schema_rsu(), ...).
 #include "core/distribution.hpp"
 
 #include <cstdint>
@@ -15,54 +18,54 @@ enum class NetworkModel { Cm02, Lv08 };
 
 struct MobilityConfig {
   std::string trace;                  // resolved path
-  TraceFormat format = TraceFormat::Auto;
-  double max_gap_s = 2.0;
-  double start_s = 0;
-  std::uint32_t max_vehicles = 0;
+  TraceFormat format{};
+  double max_gap_s{};
+  double start_s{};
+  std::uint32_t max_vehicles{};
   std::string projection;             // PROJ definition for geographic traces; empty = UTM zone of the first point
 };
 
 struct RsuConfig {
   std::string id;
-  double x_m = 0, y_m = 0;
-  double cell_radius_m = 300;
-  double cell_capacity_bps = 750000;
-  double cell_latency_s = 0.002;
+  double x_m{}, y_m{};
+  double cell_radius_m{};
+  double cell_capacity_bps{};
+  double cell_latency_s{};
   std::string mec;  // empty = nearest
   std::optional<std::uint32_t> channel; // radio channel; empty = NetworkConfig::radio.channel
 };
 
 struct MecConfig {
   std::string id;
-  double x_m = 0, y_m = 0;
-  std::uint32_t cores = 16;
-  double core_speed_flops_per_s = 1e9;
-  double memory_mb = 65536;
-  std::uint32_t pod_slots = 110;
-  std::uint32_t max_concurrent_ops = 4;
+  double x_m{}, y_m{};
+  std::uint32_t cores{};
+  double core_speed_flops_per_s{};
+  double memory_mb{};
+  std::uint32_t pod_slots{};
+  std::uint32_t max_concurrent_ops{};
 };
 
 struct CloudConfig {
-  double x_m = 0, y_m = 0;
-  std::uint32_t cores = 1024;
-  double core_speed_flops_per_s = 1e9;
-  double memory_mb = 4194304;
-  std::uint32_t pod_slots = 100000;
-  std::uint32_t max_concurrent_ops = 64;
-  double link_bandwidth_bps = 125e6;
-  double link_latency_s = 0.015;
+  double x_m{}, y_m{};
+  std::uint32_t cores{};
+  double core_speed_flops_per_s{};
+  double memory_mb{};
+  std::uint32_t pod_slots{};
+  std::uint32_t max_concurrent_ops{};
+  double link_bandwidth_bps{};
+  double link_latency_s{};
 };
 
 struct LinkConfig {
   std::string from, to;
-  double bandwidth_bps = 125e6;
-  double latency_s = 0.001;
+  double bandwidth_bps{};
+  double latency_s{};
 };
 
 struct BrokerConfig {
   std::string id;
   std::string site;  // MEC id or "cloud"
-  double service_flops = 20000;
+  double service_flops{};
 };
 
 struct InfrastructureConfig {
@@ -72,60 +75,60 @@ struct InfrastructureConfig {
   std::vector<BrokerConfig> brokers;  // filled with defaults by the loader when the scenario has none
   std::vector<std::string> routers;
   std::vector<LinkConfig> links;      // filled with the default backhaul by the loader when empty
-  double rsu_link_bandwidth_bps = 125e6;
-  double rsu_link_latency_s = 0.001;
-  double mec_link_bandwidth_bps = 1.25e9;
-  double mec_link_latency_s = 0.002;
+  double rsu_link_bandwidth_bps{};
+  double rsu_link_latency_s{};
+  double mec_link_bandwidth_bps{};
+  double mec_link_latency_s{};
   std::string platform;  // resolved path of a SimGrid XML platform, or empty
-  double image_registry_bandwidth_bps = 12.5e6;
-  double image_registry_latency_s = 0.02;
+  double image_registry_bandwidth_bps{};
+  double image_registry_latency_s{};
 };
 
 // Encoded CAM part sizes in bytes (sim/radio/frame.hpp's CamSizes; sources in scenario.proto, Telemetry.CamSizes).
 struct CamSizesConfig {
-  double header_b = 8.625;
-  double basic_container_b = 16.5;
-  double high_frequency_b = 15.25;
-  double low_frequency_b = 2.375;
-  double path_point_b = 8.5;
-  double special_vehicle_b = 0.75;
-  double security_b = 83;
-  double signer_digest_b = 9;
-  double signer_certificate_b = 147;
+  double header_b{};
+  double basic_container_b{};
+  double high_frequency_b{};
+  double low_frequency_b{};
+  double path_point_b{};
+  double special_vehicle_b{};
+  double security_b{};
+  double signer_digest_b{};
+  double signer_certificate_b{};
 };
 
 enum class CamTriggering { FixedRate, Etsi };
 
 struct TelemetryConfig {
-  double rate_hz = 10;
-  double rsu_rate_hz = 1;
-  double rsu_message_b = 200;
-  double area_size_m = 500;
-  double start_jitter_s = -1;
-  bool poisson = false;  // arrivals: exponential gaps of mean 1/rate_hz instead of a fixed period
-  std::uint32_t payload_b = 0; // fixed payload (JSON OBU); 0 = ETSI CAM sizes
+  double rate_hz{};
+  double rsu_rate_hz{};
+  double rsu_message_b{};
+  double area_size_m{};
+  double start_jitter_s{};
+  bool poisson{};  // arrivals: exponential gaps of mean 1/rate_hz instead of a fixed period
+  std::uint32_t payload_b{}; // fixed payload (JSON OBU); 0 = ETSI CAM sizes
   CamSizesConfig cam_sizes;
-  std::uint32_t path_history_points = 10;
-  CamTriggering triggering = CamTriggering::FixedRate;
+  std::uint32_t path_history_points{};
+  CamTriggering triggering{};
 };
 
 struct MessagingConfig {
-  int qos = 0;                        // 0 or 1
-  std::uint32_t session_queue = 1000; // messages kept per twin session at QoS 1
-  bool exponential_service = false;   // broker work exponential of mean service_flops
+  int qos{};                        // 0 or 1
+  std::uint32_t session_queue{}; // messages kept per twin session at QoS 1
+  bool exponential_service{};   // broker work exponential of mean service_flops
 };
 
 struct TwinConfig {
-  std::uint32_t cooperation_areas = 0;  // areas around the station whose CAMs the twin also subscribes to
-  double cpu_cores = 0.25;
-  double memory_mb = 256;
-  double image_b = 150e6;
-  double state_b = 1e6;
-  double message_flops = 2e5;
-  double dashboard_period_s = 1;
-  double dashboard_message_b = 500;
-  double dirty_rate_bps = 1e4;
-  double restore_bps = 0;  // 0 = restoring transferred state takes no time
+  std::uint32_t cooperation_areas{};  // areas around the station whose CAMs the twin also subscribes to
+  double cpu_cores{};
+  double memory_mb{};
+  double image_b{};
+  double state_b{};
+  double message_flops{};
+  double dashboard_period_s{};
+  double dashboard_message_b{};
+  double dirty_rate_bps{};
+  double restore_bps{};  // 0 = restoring transferred state takes no time
 };
 
 struct OrchestratorConfig {
@@ -136,58 +139,58 @@ struct OrchestratorConfig {
   Distribution terminate_request;
   Distribution container_stop;
   Distribution cleanup;
-  bool image_cache = true;
+  bool image_cache{};
   std::vector<std::string> prepulled;
 };
 
 struct ManualMigrationConfig {
-  double at_s = 0;
+  double at_s{};
   std::string station;
   std::string to;
 };
 
 // Policy and mechanism parameters (documented, with their defaults, in sim/proto/scenario.proto).
 struct HysteresisConfig {
-  double margin_m = 50;
-  double dwell_s = 2;
+  double margin_m{};
+  double dwell_s{};
 };
 
 struct LatencyPolicyConfig {
-  double threshold_s = 0;       // 0 = threshold_factor x the RSU's baseline latency
-  double window_s = 3;
-  double threshold_factor = 1.5;
+  double threshold_s{};       // 0 = threshold_factor x the RSU's baseline latency
+  double window_s{};
+  double threshold_factor{};
 };
 
 struct PredictiveConfig {
-  double horizon_s = 5;
-  double position_error_m = 0;
+  double horizon_s{};
+  double position_error_m{};
 };
 
 struct LoadAwareConfig {
-  double max_utilisation = 0.8;
-  double slack_m = 0;
+  double max_utilisation{};
+  double slack_m{};
 };
 
 struct PreCopyConfig {
-  double downtime_target_s = 0.3;
-  std::uint32_t max_rounds = 30;
+  double downtime_target_s{};
+  std::uint32_t max_rounds{};
 };
 
 struct PostCopyConfig {
-  double switch_b = 262144;
-  double fault_b = 4096;
+  double switch_b{};
+  double fault_b{};
 };
 
 struct ExternalPolicyConfig {
   std::string command;
   std::string endpoint;
-  double timeout_s = 10;
+  double timeout_s{};
 };
 
 struct MigrationConfig {
-  std::string policy = "nearest";
-  std::string mechanism = "stateless-restart";
-  double decision_interval_s = 1;
+  std::string policy{};
+  std::string mechanism{};
+  double decision_interval_s{};
   std::vector<ManualMigrationConfig> manual;
   HysteresisConfig hysteresis;
   LatencyPolicyConfig latency;
@@ -199,56 +202,56 @@ struct MigrationConfig {
 };
 
 struct RateStep {
-  double distance_m = 0;
-  double rate_bps = 0;
+  double distance_m{};
+  double rate_bps{};
 };
 
 enum class RadioAccessCategory { Background, BestEffort, Video, Voice };
 
 // Loss by distance (sim/radio/loss.hpp's LossParams; sources in scenario.proto, Network.Radio.Loss).
 struct RadioLossConfig {
-  double tx_power_dbm = 20;
-  double antenna_gains_db = 0;
-  double reference_loss_db = 47.86;
-  double exponent_near = 2.1;
-  double exponent_far = 3.8;
-  double breakpoint_m = 100;
-  double nakagami_m_near = 1.5;
-  double nakagami_m_far = 0.75;
-  double nakagami_distance_m = 80;
-  double sensitivity_offset_db = 0;
+  double tx_power_dbm{};
+  double antenna_gains_db{};
+  double reference_loss_db{};
+  double exponent_near{};
+  double exponent_far{};
+  double breakpoint_m{};
+  double nakagami_m_near{};
+  double nakagami_m_far{};
+  double nakagami_distance_m{};
+  double sensitivity_offset_db{};
 };
 
 // The 802.11p access network (sim/radio; documented in scenario.proto, Network.Radio).
 struct RadioConfig {
-  std::uint32_t channel = 0;
-  double carrier_sense_range_m = 250;
-  RadioAccessCategory access_category = RadioAccessCategory::BestEffort;
-  std::uint32_t retry_limit = 7;
-  double basic_rate_mbps = 6;
+  std::uint32_t channel{};
+  double carrier_sense_range_m{};
+  RadioAccessCategory access_category{};
+  std::uint32_t retry_limit{};
+  double basic_rate_mbps{};
   RadioLossConfig loss;
-  double roaming_margin_db = 3;
-  double reassociation_s = 0.05;
+  double roaming_margin_db{};
+  double reassociation_s{};
 };
 
 struct NetworkConfig {
-  NetworkModel model = NetworkModel::Cm02;
+  NetworkModel model{};
   std::vector<RateStep> rate_steps;  // sorted by distance; filled with the 802.11p default when empty
   RadioConfig radio;
 };
 
 struct OutputConfig {
-  std::string path = "v2xsim-out.h5";
-  bool messages = true;
-  double sample_period_s = 1;
-  std::uint32_t chunk_rows = 8192;
-  std::uint32_t compression = 1;
+  std::string path{};
+  bool messages{};
+  double sample_period_s{};
+  std::uint32_t chunk_rows{};
+  std::uint32_t compression{};
 };
 
 struct Scenario {
-  std::string name = "unnamed";
-  std::uint64_t seed = 1;
-  double duration_s = 0;
+  std::string name{};
+  std::uint64_t seed{};
+  double duration_s{};
   MobilityConfig mobility;
   InfrastructureConfig infrastructure;
   TelemetryConfig telemetry;

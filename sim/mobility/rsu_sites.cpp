@@ -2,6 +2,7 @@
 
 #include "mobility/projection.hpp"
 #include "mobility/readers.hpp"
+#include "proto/scenario_defaults.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -270,7 +271,7 @@ RsuPlacement replace_rsus(InfrastructureConfig& inf, const std::vector<RsuSite>&
 
   RsuPlacement out;
   // Cell parameters: those every RSU of the scenario shares, field by field; else the schema's defaults.
-  const RsuConfig schema;
+  const RsuConfig& schema = schema_rsu();
   const auto shared = [&](double RsuConfig::*field, double& value) {
     bool same = !inf.rsus.empty();
     for (const RsuConfig& r : inf.rsus)
@@ -396,7 +397,7 @@ std::size_t replace_mecs(InfrastructureConfig& inf, const std::vector<RsuSite>& 
       throw InputError({source, s.line, 0}, "id", s.id,
                        s.id == "cloud" ? "\"cloud\" is the cloud site's name: choose another MEC id"
                                        : "MEC id already used by an RSU: choose another id");
-  const MecConfig model = inf.mecs.empty() ? MecConfig{} : inf.mecs.front();
+  const MecConfig model = inf.mecs.empty() ? schema_mec() : inf.mecs.front();
   const std::size_t removed = inf.mecs.size();
   inf.mecs.clear();
   for (const RsuSite& s : sites) {

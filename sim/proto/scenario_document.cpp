@@ -2,6 +2,7 @@
 // `--set` overrides through reflection, and the translation to config/scenario.hpp's plain structs.
 #include "proto/scenario_document.hpp"
 #include "proto/first_error.hpp"
+#include "proto/scenario_defaults.hpp"
 
 #include "scenario.pb.h"
 
@@ -16,6 +17,8 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace v2x {
@@ -166,6 +169,146 @@ template <typename Int> bool parse_integer(const std::string& text, Int& out)
     ++first;
   const auto [ptr, ec] = std::from_chars(first, last, out);
   return first != last && ec == std::errc() && ptr == last;
+}
+
+/// A parsed --set value, of the C++ type of the field it goes to.
+using Scalar = std::variant<double, float, std::int32_t, std::int64_t, std::uint32_t, std::uint64_t, bool,
+                            const gp::EnumValueDescriptor*, std::string>;
+
+/// How --set handles one Protobuf C++ type: parse the text (an error message, empty when it parsed), and the
+/// three ways of storing it (singular field, element of a repeated field, appended element).
+struct ScalarType {
+  std::string (*parse)(const std::string& text, const gp::FieldDescriptor* field, Scalar& out);
+  void (*set)(const gp::Reflection& refl, gp::Message* msg, const gp::FieldDescriptor* field, const Scalar& v);
+  void (*set_repeated)(const gp::Reflection& refl, gp::Message* msg, const gp::FieldDescriptor* field, int index,
+                       const Scalar& v);
+  void (*add)(const gp::Reflection& refl, gp::Message* msg, const gp::FieldDescriptor* field, const Scalar& v);
+};
+
+std::string parse_floating(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || !std::isfinite(v))
+    return "not a finite number (field type " + std::string(field->type_name()) + ")";
+  if (field->cpp_type() == gp::FieldDescriptor::CPPTYPE_FLOAT) {
+    if (std::fabs(v) > std::numeric_limits<float>::max())
+      return "out of range for a float";
+    out = static_cast<float>(v);
+  } else {
+    out = v;
+  }
+  return {};
+}
+
+std::string parse_signed(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_INT32;
+  const std::string range = is32 ? "-2147483648..2147483647" : "-9223372036854775808..9223372036854775807";
+  std::int64_t v = 0;
+  if (!parse_integer(value, v)) {
+    std::int64_t probe = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), probe);
+    if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
+      return "integer out of range for " + std::string(field->type_name()) + " (" + range + ")";
+    return "not an integer (field type " + std::string(field->type_name()) + ")";
+  }
+  if (is32 && (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()))
+    return "integer out of range for " + std::string(field->type_name()) + " (" + range + ")";
+  if (is32)
+    out = static_cast<std::int32_t>(v);
+  else
+    out = v;
+  return {};
+}
+
+std::string parse_unsigned(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_UINT32;
+  const std::string range = is32 ? "0..4294967295" : "0..18446744073709551615";
+  const std::string type = field->type_name();
+  if (!value.empty() && value[0] == '-') {
+    std::int64_t probe = 0;
+    if (parse_integer(value, probe))
+      return "integer out of range for " + type + " (" + range + "): negative";
+    return "not a non-negative integer (field type " + type + ")";
+  }
+  std::uint64_t v = 0;
+  if (!parse_integer(value, v)) {
+    std::uint64_t probe = 0;
+    const char* first = value.data() + (!value.empty() && value[0] == '+' ? 1 : 0);
+    const auto [ptr, ec] = std::from_chars(first, value.data() + value.size(), probe);
+    if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
+      return "integer out of range for " + type + " (" + range + ")";
+    return "not a non-negative integer (field type " + type + ")";
+  }
+  if (is32 && v > std::numeric_limits<std::uint32_t>::max())
+    return "integer out of range for " + type + " (" + range + ")";
+  if (is32)
+    out = static_cast<std::uint32_t>(v);
+  else
+    out = v;
+  return {};
+}
+
+std::string parse_bool(const std::string& value, const gp::FieldDescriptor*, Scalar& out)
+{
+  if (value == "true" || value == "1")
+    out = true;
+  else if (value == "false" || value == "0")
+    out = false;
+  else
+    return "not a boolean: use true, false, 1 or 0";
+  return {};
+}
+
+std::string parse_enum(const std::string& value, const gp::FieldDescriptor* field, Scalar& out)
+{
+  const gp::EnumValueDescriptor* v = field->enum_type()->FindValueByName(value);
+  if (v == nullptr)
+    return "unknown value for " + field->enum_type()->name() + "; valid values: " + enum_names(field->enum_type());
+  out = v;
+  return {};
+}
+
+std::string parse_string(const std::string& value, const gp::FieldDescriptor*, Scalar& out)
+{
+  out = value;
+  return {};
+}
+
+// The reflection calls of one C++ type T: Set<Name>, SetRepeated<Name>, Add<Name>.
+#define V2X_SCALAR_STORE(T, Name)                                                                                 \
+  [](const gp::Reflection& r, gp::Message* m, const gp::FieldDescriptor* f, const Scalar& v) {                    \
+    r.Set##Name(m, f, std::get<T>(v));                                                                            \
+  },                                                                                                              \
+      [](const gp::Reflection& r, gp::Message* m, const gp::FieldDescriptor* f, int i, const Scalar& v) {         \
+        r.SetRepeated##Name(m, f, i, std::get<T>(v));                                                             \
+      },                                                                                                          \
+      [](const gp::Reflection& r, gp::Message* m, const gp::FieldDescriptor* f, const Scalar& v) {                \
+        r.Add##Name(m, f, std::get<T>(v));                                                                        \
+      }
+
+const std::pair<gp::FieldDescriptor::CppType, ScalarType> scalar_types[] = {
+    {gp::FieldDescriptor::CPPTYPE_DOUBLE, {parse_floating, V2X_SCALAR_STORE(double, Double)}},
+    {gp::FieldDescriptor::CPPTYPE_FLOAT, {parse_floating, V2X_SCALAR_STORE(float, Float)}},
+    {gp::FieldDescriptor::CPPTYPE_INT32, {parse_signed, V2X_SCALAR_STORE(std::int32_t, Int32)}},
+    {gp::FieldDescriptor::CPPTYPE_INT64, {parse_signed, V2X_SCALAR_STORE(std::int64_t, Int64)}},
+    {gp::FieldDescriptor::CPPTYPE_UINT32, {parse_unsigned, V2X_SCALAR_STORE(std::uint32_t, UInt32)}},
+    {gp::FieldDescriptor::CPPTYPE_UINT64, {parse_unsigned, V2X_SCALAR_STORE(std::uint64_t, UInt64)}},
+    {gp::FieldDescriptor::CPPTYPE_BOOL, {parse_bool, V2X_SCALAR_STORE(bool, Bool)}},
+    {gp::FieldDescriptor::CPPTYPE_ENUM, {parse_enum, V2X_SCALAR_STORE(const gp::EnumValueDescriptor*, Enum)}},
+    {gp::FieldDescriptor::CPPTYPE_STRING, {parse_string, V2X_SCALAR_STORE(std::string, String)}},
+};
+#undef V2X_SCALAR_STORE
+
+/// The table's entry for a C++ type; nullptr for messages (not a scalar).
+const ScalarType* scalar_type(gp::FieldDescriptor::CppType cpp_type)
+{
+  for (const auto& [t, ops] : scalar_types)
+    if (t == cpp_type)
+      return &ops;
+  return nullptr;
 }
 
 } // namespace
@@ -391,117 +534,19 @@ void ScenarioDocument::set(const std::string& path, const std::string& value, bo
       continue;
     }
 
-    const int index = step.index;
-    switch (field->cpp_type()) {
-    case gp::FieldDescriptor::CPPTYPE_MESSAGE:
+    const ScalarType* type = scalar_type(field->cpp_type());
+    if (type == nullptr)
       fail("'" + step.name + "' is a message (" + field->message_type()->name() +
            "), not a value: set one of its fields: " + field_names(field->message_type()));
-      break;
-    case gp::FieldDescriptor::CPPTYPE_DOUBLE:
-    case gp::FieldDescriptor::CPPTYPE_FLOAT: {
-      double v = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-      if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || !std::isfinite(v))
-        fail("not a finite number (field type " + std::string(field->type_name()) + ")");
-      if (field->cpp_type() == gp::FieldDescriptor::CPPTYPE_FLOAT) {
-        if (std::fabs(v) > std::numeric_limits<float>::max())
-          fail("out of range for a float");
-        const auto f = static_cast<float>(v);
-        append ? refl->AddFloat(msg, field, f)
-               : (field->is_repeated() ? refl->SetRepeatedFloat(msg, field, index, f) : refl->SetFloat(msg, field, f));
-      } else {
-        append
-            ? refl->AddDouble(msg, field, v)
-            : (field->is_repeated() ? refl->SetRepeatedDouble(msg, field, index, v) : refl->SetDouble(msg, field, v));
-      }
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_INT32:
-    case gp::FieldDescriptor::CPPTYPE_INT64: {
-      const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_INT32;
-      std::int64_t v = 0;
-      const bool parsed = parse_integer(value, v);
-      const std::string range = is32 ? "-2147483648..2147483647" : "-9223372036854775808..9223372036854775807";
-      if (!parsed) {
-        std::int64_t probe = 0;
-        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), probe);
-        if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
-          fail("integer out of range for " + std::string(field->type_name()) + " (" + range + ")");
-        fail("not an integer (field type " + std::string(field->type_name()) + ")");
-      }
-      if (is32 && (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()))
-        fail("integer out of range for " + std::string(field->type_name()) + " (" + range + ")");
-      if (is32) {
-        const auto v32 = static_cast<std::int32_t>(v);
-        append
-            ? refl->AddInt32(msg, field, v32)
-            : (field->is_repeated() ? refl->SetRepeatedInt32(msg, field, index, v32) : refl->SetInt32(msg, field, v32));
-      } else {
-        append ? refl->AddInt64(msg, field, v)
-               : (field->is_repeated() ? refl->SetRepeatedInt64(msg, field, index, v) : refl->SetInt64(msg, field, v));
-      }
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_UINT32:
-    case gp::FieldDescriptor::CPPTYPE_UINT64: {
-      const bool is32 = field->cpp_type() == gp::FieldDescriptor::CPPTYPE_UINT32;
-      const std::string range = is32 ? "0..4294967295" : "0..18446744073709551615";
-      const std::string type = field->type_name();
-      if (!value.empty() && value[0] == '-') {
-        std::int64_t probe = 0;
-        if (parse_integer(value, probe))
-          fail("integer out of range for " + type + " (" + range + "): negative");
-        fail("not a non-negative integer (field type " + type + ")");
-      }
-      std::uint64_t v = 0;
-      if (!parse_integer(value, v)) {
-        std::uint64_t probe = 0;
-        const char* first = value.data() + (!value.empty() && value[0] == '+' ? 1 : 0);
-        const auto [ptr, ec] = std::from_chars(first, value.data() + value.size(), probe);
-        if (ec == std::errc::result_out_of_range && ptr == value.data() + value.size())
-          fail("integer out of range for " + type + " (" + range + ")");
-        fail("not a non-negative integer (field type " + type + ")");
-      }
-      if (is32 && v > std::numeric_limits<std::uint32_t>::max())
-        fail("integer out of range for " + type + " (" + range + ")");
-      if (is32) {
-        const auto v32 = static_cast<std::uint32_t>(v);
-        append ? refl->AddUInt32(msg, field, v32)
-               : (field->is_repeated() ? refl->SetRepeatedUInt32(msg, field, index, v32)
-                                       : refl->SetUInt32(msg, field, v32));
-      } else {
-        append
-            ? refl->AddUInt64(msg, field, v)
-            : (field->is_repeated() ? refl->SetRepeatedUInt64(msg, field, index, v) : refl->SetUInt64(msg, field, v));
-      }
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_BOOL: {
-      bool v = false;
-      if (value == "true" || value == "1")
-        v = true;
-      else if (value == "false" || value == "0")
-        v = false;
-      else
-        fail("not a boolean: use true, false, 1 or 0");
-      append ? refl->AddBool(msg, field, v)
-             : (field->is_repeated() ? refl->SetRepeatedBool(msg, field, index, v) : refl->SetBool(msg, field, v));
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_ENUM: {
-      const gp::EnumValueDescriptor* v = field->enum_type()->FindValueByName(value);
-      if (v == nullptr)
-        fail("unknown value for " + field->enum_type()->name() + "; valid values: " + enum_names(field->enum_type()));
-      append ? refl->AddEnum(msg, field, v)
-             : (field->is_repeated() ? refl->SetRepeatedEnum(msg, field, index, v) : refl->SetEnum(msg, field, v));
-      break;
-    }
-    case gp::FieldDescriptor::CPPTYPE_STRING:
-      append ? refl->AddString(msg, field, value)
-             : (field->is_repeated() ? refl->SetRepeatedString(msg, field, index, value)
-                                     : refl->SetString(msg, field, value));
-      break;
-    }
+    Scalar parsed;
+    if (const std::string problem = type->parse(value, field, parsed); !problem.empty())
+      fail(problem);
+    if (append)
+      type->add(*refl, msg, field, parsed);
+    else if (field->is_repeated())
+      type->set_repeated(*refl, msg, field, step.index, parsed);
+    else
+      type->set(*refl, msg, field, parsed);
   }
   impl_->message.Swap(&copy);
   if (listed)
@@ -591,6 +636,45 @@ Distribution default_lognormal(double median, double sigma, double lo, double hi
   return d;
 }
 
+RsuConfig to_rsu(const pb::Rsu& r)
+{
+  RsuConfig c;
+  c.id = r.id();
+  c.x_m = r.x_m();
+  c.y_m = r.y_m();
+  c.cell_radius_m = r.cell_radius_m();
+  c.cell_capacity_bps = r.cell_capacity_bps();
+  c.cell_latency_s = r.cell_latency_s();
+  c.mec = r.mec();
+  if (r.has_channel())
+    c.channel = r.channel();
+  return c;
+}
+
+MecConfig to_mec(const pb::Mec& e)
+{
+  MecConfig c;
+  c.id = e.id();
+  c.x_m = e.x_m();
+  c.y_m = e.y_m();
+  c.cores = e.cores();
+  c.core_speed_flops_per_s = e.core_speed_flops_per_s();
+  c.memory_mb = e.memory_mb();
+  c.pod_slots = e.pod_slots();
+  c.max_concurrent_ops = e.max_concurrent_ops();
+  return c;
+}
+
+BrokerConfig to_broker(const pb::Broker& b)
+{
+  return BrokerConfig{b.id(), b.site(), b.service_flops()};
+}
+
+LinkConfig to_link(const pb::Link& l)
+{
+  return LinkConfig{l.from(), l.to(), l.bandwidth_bps(), l.latency_s()};
+}
+
 TraceFormat to_format(pb::Mobility::Format f)
 {
   switch (f) {
@@ -629,31 +713,10 @@ Scenario ScenarioDocument::to_scenario() const
 
   const pb::Infrastructure& inf = m.infrastructure();
   InfrastructureConfig& is = s.infrastructure;
-  for (const pb::Rsu& r : inf.rsu()) {
-    RsuConfig c;
-    c.id = r.id();
-    c.x_m = r.x_m();
-    c.y_m = r.y_m();
-    c.cell_radius_m = r.cell_radius_m();
-    c.cell_capacity_bps = r.cell_capacity_bps();
-    c.cell_latency_s = r.cell_latency_s();
-    c.mec = r.mec();
-    if (r.has_channel())
-      c.channel = r.channel();
-    is.rsus.push_back(std::move(c));
-  }
-  for (const pb::Mec& e : inf.mec()) {
-    MecConfig c;
-    c.id = e.id();
-    c.x_m = e.x_m();
-    c.y_m = e.y_m();
-    c.cores = e.cores();
-    c.core_speed_flops_per_s = e.core_speed_flops_per_s();
-    c.memory_mb = e.memory_mb();
-    c.pod_slots = e.pod_slots();
-    c.max_concurrent_ops = e.max_concurrent_ops();
-    is.mecs.push_back(std::move(c));
-  }
+  for (const pb::Rsu& r : inf.rsu())
+    is.rsus.push_back(to_rsu(r));
+  for (const pb::Mec& e : inf.mec())
+    is.mecs.push_back(to_mec(e));
   const pb::Cloud& cloud = inf.cloud();
   is.cloud.x_m = cloud.x_m();
   is.cloud.y_m = cloud.y_m();
@@ -665,11 +728,11 @@ Scenario ScenarioDocument::to_scenario() const
   is.cloud.link_bandwidth_bps = cloud.link_bandwidth_bps();
   is.cloud.link_latency_s = cloud.link_latency_s();
   for (const pb::Broker& b : inf.broker())
-    is.brokers.push_back(BrokerConfig{b.id(), b.site(), b.service_flops()});
+    is.brokers.push_back(to_broker(b));
   for (const pb::Router& r : inf.router())
     is.routers.push_back(r.id());
   for (const pb::Link& l : inf.link())
-    is.links.push_back(LinkConfig{l.from(), l.to(), l.bandwidth_bps(), l.latency_s()});
+    is.links.push_back(to_link(l));
   is.rsu_link_bandwidth_bps = inf.rsu_link_bandwidth_bps();
   is.rsu_link_latency_s = inf.rsu_link_latency_s();
   is.mec_link_bandwidth_bps = inf.mec_link_bandwidth_bps();
@@ -777,6 +840,36 @@ Scenario ScenarioDocument::to_scenario() const
   s.output.chunk_rows = out.chunk_rows();
   s.output.compression = out.compression();
   return s;
+}
+
+const Scenario& schema_defaults()
+{
+  static const Scenario defaults = ScenarioDocument::parse("", "").to_scenario(); // function-local: no init order
+  return defaults;
+}
+
+const RsuConfig& schema_rsu()
+{
+  static const RsuConfig defaults = to_rsu(pb::Rsu::default_instance());
+  return defaults;
+}
+
+const MecConfig& schema_mec()
+{
+  static const MecConfig defaults = to_mec(pb::Mec::default_instance());
+  return defaults;
+}
+
+const BrokerConfig& schema_broker()
+{
+  static const BrokerConfig defaults = to_broker(pb::Broker::default_instance());
+  return defaults;
+}
+
+const LinkConfig& schema_link()
+{
+  static const LinkConfig defaults = to_link(pb::Link::default_instance());
+  return defaults;
 }
 
 } // namespace v2x

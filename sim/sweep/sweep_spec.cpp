@@ -1,8 +1,6 @@
-// Sweep files: parsing (the only code of sim/sweep that sees sweep.pb.h), ranges, expansion, ids, shards.
+// Sweep files: their meaning (the parse is proto/sweep_document.cpp's), ranges, expansion, ids, shards.
 #include "sweep/sweep_spec.hpp"
-#include "proto/first_error.hpp"
-
-#include "sweep.pb.h"
+#include "proto/sweep_document.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -10,14 +8,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 #include <set>
 #include <sstream>
 
 namespace v2x::sweep {
 
-namespace gp = google::protobuf;
 namespace fs = std::filesystem;
 
 namespace {
@@ -25,15 +20,20 @@ namespace {
 constexpr std::size_t kMaxRangeValues = 100000;
 
 
-SourceLocation location(const std::string& file, const gp::TextFormat::ParseInfoTree* tree,
-                        const gp::FieldDescriptor* field, int index)
+/// The values of a repeated field of the document.
+template <typename T> std::vector<std::string> values_of(const std::vector<SweepDocument::Entry<T>>& entries)
 {
-  if (tree == nullptr)
-    return SourceLocation{file, 0, 0};
-  const gp::TextFormat::ParseLocation loc = tree->GetLocation(field, index);
-  if (loc.line < 0)
-    return SourceLocation{file, 0, 0};
-  return SourceLocation{file, loc.line + 1, loc.column + 1};
+  std::vector<std::string> values;
+  for (const auto& e : entries)
+    values.push_back(e.value);
+  return values;
+}
+
+/// Where a repeated field's first entry was written; the file alone when it has none.
+template <typename T>
+SourceLocation first_where(const std::vector<SweepDocument::Entry<T>>& entries, const std::string& file)
+{
+  return entries.empty() ? SourceLocation{file, 0, 0} : entries.front().where;
 }
 
 std::string format_number(double v)
@@ -115,36 +115,22 @@ std::vector<std::string> range_values(double from, double to, std::optional<doub
 
 SweepSpec parse_sweep(const std::string& text, const std::string& file)
 {
-  pb::Sweep msg;
-  gp::TextFormat::ParseInfoTree tree;
-  FirstErrorCollector errors;
-  gp::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  parser.WriteLocationsTo(&tree);
-  if (!parser.ParseFromString(text, &msg) || errors.has_error)
-    throw InputError(SourceLocation{file, errors.line + 1, errors.column + 1}, "", "",
-                     "syntax error: " + (errors.has_error ? errors.message : std::string("cannot parse the sweep")));
-
-  const gp::Descriptor* d = pb::Sweep::descriptor();
-  auto where = [&](const char* field, int index = -1) {
-    return location(file, &tree, d->FindFieldByName(field), index);
-  };
+  const SweepDocument doc = parse_sweep_document(text, file);
 
   SweepSpec spec;
   spec.file = file;
-  spec.name = msg.has_name() ? msg.name() : fs::path(file).stem().string();
+  spec.name = doc.name ? *doc.name : fs::path(file).stem().string();
   if (spec.name.empty())
     spec.name = "sweep";
-  if (!msg.has_base() || msg.base().empty())
+  if (!doc.base || doc.base->empty())
     throw InputError(SourceLocation{file, 0, 0}, "base", "", "a sweep needs a base scenario");
-  spec.base = resolve(msg.base(), file);
-  spec.base_text = read_file(spec.base, where("base"), "base scenario");
-  spec.out = msg.out();
-  for (int i = 0; i < msg.set_size(); ++i) {
-    const std::string& s = msg.set(i);
+  spec.base = resolve(*doc.base, file);
+  spec.base_text = read_file(spec.base, doc.base_where, "base scenario");
+  spec.out = doc.out;
+  for (const auto& [s, at] : doc.sets) {
     const std::size_t eq = s.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw InputError(where("set", i), "set", s, "expected field.path=value");
+      throw InputError(at, "set", s, "expected field.path=value");
     spec.sets.push_back(s);
   }
 
@@ -163,75 +149,73 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file)
     spec.axes.push_back(std::move(axis));
   };
 
-  add(Axis{"policy", "migration.policy", {msg.policy().begin(), msg.policy().end()}, {}, where("policy", 0)});
-  add(Axis{
-      "mechanism", "migration.mechanism", {msg.mechanism().begin(), msg.mechanism().end()}, {}, where("mechanism", 0)});
-  if (msg.policy_command_size() > 0) {  // external policies: each command is a run of the `external` policy
-    if (msg.policy_size() > 0)
-      throw InputError(where("policy_command", 0), "policy_command", msg.policy_command(0),
+  add(Axis{"policy", "migration.policy", values_of(doc.policies), {}, first_where(doc.policies, file)});
+  add(Axis{"mechanism", "migration.mechanism", values_of(doc.mechanisms), {}, first_where(doc.mechanisms, file)});
+  if (!doc.policy_commands.empty()) { // external policies: each command is a run of the `external` policy
+    if (!doc.policies.empty())
+      throw InputError(doc.policy_commands.front().where, "policy_command", doc.policy_commands.front().value,
                        "sweep either built-in policies (policy) or external ones (policy_command), not both");
     spec.sets.push_back("migration.policy=external");
-    add(Axis{"policy_command", "migration.external.command",
-             {msg.policy_command().begin(), msg.policy_command().end()}, {}, where("policy_command", 0)});
+    add(Axis{"policy_command", "migration.external.command", values_of(doc.policy_commands), {},
+             doc.policy_commands.front().where});
   }
-  const gp::FieldDescriptor* axis_field = d->FindFieldByName("axis");
-  for (int i = 0; i < msg.axis_size(); ++i) {
-    const pb::Axis& a = msg.axis(i);
-    const SourceLocation at = location(file, &tree, axis_field, i);
+  for (std::size_t i = 0; i < doc.axes.size(); ++i) {
+    const SweepDocument::Axis& a = doc.axes[i];
+    const SourceLocation& at = a.where;
     const std::string label = "axis[" + std::to_string(i) + "]";
-    if (a.field().empty())
+    if (a.field.empty())
       throw InputError(at, label + ".field", "", "an axis needs the field path it sweeps");
-    if (a.field() == "seed" || a.field() == "migration.policy" || a.field() == "migration.mechanism" ||
-        a.field() == "mobility.trace")
-      throw InputError(at, label + ".field", a.field(),
+    if (a.field == "seed" || a.field == "migration.policy" || a.field == "migration.mechanism" ||
+        a.field == "mobility.trace")
+      throw InputError(at, label + ".field", a.field,
                        "sweep this field with the sweep's own seed/seeds, "
                        "policy, mechanism or trace entries");
-    if (a.value_size() > 0 && a.has_range())
-      throw InputError(at, label, a.field(), "an axis has either value entries or a range, not both");
-    if (a.value_size() == 0 && !a.has_range())
-      throw InputError(at, label, a.field(), "an axis needs value entries or a range");
-    Axis axis{a.field(), a.field(), {}, {}, at};
-    if (a.has_range()) {
-      const pb::Range& r = a.range();
-      if (!r.has_from() || !r.has_to())
+    if (!a.values.empty() && a.range)
+      throw InputError(at, label, a.field, "an axis has either value entries or a range, not both");
+    if (a.values.empty() && !a.range)
+      throw InputError(at, label, a.field, "an axis needs value entries or a range");
+    Axis axis{a.field, a.field, {}, {}, at};
+    if (a.range) {
+      const SweepDocument::Range& r = *a.range;
+      if (!r.from || !r.to)
         throw InputError(at, label + ".range", "", "a range needs from and to");
-      axis.values = range_values(r.from(), r.to(), r.has_step() ? std::optional(r.step()) : std::nullopt,
-                                 r.has_factor() ? std::optional(r.factor()) : std::nullopt, at, label + ".range");
+      axis.values = range_values(*r.from, *r.to, r.step, r.factor, at, label + ".range");
     } else {
-      axis.values.assign(a.value().begin(), a.value().end());
+      axis.values = a.values;
     }
     add(std::move(axis));
   }
   {
-    Axis traces{"trace", "mobility.trace", {msg.trace().begin(), msg.trace().end()}, {}, where("trace", 0)};
+    Axis traces{"trace", "mobility.trace", values_of(doc.traces), {}, first_where(doc.traces, file)};
     for (const auto& t : traces.values)
       traces.set_values.push_back(resolve(t, file));
     for (std::size_t i = 0; i < traces.set_values.size(); ++i)
       if (!fs::exists(traces.set_values[i]))
-        throw InputError(where("trace", static_cast<int>(i)), "trace", traces.values[i],
+        throw InputError(doc.traces[i].where, "trace", traces.values[i],
                          "no such trace file (" + traces.set_values[i] + ")");
     add(std::move(traces));
   }
-  if (msg.seed_size() > 0 && msg.has_seeds())
-    throw InputError(where("seeds"), "seeds", "", "give either seed entries or seeds { first count }, not both");
-  Axis seeds{"seed", "seed", {}, {}, msg.has_seeds() ? where("seeds") : where("seed", 0)};
-  for (int i = 0; i < msg.seed_size(); ++i) {
-    if (static_cast<std::uint64_t>(msg.seed(i)) > 9223372036854775807ull)
-      throw InputError(where("seed", i), "seed", std::to_string(msg.seed(i)), "must be at most 9223372036854775807");
-    seeds.values.push_back(std::to_string(msg.seed(i)));
+  if (!doc.seeds.empty() && doc.seed_range)
+    throw InputError(doc.seed_range->where, "seeds", "", "give either seed entries or seeds { first count }, not both");
+  Axis seeds{"seed", "seed", {}, {}, doc.seed_range ? doc.seed_range->where : first_where(doc.seeds, file)};
+  for (const auto& [seed, at] : doc.seeds) {
+    if (seed > 9223372036854775807ull)
+      throw InputError(at, "seed", std::to_string(seed), "must be at most 9223372036854775807");
+    seeds.values.push_back(std::to_string(seed));
   }
-  if (msg.has_seeds()) {
-    if (msg.seeds().count() == 0)
-      throw InputError(where("seeds"), "seeds.count", "0", "must be at least 1");
-    if (msg.seeds().count() > kMaxRangeValues)
-      throw InputError(where("seeds"), "seeds.count", std::to_string(msg.seeds().count()),
+  if (doc.seed_range) {
+    const SweepDocument::SeedRange& range = *doc.seed_range;
+    if (range.count == 0)
+      throw InputError(range.where, "seeds.count", "0", "must be at least 1");
+    if (range.count > kMaxRangeValues)
+      throw InputError(range.where, "seeds.count", std::to_string(range.count),
                        "must be at most " + std::to_string(kMaxRangeValues) + " (seeds of one sweep)");
     constexpr std::uint64_t kMaxSeed = 9223372036854775807ull; // `run --seed` takes an int64
-    if (msg.seeds().first() > kMaxSeed - (msg.seeds().count() - 1))
-      throw InputError(where("seeds"), "seeds.first", std::to_string(msg.seeds().first()),
+    if (range.first > kMaxSeed - (range.count - 1))
+      throw InputError(range.where, "seeds.first", std::to_string(range.first),
                        "first + count - 1 must be at most " + std::to_string(kMaxSeed) + " (no wrap-around)");
-    for (std::uint32_t i = 0; i < msg.seeds().count(); ++i)
-      seeds.values.push_back(std::to_string(msg.seeds().first() + i));
+    for (std::uint32_t i = 0; i < range.count; ++i)
+      seeds.values.push_back(std::to_string(range.first + i));
   }
   add(std::move(seeds));
   return spec;

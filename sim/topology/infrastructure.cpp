@@ -118,7 +118,7 @@ Infrastructure Infrastructure::from_config_checked(const InfrastructureConfig& c
       fail(path("mec", i, "cores"), "0", "a MEC needs at least one core");
     check_positive(m.core_speed_flops_per_s, path("mec", i, "core_speed_flops_per_s"));
     site_by_name.emplace(m.id, static_cast<SiteId>(i));
-    infra.sites_.push_back(site_of(m));
+    infra.add_site(site_of(m));
   }
   check_finite(cfg.cloud.x_m, "infrastructure.cloud.x_m");
   check_finite(cfg.cloud.y_m, "infrastructure.cloud.y_m");
@@ -126,7 +126,7 @@ Infrastructure Infrastructure::from_config_checked(const InfrastructureConfig& c
     fail("infrastructure.cloud.cores", "0", "the cloud needs at least one core");
   check_positive(cfg.cloud.core_speed_flops_per_s, "infrastructure.cloud.core_speed_flops_per_s");
   site_by_name.emplace("cloud", static_cast<SiteId>(cfg.mecs.size()));
-  infra.sites_.push_back(site_of(cfg.cloud));
+  infra.add_site(site_of(cfg.cloud));
 
   for (std::size_t i = 0; i < cfg.routers.size(); ++i)
     declare(cfg.routers[i], "infrastructure.router[" + std::to_string(i) + "].id");
@@ -158,7 +158,7 @@ Infrastructure Infrastructure::from_config_checked(const InfrastructureConfig& c
         fail(path("rsu", i, "mec"), r.mec, "no MEC has this id");
       info.site = it->second;
     }
-    infra.rsus_.push_back(std::move(info));
+    infra.add_rsu(std::move(info));
   }
 
   // Vertices: sites (so that site_node(s) == s), the registry, routers, RSUs. Low indices for sites keep the
@@ -167,15 +167,13 @@ Infrastructure Infrastructure::from_config_checked(const InfrastructureConfig& c
   for (SiteId s = 0; s < infra.sites_.size(); ++s) {
     const SiteInfo& site = infra.sites_[s];
     Node v = infra.add_node({site.name, site.is_cloud ? NodeKind::Cloud : NodeKind::Mec, s});
-    infra.site_nodes_.push_back(v);
     node_by_name.emplace(site.name, v);
   }
-  infra.registry_node_ = infra.add_node({"registry", NodeKind::Registry, kNone});
+  infra.add_node({"registry", NodeKind::Registry, kNone});
   for (const std::string& router : cfg.routers)
     node_by_name.emplace(router, infra.add_node({router, NodeKind::Router, kNone}));
   for (RsuId r = 0; r < infra.rsus_.size(); ++r) {
     Node v = infra.add_node({infra.rsus_[r].name, NodeKind::Rsu, r});
-    infra.rsu_nodes_.push_back(v);
     node_by_name.emplace(infra.rsus_[r].name, v);
   }
 
@@ -237,7 +235,7 @@ Infrastructure Infrastructure::from_config_checked(const InfrastructureConfig& c
     if (it == site_by_name.end())
       fail(path("broker", i, "site"), b.site, "must name a MEC or \"cloud\"");
     check_non_negative(b.service_flops, path("broker", i, "service_flops"));
-    infra.brokers_.push_back(BrokerInfo{b.id, it->second, b.service_flops});
+    infra.add_broker(BrokerInfo{b.id, it->second, b.service_flops});
   }
 
   // Connectivity: every site and every RSU reachable from the first site (the registry is linked to the MECs
@@ -290,9 +288,54 @@ BrokerId Infrastructure::broker_of_site(SiteId site) const
   return site_broker_[site];
 }
 
+SiteId Infrastructure::add_site(SiteInfo site)
+{
+  sites_.push_back(std::move(site));
+  return static_cast<SiteId>(sites_.size() - 1);
+}
+
+RsuId Infrastructure::add_rsu(RsuInfo rsu)
+{
+  rsus_.push_back(std::move(rsu));
+  return static_cast<RsuId>(rsus_.size() - 1);
+}
+
+BrokerId Infrastructure::add_broker(BrokerInfo broker)
+{
+  brokers_.push_back(std::move(broker));
+  return static_cast<BrokerId>(brokers_.size() - 1);
+}
+
 Infrastructure::Node Infrastructure::add_node(NodeProps props)
 {
-  return boost::add_vertex(std::move(props), graph_);
+  const NodeKind kind = props.kind;
+  const std::uint32_t index = props.index;
+  const auto check = [&](bool ok) {
+    if (!ok)
+      throw std::logic_error("Infrastructure::add_node: vertex '" + props.name + "' out of order");
+  };
+  switch (kind) {
+  case NodeKind::Rsu:
+    check(index == rsu_nodes_.size() && index < rsus_.size());
+    break;
+  case NodeKind::Mec:
+  case NodeKind::Cloud:
+    check(index == site_nodes_.size() && index < sites_.size());
+    break;
+  case NodeKind::Registry:
+    check(registry_node_ == kNoNode);
+    break;
+  case NodeKind::Router:
+    break;
+  }
+  const Node v = boost::add_vertex(std::move(props), graph_);
+  if (kind == NodeKind::Rsu)
+    rsu_nodes_.push_back(v);
+  else if (kind == NodeKind::Mec || kind == NodeKind::Cloud)
+    site_nodes_.push_back(v);
+  else if (kind == NodeKind::Registry)
+    registry_node_ = v;
+  return v;
 }
 
 void Infrastructure::add_link(Node a, Node b, LinkProps props)

@@ -108,21 +108,28 @@ public:
   const LinkProps& link(Edge e) const { return graph_[e]; }
   std::size_t node_count() const { return boost::num_vertices(graph_); }
 
-  // For builders of the graph (from_config and the platform loader).
+  // For builders (from_config and the platform loader): sites, RSUs and brokers in id order; then the vertices
+  // (a site's, an RSU's or the registry's vertex is recorded as site_node(), rsu_node(), registry_node());
+  // then the links; then resolve_brokers().
+  SiteId add_site(SiteInfo site);
+  RsuId add_rsu(RsuInfo rsu);
+  BrokerId add_broker(BrokerInfo broker);
+  /// A vertex. NodeKind::Rsu, Mec and Cloud vertices must come in the order of their index (the RsuId or
+  /// SiteId, checked: std::logic_error), at most one Registry vertex.
   Node add_node(NodeProps props);
   void add_link(Node a, Node b, LinkProps props);
   /// Sets RsuInfo::broker where it is kNone and the table behind broker_of_site(); call once sites, RSUs,
   /// brokers and the graph are complete. Throws std::logic_error when there is no broker at all.
   void resolve_brokers();
+
+private:
+  static Infrastructure from_config_checked(const InfrastructureConfig& cfg);
   std::vector<SiteInfo> sites_;
   std::vector<RsuInfo> rsus_;
   std::vector<BrokerInfo> brokers_;
   std::vector<Node> rsu_nodes_;
   std::vector<Node> site_nodes_;
-  Node registry_node_ = 0;
-
-private:
-  static Infrastructure from_config_checked(const InfrastructureConfig& cfg);
+  Node registry_node_ = kNoNode;
   Graph graph_;
   std::vector<BrokerId> site_broker_; // per site, filled by resolve_brokers()
 };

@@ -2,6 +2,7 @@
 // infrastructure (sites, RSUs, brokers, graph) is derived from the hosts and from the routes SimGrid has.
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "topology/platform.hpp"
 #include "topology/platform_check.hpp"
 
@@ -220,7 +221,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
       site.max_concurrent_ops = props.count_or("v2x.max_ops", c.max_concurrent_ops);
     } else {
       const MecConfig* given = find_by_id(defaults.mecs, site.name);
-      const MecConfig m = given != nullptr ? *given : MecConfig{};
+      const MecConfig m = given != nullptr ? *given : schema_mec();
       site.x_m = props.required_number("v2x.x");
       site.y_m = props.required_number("v2x.y");
       site.memory_mb = props.non_negative_or("v2x.memory_mb", m.memory_mb);
@@ -233,7 +234,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
                  "differs from the host's core count " + std::to_string(site.cores) + " (set the core attribute)");
     site.core_speed_flops_per_s = h->get_speed();
     site_by_name.emplace(site.name, s);
-    infra.sites_.push_back(std::move(site));
+    infra.add_site(std::move(site));
   }
 
   // RSUs and their cells.
@@ -259,7 +260,7 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     if (cell_of[r] == nullptr)
       props.fail("v2x.role", "rsu", "no host with v2x.role cell names this RSU in its v2x.rsu");
     const RsuConfig* given = find_by_id(defaults.rsus, h->get_name());
-    const RsuConfig d = given != nullptr ? *given : RsuConfig{};
+    const RsuConfig d = given != nullptr ? *given : schema_rsu();
     RsuInfo info;
     info.name = h->get_name();
     info.x_m = props.required_number("v2x.x");
@@ -293,23 +294,23 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
       info.site = infra.cloud();
       double best = std::numeric_limits<double>::infinity();
       for (SiteId s = 0; s < infra.cloud(); ++s) {
-        double dist = std::hypot(infra.sites_[s].x_m - info.x_m, infra.sites_[s].y_m - info.y_m);
+        double dist = std::hypot(infra.sites()[s].x_m - info.x_m, infra.sites()[s].y_m - info.y_m);
         if (dist < best) {
           best = dist;
           info.site = s;
         }
       }
     }
-    infra.rsus_.push_back(std::move(info));
+    infra.add_rsu(std::move(info));
   }
 
   // Brokers: one per site, "broker-<site>", with the service time of the scenario's broker on that site if any.
-  for (SiteId s = 0; s < infra.sites_.size(); ++s) {
-    const std::string& name = infra.sites_[s].name;
+  for (SiteId s = 0; s < infra.sites().size(); ++s) {
+    const std::string& name = infra.sites()[s].name;
     auto given = std::find_if(defaults.brokers.begin(), defaults.brokers.end(),
                               [&name](const BrokerConfig& b) { return b.site == name; });
-    double flops = given != defaults.brokers.end() ? given->service_flops : BrokerConfig{}.service_flops;
-    infra.brokers_.push_back(BrokerInfo{"broker-" + name, s, flops});
+    double flops = given != defaults.brokers.end() ? given->service_flops : schema_broker().service_flops;
+    infra.add_broker(BrokerInfo{"broker-" + name, s, flops});
   }
 
   // Routes SimGrid must have: between sites, registry <-> site, RSU -> site, cell -> site.
@@ -330,16 +331,13 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
   graph_hosts.push_back(registry_host);
   graph_hosts.insert(graph_hosts.end(), rsu_hosts.begin(), rsu_hosts.end());
   std::unordered_map<const sg4::Host*, Node> node_of;
-  for (SiteId s = 0; s < infra.sites_.size(); ++s) {
-    Node v = infra.add_node({infra.sites_[s].name, infra.sites_[s].is_cloud ? NodeKind::Cloud : NodeKind::Mec, s});
-    infra.site_nodes_.push_back(v);
+  for (SiteId s = 0; s < infra.sites().size(); ++s) {
+    Node v = infra.add_node({infra.sites()[s].name, infra.sites()[s].is_cloud ? NodeKind::Cloud : NodeKind::Mec, s});
     node_of.emplace(site_hosts[s], v);
   }
-  infra.registry_node_ = infra.add_node({registry_host->get_name(), NodeKind::Registry, kNone});
-  node_of.emplace(registry_host, infra.registry_node_);
-  for (RsuId r = 0; r < infra.rsus_.size(); ++r) {
-    Node v = infra.add_node({infra.rsus_[r].name, NodeKind::Rsu, r});
-    infra.rsu_nodes_.push_back(v);
+  node_of.emplace(registry_host, infra.add_node({registry_host->get_name(), NodeKind::Registry, kNone}));
+  for (RsuId r = 0; r < infra.rsus().size(); ++r) {
+    Node v = infra.add_node({infra.rsus()[r].name, NodeKind::Rsu, r});
     node_of.emplace(rsu_hosts[r], v);
   }
 
@@ -413,14 +411,14 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
   p.site_hosts_ = site_hosts;
   p.registry_host_ = registry_host;
   p.control_host_ = cloud_host;
-  for (const RsuInfo& r : infra.rsus_)
+  for (const RsuInfo& r : infra.rsus())
     p.cell_latency_.push_back(r.cell_latency_s);
-  for (const BrokerInfo& b : infra.brokers_) {
+  for (const BrokerInfo& b : infra.brokers()) {
     p.broker_site_.push_back(b.site);
     p.broker_hosts_.push_back(site_hosts[b.site]);
   }
-  XBT_VERB("platform %s: %zu RSUs, %zu sites, %zu graph vertices (%zu junctions)", xml_path.c_str(), infra.rsus_.size(),
-           infra.sites_.size(), infra.node_count(), junctions.size());
+  XBT_VERB("platform %s: %zu RSUs, %zu sites, %zu graph vertices (%zu junctions)", xml_path.c_str(), infra.rsus().size(),
+           infra.sites().size(), infra.node_count(), junctions.size());
   return {std::move(infra), std::move(p)};
 }
 

@@ -1,6 +1,7 @@
 // The messaging model against closed forms: a broker under Poisson arrivals is an M/M/1 (exponential work) or
 // M/D/1 (constant work) FCFS queue; QoS 0 loses, QoS 1 keeps, the messages of a twin that is down.
 #include "run/run.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "support/sim_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -27,7 +28,7 @@ constexpr double kMu = 1e4;
 
 Scenario queue_scenario(bool exponential)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.seed = 11;
   s.duration_s = 32;
   auto infra = TinyInfra().mec("m0", 0, 0, 128);
@@ -105,7 +106,7 @@ constexpr double kDowntime = 0.5 + 0.1 + 0.3 + 0.05 + 2.0 + 0.5;
 
 Scenario restart_scenario(int qos, std::uint32_t session_queue)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.infrastructure = TinyInfra().mec("m0", 0, 0).mec("m1", 1000, 0).rsu("r0", 0, 0, "m0").cell_radius(300).build();
   s.mobility.trace = write_fcd("one.fcd.xml", 0, 40, [](double) {
     return std::vector<TracePoint>{{"v0", 5, 0, 0, 0}};  // 5 m from r0: no frame error at 27 Mb/s

@@ -3,6 +3,7 @@
 // of the scenario's numbers.
 #include "radio/phy.hpp"
 #include "run/run.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "migration/registry.hpp"
 #include "support/sim_scenario.hpp"
 
@@ -22,7 +23,7 @@ constexpr double kTermRequest = 0.3, kStop = 0.5, kCleanup = 0.1;
 
 Scenario crossing_scenario(bool image_on_m1)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.name = "crossing";
   s.seed = 7;
   // The two-MEC road with its RSUs 200 m apart around x = 500 (r0 at 400 m on m0, r1 at 600 m on m1), so that the

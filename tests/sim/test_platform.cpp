@@ -11,6 +11,7 @@
 // So exact "latency + size / bandwidth" needs all three: --cfg=network/model:CM02 --cfg=network/crosstraffic:0
 // --cfg=network/TCP-gamma:0.
 #include "core/error.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "support/tiny_infra.hpp"
 #include "topology/platform.hpp"
 
@@ -173,7 +174,7 @@ InputError load_error(const std::string& xml)
 {
   TestEngine engine(kExactFlags);
   try {
-    Platform::load(xml, InfrastructureConfig{}, *engine);
+    Platform::load(xml, schema_defaults().infrastructure, *engine);
   } catch (const InputError& e) {
     return e;
   }
@@ -278,7 +279,7 @@ TEST_CASE("built platform has the hosts and routes and brokers and backhaul late
 TEST_CASE("platforms/small.xml loads into the same infrastructure and timings as the built one", "[platform][xml]")
 {
   TestEngine engine(kExactFlags);
-  auto [infra, p] = Platform::load(kSmallXml, InfrastructureConfig{}, *engine);
+  auto [infra, p] = Platform::load(kSmallXml, schema_defaults().infrastructure, *engine);
 
   REQUIRE(infra.sites().size() == 3);
   CHECK(infra.sites()[0].name == "m0");
@@ -324,8 +325,8 @@ TEST_CASE("the built twin of small.xml gives the same transfer time", "[platform
 TEST_CASE("XML platform: scenario values fill missing site properties", "[platform][xml]")
 {
   TestEngine engine(kExactFlags);
-  InfrastructureConfig defaults;
-  MecConfig m0;
+  InfrastructureConfig defaults = schema_defaults().infrastructure;
+  MecConfig m0 = schema_mec();
   m0.id = "m0";
   m0.memory_mb = 1234;
   defaults.mecs.push_back(m0);
@@ -336,7 +337,7 @@ TEST_CASE("XML platform: scenario values fill missing site properties", "[platfo
   CHECK(infra.sites()[0].cores == 4);         // the host's core attribute
   CHECK(infra.sites()[1].pod_slots == 77);    // from the scenario's cloud
   CHECK(infra.rsus()[0].capacity_bps == 1e6); // the cell link
-  CHECK(infra.rsus()[0].radius_m == RsuConfig{}.cell_radius_m);
+  CHECK(infra.rsus()[0].radius_m == schema_rsu().cell_radius_m);
 }
 
 TEST_CASE("XML platform: a point on routes that is no host becomes a junction vertex", "[platform][xml]")
@@ -352,7 +353,7 @@ TEST_CASE("XML platform: a point on routes that is no host becomes a junction ve
       R"(<link id="r0-x" bandwidth="100MBps" latency="1ms"/><link id="x-m0" bandwidth="50MBps" latency="3ms"/>)");
   replace_all(R"(<link_ctn id="r0-m0"/>)", R"(<link_ctn id="r0-x"/><link_ctn id="x-m0"/>)");
   TestEngine engine(kExactFlags);
-  auto [infra, p] = Platform::load(write_platform("junction.xml", body), InfrastructureConfig{}, *engine);
+  auto [infra, p] = Platform::load(write_platform("junction.xml", body), schema_defaults().infrastructure, *engine);
   // m0, cloud, registry, r0, and one junction; edges r0-x, x-m0, m0-cloud, registry-m0.
   REQUIRE(infra.node_count() == 5);
   CHECK(infra.node(4).name == "junction:r0-x|x-m0");

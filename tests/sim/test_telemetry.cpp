@@ -2,6 +2,7 @@
 #include "radio/loss.hpp"
 #include "radio/phy.hpp"
 #include "run/run.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "support/sim_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,7 +21,7 @@ constexpr double kFast = 3375000, kSlow = 375000;
 
 Scenario one_cell(const std::function<std::vector<TracePoint>(double)>& trace)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.infrastructure = TinyInfra()
                          .mec("m0", 0, 0)
                          .rsu("r0", 0, 0, "m0")

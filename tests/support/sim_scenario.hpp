@@ -2,6 +2,7 @@
 // Support for simulation tests: scenarios built in code over tiny platforms (TinyInfra) and traces written
 // by the test, plus an observer that keeps every record.
 #include "config/scenario.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "run/run.hpp"
 #include "metrics/observer.hpp"
 #include "support/tiny_infra.hpp"
@@ -98,7 +99,7 @@ inline TinyInfra two_mec_road()
 inline OrchestratorConfig constant_orchestrator(double request, double scheduling, double start, double readiness,
                                                 double terminate_request, double stop, double cleanup)
 {
-  OrchestratorConfig o;
+  OrchestratorConfig o = schema_defaults().orchestrator;
   o.request = Distribution::constant(request);
   o.scheduling = Distribution::constant(scheduling);
   o.container_start = Distribution::constant(start);

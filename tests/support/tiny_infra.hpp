@@ -9,6 +9,7 @@
 // mesh, each MEC to the cloud) with the rsu_link / mec_link / cloud_link figures. Explicit link() or broker()
 // calls replace the corresponding defaults, as in a scenario.
 #include "config/scenario.hpp"
+#include "proto/scenario_defaults.hpp"
 
 #include <optional>
 #include <string>
@@ -20,7 +21,7 @@ class TinyInfra {
 public:
   TinyInfra& mec(std::string id, double x_m, double y_m, std::uint32_t cores = 16)
   {
-    MecConfig m;
+    MecConfig m = schema_mec();
     m.id = std::move(id);
     m.x_m = x_m;
     m.y_m = y_m;
@@ -31,7 +32,7 @@ public:
   /// An RSU whose backhaul goes to `mec` (empty: the nearest MEC, as in a scenario).
   TinyInfra& rsu(std::string id, double x_m, double y_m, std::string mec)
   {
-    RsuConfig r;
+    RsuConfig r = schema_rsu();
     r.id = std::move(id);
     r.x_m = x_m;
     r.y_m = y_m;
@@ -130,8 +131,8 @@ public:
     }
     if (cfg.brokers.empty()) {
       for (const MecConfig& m : cfg.mecs)
-        cfg.brokers.push_back(BrokerConfig{"broker-" + m.id, m.id, BrokerConfig{}.service_flops});
-      cfg.brokers.push_back(BrokerConfig{"broker-cloud", "cloud", BrokerConfig{}.service_flops});
+        cfg.brokers.push_back(BrokerConfig{"broker-" + m.id, m.id, schema_broker().service_flops});
+      cfg.brokers.push_back(BrokerConfig{"broker-cloud", "cloud", schema_broker().service_flops});
     }
     if (cfg.links.empty()) {
       for (const RsuConfig& r : cfg.rsus)
@@ -148,7 +149,7 @@ public:
   }
 
 private:
-  InfrastructureConfig cfg_;
+  InfrastructureConfig cfg_ = schema_defaults().infrastructure;
   std::optional<double> cell_capacity_bps_;
   std::optional<double> cell_latency_s_;
   std::optional<double> cell_radius_m_;

@@ -1,6 +1,7 @@
 // Infrastructure::from_config: the graph, shortest routes and their tie rules, broker choice, and the checks
 // that turn a bad infrastructure into an InputError naming the field.
 #include "core/error.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "support/tiny_infra.hpp"
 #include "topology/infrastructure.hpp"
 
@@ -53,7 +54,7 @@ TEST_CASE("sites, RSUs, brokers and graph of the default backhaul", "[infrastruc
   CHECK(infra.sites()[2].name == "cloud");
   CHECK(infra.sites()[2].is_cloud);
   CHECK(infra.cloud() == 2);
-  CHECK(infra.sites()[2].cores == CloudConfig{}.cores);
+  CHECK(infra.sites()[2].cores == schema_defaults().infrastructure.cloud.cores);
   CHECK(infra.find_site("cloud") == SiteId{2});
   CHECK(infra.find_site("m1") == SiteId{1});
   CHECK_FALSE(infra.find_site("m9"));
@@ -61,7 +62,7 @@ TEST_CASE("sites, RSUs, brokers and graph of the default backhaul", "[infrastruc
 
   REQUIRE(infra.rsus().size() == 2);
   CHECK(infra.rsus()[1].site == 1);
-  CHECK(infra.rsus()[1].capacity_bps == RsuConfig{}.cell_capacity_bps);
+  CHECK(infra.rsus()[1].capacity_bps == schema_rsu().cell_capacity_bps);
   // TinyInfra adds broker-m0, broker-m1, broker-cloud: each RSU uses the one on its site.
   REQUIRE(infra.brokers().size() == 3);
   CHECK(infra.rsus()[0].broker == 0);

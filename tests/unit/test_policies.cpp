@@ -1,5 +1,6 @@
 // Policies on hand-made snapshots (no engine): intents and placements.
 #include "config/loader.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "migration/registry.hpp"
 #include "proto/scenario_document.hpp"
 
@@ -47,7 +48,7 @@ TEST_CASE("the registry knows the foundation's policies and mechanisms", "[polic
 
 TEST_CASE("nearest moves a twin to the MEC behind the vehicle's RSU, once, and not while busy", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   auto policy = make_nearest_policy(scenario);
   World w;
   w.stations = {vehicle(1, 1, 0), vehicle(0, 0, 0), vehicle(1, 1, 0, true), vehicle(kNone, kNone, 0)};
@@ -70,7 +71,7 @@ TEST_CASE("nearest moves a twin to the MEC behind the vehicle's RSU, once, and n
 
 TEST_CASE("never and cloud place and never move", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   World w;
   w.stations = {vehicle(1, 1, 0)};
   auto never = make_never_policy(scenario);
@@ -124,7 +125,7 @@ TEST_CASE("the registry holds every policy and mechanism of the design", "[polic
         std::vector<std::string>{"never", "cloud", "nearest", "hysteresis", "latency", "predictive", "load-aware"});
   CHECK(mechanism_names() ==
         std::vector<std::string>{"stateless-restart", "make-before-break", "stop-and-copy", "pre-copy", "post-copy"});
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   for (const PolicyInfo& p : policy_registry())
     CHECK(p.make(scenario)->name() == p.name);
   for (const MechanismInfo& m : mechanism_registry())
@@ -166,7 +167,7 @@ TEST_CASE("every listed parameter is a scenario field and its listed default is 
     CHECK(set.migration.post_copy.fault_b == schema.migration.post_copy.fault_b);
   }
   // The structs' defaults (which the listing prints) are the schema's.
-  const Scenario plain;
+  const Scenario plain = schema_defaults();
   CHECK(plain.twin.dirty_rate_bps == schema.twin.dirty_rate_bps);
   CHECK(plain.twin.restore_bps == schema.twin.restore_bps);
   CHECK(plain.migration.hysteresis.margin_m == schema.migration.hysteresis.margin_m);
@@ -206,7 +207,7 @@ TEST_CASE("policy and mechanism parameters out of range are input errors naming 
 
 TEST_CASE("hysteresis moves only past the margin and after the dwell time", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   scenario.migration.hysteresis = {100, 2};
   auto policy = make_hysteresis_policy(scenario);
   World w = two_mecs_and_rsus();
@@ -239,7 +240,7 @@ TEST_CASE("hysteresis moves only past the margin and after the dwell time", "[po
 
 TEST_CASE("latency moves after the threshold was exceeded for the window", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   scenario.migration.latency = {0.02, 3, 1.5};
   auto policy = make_latency_policy(scenario);
   World w = two_mecs_and_rsus();
@@ -267,7 +268,7 @@ TEST_CASE("latency moves after the threshold was exceeded for the window", "[pol
 
 TEST_CASE("predictive targets the MEC of the RSU nearest to the dead-reckoned position", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   scenario.migration.predictive = {5, 0};
   auto policy = make_predictive_policy(scenario);
   World w = two_mecs_and_rsus();
@@ -290,7 +291,7 @@ TEST_CASE("predictive targets the MEC of the RSU nearest to the dead-reckoned po
 
 TEST_CASE("predictive position error is drawn from the seeded stream", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   scenario.migration.predictive = {5, 400}; // 400 m of error around x = 500: either MEC, often
   World w = two_mecs_and_rsus();
   w.stations.push_back(moving(450, 10, 90, 0, 0));
@@ -312,7 +313,7 @@ TEST_CASE("predictive position error is drawn from the seeded stream", "[policy]
 
 TEST_CASE("load-aware fills the nearest MEC up to its cap and counts its own intents", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   scenario.twin.cpu_cores = 0.25;
   scenario.twin.memory_mb = 256;
   scenario.migration.load_aware = {0.75, 0};
@@ -343,7 +344,7 @@ TEST_CASE("load-aware fills the nearest MEC up to its cap and counts its own int
 
 TEST_CASE("load-aware balances among MECs within the slack", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   scenario.migration.load_aware = {1.0, 300};
   auto policy = make_load_aware_policy(scenario);
   World w;
@@ -409,7 +410,7 @@ struct FakeContext final : MigrationContext {
 
 Scenario pre_copy_numbers(double state_b, double dirty_bps, double target_s, std::uint32_t max_rounds)
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.twin.state_b = state_b;
   s.twin.dirty_rate_bps = dirty_bps;
   s.migration.pre_copy = {target_s, max_rounds};
@@ -458,7 +459,7 @@ TEST_CASE("pre-copy stops after max_rounds and caps a round at the state size", 
 
 TEST_CASE("stop-and-copy and post-copy act in their documented order", "[mechanism]")
 {
-  Scenario s;
+  Scenario s = schema_defaults();
   s.twin.state_b = 10e6;
   FakeContext sc(125e6);
   make_stop_and_copy(s)->execute(sc);
@@ -483,7 +484,7 @@ TEST_CASE("stop-and-copy and post-copy act in their documented order", "[mechani
 
 TEST_CASE("never: a vehicle appearing outside coverage moves once, to the MEC of its first RSU", "[policy]")
 {
-  Scenario scenario;
+  Scenario scenario = schema_defaults();
   auto never = make_never_policy(scenario);
   World w;
   w.stations = {vehicle(kNone, kNone, kNone), vehicle(0, 0, kNone)};
@@ -511,7 +512,7 @@ TEST_CASE("never: a vehicle appearing outside coverage moves once, to the MEC of
 
 TEST_CASE("latency's default threshold: threshold_factor x the RSU's baseline latency", "[policy]")
 {
-  Scenario scenario;  // threshold_s = 0 (derived), factor 1.5, window 3 s
+  Scenario scenario = schema_defaults();  // threshold_s = 0 (derived), factor 1.5, window 3 s
   REQUIRE(scenario.migration.latency.threshold_s == 0);
   REQUIRE(scenario.migration.latency.threshold_factor == 1.5);
   auto policy = make_latency_policy(scenario);

@@ -488,7 +488,8 @@ TEST_CASE("schema: the radio and CAM parameters, their defaults and their valida
   CHECK(d.network.radio.access_category == RadioAccessCategory::BestEffort);
   CHECK(d.network.radio.retry_limit == 7);
   CHECK_FALSE(d.infrastructure.rsus[0].channel.has_value());
-  // the 250 m default is where the default loss model's mean power meets the -85 dBm CCA threshold
+  // the 250 m default is where the default loss model's mean power meets the -85 dBm CCA threshold: -84.982 dBm
+  // at 250 m exactly (the crossing is at 250.3 m, rounded to the metre), hence a margin of 0.02 dB
   CHECK(LossModel().mean_rx_dbm(250) == Approx(-85).margin(0.02));
 
   const Scenario s = load_scenario(file,

@@ -2,11 +2,13 @@
 // (cell parameters, nearest MEC, backhaul links, warnings), and the one-pass trace statistics behind
 // `v2xsim trace info`.
 #include "core/error.hpp"
+#include "proto/scenario_defaults.hpp"
 #include "mobility/cell_index.hpp"
 #include "mobility/rsu_sites.hpp"
 #include "mobility/trace_stats.hpp"
 
 #include <catch2/catch.hpp>
+#include "support/skip.hpp"
 
 #include <unistd.h>
 
@@ -55,13 +57,13 @@ InputError sites_error(const std::string& path)
 // grid, four MECs at the quadrant centres, the loader's generated star backhaul.
 InfrastructureConfig default_like()
 {
-  InfrastructureConfig inf;
+  InfrastructureConfig inf = schema_defaults().infrastructure;
   const double p[] = {333.3, 1000, 1666.7};
   const char* mec_of[3][3] = {{"mec_sw", "mec_se", "mec_se"}, {"mec_sw", "mec_sw", "mec_ne"},
                               {"mec_nw", "mec_nw", "mec_ne"}};
   for (int j = 0; j < 3; ++j)
     for (int i = 0; i < 3; ++i) {
-      RsuConfig r;
+      RsuConfig r = schema_rsu();
       r.id = "rsu_" + std::to_string(i) + std::to_string(j);
       r.x_m = p[i];
       r.y_m = p[j];
@@ -71,7 +73,7 @@ InfrastructureConfig default_like()
     }
   for (auto [id, x, y] : {std::tuple{"mec_sw", 500.0, 500.0}, std::tuple{"mec_se", 1500.0, 500.0},
                           std::tuple{"mec_nw", 500.0, 1500.0}, std::tuple{"mec_ne", 1500.0, 1500.0}}) {
-    MecConfig m;
+    MecConfig m = schema_mec();
     m.id = id;
     m.x_m = x;
     m.y_m = y;
@@ -130,11 +132,8 @@ TEST_CASE("RSU sites CSV: id,x,y as written, junction_id,x,y,lon,lat prefixed, c
 TEST_CASE("the shared Bologna junctions file gives its 15 signalised junctions", "[rsu][shared]")
 {
   const std::string dir = shared_dir();
-  if (dir.empty()) {
-    WARN("shared data not found: skipped");
-    SUCCEED();
-    return;
-  }
+  if (dir.empty())
+    V2X_SKIP("shared data not found (../shared/data beside the repository, or /work/shared/data)");
   auto sites = read_rsu_sites(dir + "bologna_pasubio_tls_junctions.csv");
   // The shared data's README: "the 15 signalised junctions of that network".
   REQUIRE(sites.size() == 15);
@@ -297,7 +296,7 @@ TEST_CASE("replacing RSUs: differing radii fall back to the schema default, with
   inf.rsus[4].cell_radius_m = 200;
   RsuPlacement p = replace_rsus(inf, {{"a", 0, 0, 0}}, "sites.csv");
   CHECK_FALSE(p.cell_from_scenario);
-  CHECK(p.cell_radius_m == RsuConfig{}.cell_radius_m);
+  CHECK(p.cell_radius_m == schema_rsu().cell_radius_m);
   CHECK(p.cell_capacity_bps == 750000.0);
   REQUIRE(p.warnings.size() == 1);
   CHECK(p.warnings[0].find("cell_radius_m") != std::string::npos);
@@ -369,7 +368,7 @@ TEST_CASE("coverage warning when no cell reaches the trace's box", "[rsu]")
   CHECK(b.distance(50, 50) == 0.0);
   CHECK(b.distance(103, 104) == 5.0);  // 3-4-5 from the corner (100, 100)
   CHECK(b.distance(-10, 50) == 10.0);
-  RsuConfig r;
+  RsuConfig r = schema_rsu();
   r.x_m = 400;
   r.y_m = 50;
   r.cell_radius_m = 299;  // 300 m from the box's east side
@@ -419,6 +418,8 @@ TEST_CASE("trace statistics agree across the Bologna excerpt's three formats and
   CHECK(fcd.compression == Compression::Gzip);
   CHECK(xz.compression == Compression::Xz);
   CHECK(fcd.timesteps == 60);  // the excerpt's name: 60 s at SUMO's 1 s period
+  // The CSV and ns-2 files print two decimals: their times, positions and speeds are the FCD's within half of
+  // the last digit (0.005); the counts are exact.
   for (const TraceStats* o : {&xz, &csv, &ns2}) {
     INFO(o->format);
     CHECK(o->timesteps == fcd.timesteps);
@@ -437,11 +438,8 @@ TEST_CASE("trace statistics agree across the Bologna excerpt's three formats and
 TEST_CASE("trace statistics of the shared Bologna trace match its README", "[rsu][trace][shared]")
 {
   const std::string dir = shared_dir();
-  if (dir.empty()) {
-    WARN("shared data not found: skipped");
-    SUCCEED();
-    return;
-  }
+  if (dir.empty())
+    V2X_SKIP("shared data not found (../shared/data beside the repository, or /work/shared/data)");
   // README: 201 vehicles, 37,206 rows, at most 82 at once, t = 600..1199 s, bbox x -0.30..1830.97,
   // y -0.63..1341.39.
   for (const char* name : {"bologna_pasubio_small.fcd.xy.xml.gz", "bologna_pasubio_small.fcd.xy.csv.gz",

@@ -4,6 +4,7 @@
 #include "mobility/trace.hpp"
 
 #include <catch2/catch.hpp>
+#include "support/skip.hpp"
 
 #include <zlib.h>
 
@@ -196,11 +197,8 @@ TEST_CASE("the full shared Bologna trace in its three formats", "[trace][shared]
       dir = d;
       break;
     }
-  if (dir.empty()) {
-    WARN("shared data not found: skipped");
-    SUCCEED();
-    return;
-  }
+  if (dir.empty())
+    V2X_SKIP("shared data not found (../shared/data beside the repository, or /work/shared/data)");
   auto fcd = read_all(dir + "bologna_pasubio_small.fcd.xy.xml.gz");
   // README of the shared data: t = 600..1199 s at 1 s, 201 vehicles, 37,206 rows, at most 82 at once.
   REQUIRE(fcd.size() == 600);

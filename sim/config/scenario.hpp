@@ -2,6 +2,7 @@
 // The scenario as the engine sees it: plain structs, units in names, translated from the Protobuf text
 // format by proto/ and validated by config/. Defaults and documentation live in sim/proto/scenario.proto.
 #include "core/distribution.hpp"
+#include "metrics/message_rows.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -239,7 +240,7 @@ struct NetworkConfig {
 
 struct OutputConfig {
   std::string path = "v2xsim-out.h5";
-  bool messages = true;
+  MessageRows messages; // output.messages (bool) + messages_mode + message_sample_every
   double sample_period_s = 1;
   std::uint32_t chunk_rows = 8192;
   std::uint32_t compression = 1;

@@ -123,7 +123,9 @@ std::string describe(const Scenario& s)
     o << " <=" << number_text(r.distance_m) << " m " << number_text(r.rate_bps * 8 / 1e6) << " Mb/s;";
   o << "\n";
 
-  o << "output: " << s.output.path << ", " << (s.output.messages ? "one row per message" : "no per-message rows")
+  o << "output: " << s.output.path << ", " << (s.output.messages.mode == MessagesMode::All       ? std::string("one row per message")
+      : s.output.messages.mode == MessagesMode::None ? std::string("no per-message rows")
+                                                     : "one message row in " + std::to_string(s.output.messages.sample_every))
     << ", samples "
     << (s.output.sample_period_s > 0 ? "every " + number_text(s.output.sample_period_s) + " s" : std::string("off"))
     << ", " << s.output.chunk_rows << " rows per chunk, deflate " << s.output.compression << "\n";

@@ -5,6 +5,7 @@
 // (ScenarioDocument::to_scenario) fills every field from the schema, defaults included. Code that needs a
 // default without a file takes it from proto/scenario_defaults.hpp (schema_defaults(), schema_rsu(), ...).
 #include "core/distribution.hpp"
+#include "metrics/message_rows.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -242,7 +243,7 @@ struct NetworkConfig {
 
 struct OutputConfig {
   std::string path{};
-  bool messages{};
+  MessageRows messages{}; // output.messages (bool) + messages_mode + message_sample_every
   double sample_period_s{};
   std::uint32_t chunk_rows{};
   std::uint32_t compression{};

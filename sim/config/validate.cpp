@@ -414,6 +414,9 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     c.fail("output.path", "", "an output path is required");
   c.period("output.sample_period_s", s.output.sample_period_s, true);
   c.count("output.chunk_rows", s.output.chunk_rows, 1, bounds::kMaxChunkRows, " (rows per HDF5 chunk)");
+  if (s.output.messages.mode == MessagesMode::Sampled)
+    c.count("output.message_sample_every", s.output.messages.sample_every, 1, 1u << 31,
+            " (one message row in N with messages_mode SAMPLED)");
   if (s.output.compression > 9)
     c.fail("output.compression", std::to_string(s.output.compression), "deflate level must be in 0..9");
 }

@@ -5,7 +5,14 @@
 #include "metrics/hdf5_schema.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cerrno>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <filesystem>
 #include <hdf5.h>
@@ -331,24 +338,115 @@ struct Hdf5Writer::Impl {
       throw std::logic_error("HDF5 output " + path + ": written to after commit()");
   }
 
-  /// The first write error of the streamed datasets (a full disk, a file size limit, an HDF5 error). Appends are
-  /// called deep inside the simulation (actors, timers), where an exception would abort the process; the error
-  /// is kept, later rows are dropped, and commit() throws it as an IoError.
+  /// The first write error (a full disk, a file size limit, an HDF5 error), set on the writer thread. Appends are
+  /// called deep inside the simulation (actors, timers), where an exception would abort the process; the error is
+  /// kept, later rows are dropped, and commit() throws it as an IoError on the simulation thread.
   std::string write_error;
+
+  // ---- the writer thread ----
+  // HDF5 1.10 from Debian is built without its thread-safety option: two threads must never be inside the
+  // library at once. Rule: the constructor creates the file on the caller's thread, then starts the writer
+  // thread; from then on ONLY the writer thread calls H5* (every write, the summary, the close), until it has been
+  // joined. The simulation thread only copies rows into jobs and waits on the queue.
+  static constexpr std::size_t kQueueJobs = 4; // jobs waiting at most (each at most one chunk of rows)
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::function<void()>> queue; // guarded by mutex
+  bool stopping = false;                   // guarded by mutex: no job will be added any more
+  std::string thread_error;                // guarded by mutex: copied into write_error by the producer
+  std::thread worker;
+
+  void start_worker()
+  {
+    worker = std::thread([this] { run_worker(); });
+  }
+
+  void run_worker()
+  {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [this] { return !queue.empty() || stopping; });
+        if (queue.empty())
+          return; // stopping and drained
+        job = std::move(queue.front());
+        queue.pop_front();
+      }
+      changed.notify_all(); // a producer may wait for room
+      job();
+    }
+  }
+
+  /// Queues `job` for the writer thread (runs it inline before the thread starts); blocks while kQueueJobs jobs
+  /// are waiting, so that the memory held by the queue stays bounded whatever the simulation produces.
+  void submit(std::function<void()> job)
+  {
+    if (!worker.joinable()) {
+      job();
+      return;
+    }
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [this] { return queue.size() < kQueueJobs; });
+      queue.push_back(std::move(job));
+    }
+    changed.notify_all();
+  }
+
+  /// Waits until the writer thread has run every queued job and ended (idempotent).
+  void stop_worker() noexcept
+  {
+    if (!worker.joinable())
+      return;
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    changed.notify_all();
+    worker.join();
+  }
+
+  /// The first error the writer thread met, if any, moved into write_error (simulation thread).
+  void collect_thread_error()
+  {
+    std::lock_guard lock(mutex);
+    if (write_error.empty() && !thread_error.empty())
+      write_error = thread_error;
+  }
+
+  /// Runs `what` on the writer thread, turning an exception into the kept error; skipped after an error.
+  void submit_guarded(std::function<void()> what)
+  {
+    submit([this, what = std::move(what)] {
+      {
+        std::lock_guard lock(mutex);
+        if (!thread_error.empty())
+          return;
+      }
+      try {
+        what();
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mutex);
+        if (thread_error.empty())
+          thread_error = e.what();
+      }
+    });
+  }
 
   template <class Row> void append(Table& t, std::span<const Row> rows)
   {
     require_open();
-    if (!write_error.empty())
+    collect_thread_error();
+    if (!write_error.empty() || rows.empty())
       return;
-    try {
-      // The error-printing setting is per thread in a thread-safe HDF5: appends may come from an actor's thread
-      // (SimGrid thread contexts), where HDF5 would print its error stack itself.
+    // A copy of the rows (the recorder reuses its buffer at once); the compression and the write run on the thread.
+    std::vector<Row> copy(rows.begin(), rows.end());
+    submit_guarded([this, &t, copy = std::move(copy)] {
+      // The error-printing setting is per thread in a thread-safe HDF5: v2xsim prints HDF5's errors itself.
       H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-      append_rows(t, rows.data(), rows.size(), partial);
-    } catch (const std::exception& e) {
-      write_error = e.what();
-    }
+      append_rows(t, copy.data(), copy.size(), partial);
+    });
   }
 
   /// Closes the file and every object; throws on the first failure (after closing the rest).
@@ -393,6 +491,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const RunMetadata& meta, std::ui
   cleanup::arm(d.partial); // before the file exists: a signal from now on removes it
   try {
     create_file(d, meta, chunk_rows, compression);
+    d.start_worker(); // from here on only the writer thread calls HDF5 (see Impl::submit)
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(d.partial, ignored); // H5Fcreate may have made it before failing (a full disk)
@@ -423,15 +522,28 @@ void Hdf5Writer::create_file(Impl& d, const RunMetadata& meta, std::uint32_t chu
 
 void Hdf5Writer::Impl::discard() noexcept
 {
-  try {
-    close_all();
-  } catch (const std::exception&) {
-    // The file is being thrown away: a failure to close it changes nothing.
+  auto close_quietly = [this] {
+    try {
+      close_all();
+    } catch (const std::exception&) {
+      // The file is being thrown away: a failure to close it changes nothing.
+    }
+    H5garbage_collect(); // HDF5's free lists, which a failed write leaves filled (LeakSanitizer reports them)
+  };
+  if (worker.joinable()) {
+    {
+      std::lock_guard lock(mutex);
+      queue.clear(); // rows of a file that is thrown away
+      queue.emplace_back(close_quietly);
+    }
+    changed.notify_all();
+    stop_worker();
+  } else {
+    close_quietly();
   }
   std::error_code ignored;
   std::filesystem::remove(partial, ignored);
   cleanup::disarm();
-  H5garbage_collect(); // HDF5's free lists, which a failed write leaves filled (LeakSanitizer reports them)
 }
 
 void Hdf5Writer::Impl::write_layout(const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression)
@@ -536,10 +648,18 @@ void Hdf5Writer::append(std::span<const MecSample> rows)
   impl_->append(impl_->mecs, rows);
 }
 
-void Hdf5Writer::write_summary(const Summary& s)
+void Hdf5Writer::write_summary(const Summary& summary)
 {
   Impl& d = *impl_;
   d.require_open();
+  d.collect_thread_error();
+  if (!d.write_error.empty())
+    return; // commit() throws it
+  d.submit_guarded([&d, s = summary] { write_summary_now(d, s); });
+}
+
+void Hdf5Writer::write_summary_now(Impl& d, const Summary& s)
+{
   const hid_t root = d.file.get();
   Handle group;
   const htri_t exists = H5Lexists(root, "summary", H5P_DEFAULT);
@@ -574,9 +694,28 @@ void Hdf5Writer::commit()
 {
   Impl& d = *impl_;
   d.require_open();
+  // Drain the queue, then close the file, both on the writer thread; then join it (no HDF5 call after that).
+  std::exception_ptr close_error;
+  d.submit([&d, &close_error] {
+    bool failed = false;
+    {
+      std::lock_guard lock(d.mutex);
+      failed = !d.thread_error.empty();
+    }
+    if (failed)
+      return; // discard() closes it
+    try {
+      d.close_all();
+    } catch (...) {
+      close_error = std::current_exception();
+    }
+  });
+  d.stop_worker();
+  d.collect_thread_error();
   if (!d.write_error.empty())
     throw IoError(d.path, "the output could not be written: " + d.write_error);
-  d.close_all();
+  if (close_error)
+    std::rethrow_exception(close_error); // an IoError naming the partial file
   std::error_code ec;
   cleanup::begin_commit();
   std::filesystem::rename(d.partial, d.path, ec);

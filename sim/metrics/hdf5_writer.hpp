@@ -33,6 +33,15 @@ public:
   /// (deflate level; 0 = no filter). While the partial file exists, SIGINT/SIGTERM/SIGHUP/SIGXFSZ remove it
   /// (core/cleanup.hpp). A write error of a streamed dataset is kept and thrown by commit() as an IoError (the
   /// appends run inside the simulation, where an exception would abort); HDF5 prints nothing itself.
+  ///
+  /// Threading: the file is created on the caller's thread; then a writer thread does every HDF5 call (extend,
+  /// shuffle + deflate, write, the summary attributes, the close). append() copies the rows into a job and
+  /// returns; at most 4 jobs wait (each at most one chunk, as handed by the Recorder), and a full queue blocks the
+  /// caller, so the writer holds at most 5 chunks per file (4 queued + 1 being written) whatever the simulation
+  /// produces. An error on the writer thread is kept; the next append()/write_summary() drops its rows and
+  /// commit() throws it as an IoError. commit() drains the queue. HDF5 1.10 from Debian is not thread-safe: no
+  /// other thread may call HDF5 while a writer is open (this class is the only code that includes it). The rows
+  /// reach the file in the order of the calls, so the bytes are those of a synchronous writer.
   Hdf5Writer(const std::string& path, const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression);
   ~Hdf5Writer();
   Hdf5Writer(const Hdf5Writer&) = delete;
@@ -59,6 +68,7 @@ public:
 
 private:
   struct Impl;
+  static void write_summary_now(Impl& d, const Summary& s);
   static void create_file(Impl& d, const RunMetadata& meta, std::uint32_t chunk_rows, std::uint32_t compression);
   std::unique_ptr<Impl> impl_;
 };

@@ -81,13 +81,15 @@ double LatencyHistogram::quantile(double q) const
   return max_; // among the values above the last bin
 }
 
-Recorder::Recorder(Hdf5Writer* writer, std::uint32_t chunk_rows, bool record_messages)
+Recorder::Recorder(Hdf5Writer* writer, std::uint32_t chunk_rows, MessageRows rows)
     : writer_(writer)
     , chunk_rows_(chunk_rows)
-    , record_messages_(record_messages)
+    , message_rows_(rows)
 {
   if (chunk_rows_ == 0)
     throw std::invalid_argument("Recorder: chunk_rows must be at least 1");
+  if (message_rows_.mode == MessagesMode::Sampled && message_rows_.sample_every == 0)
+    throw std::invalid_argument("Recorder: message_sample_every must be at least 1");
 }
 
 template <class Row> void Recorder::push(std::vector<Row>& buffer, const Row& row)
@@ -157,7 +159,7 @@ void Recorder::message(const MessageRecord& r)
     ++summary_.messages_not_sent;
     break;
   }
-  if (record_messages_)
+  if (message_rows_.keeps(r.station, r.seq))
     push(messages_, r);
 }
 

@@ -4,6 +4,7 @@
 // percentiles from a log-binned histogram, relative error below 0.1 %), so memory never grows with
 // simulated time.
 #include "metrics/hdf5_writer.hpp"
+#include "metrics/message_rows.hpp"
 #include "metrics/observer.hpp"
 #include "metrics/records.hpp"
 #include "metrics/summary.hpp"
@@ -42,9 +43,10 @@ private:
 
 class Recorder {
 public:
-  /// writer may be null (nothing written; summary still computed). record_messages=false keeps the
-  /// statistics but writes no /messages rows.
-  Recorder(Hdf5Writer* writer, std::uint32_t chunk_rows, bool record_messages);
+  /// writer may be null (nothing written; summary still computed). `rows` chooses the /messages rows (all, one
+  /// in N by MessageRows::keeps, none; `false` = none); every message is counted in the summary and the latency
+  /// histogram first, so those stay exact whatever is sampled.
+  Recorder(Hdf5Writer* writer, std::uint32_t chunk_rows, MessageRows rows);
 
   void message(const MessageRecord& r);
   void handover(const HandoverRecord& r);
@@ -70,7 +72,7 @@ private:
   Hdf5Writer* writer_;
   RecordObserver* observer_ = nullptr;
   std::uint32_t chunk_rows_;
-  bool record_messages_;
+  MessageRows message_rows_;
   std::vector<MessageRecord> messages_;
   std::vector<HandoverRecord> handovers_;
   std::vector<MigrationRecord> migrations_;

@@ -835,7 +835,12 @@ Scenario ScenarioDocument::to_scenario() const
 
   const pb::Output& out = m.output();
   s.output.path = out.path();
-  s.output.messages = out.messages();
+  if (!out.messages() || out.messages_mode() == pb::Output::NONE)
+    s.output.messages = MessageRows(MessagesMode::None, out.message_sample_every());
+  else if (out.messages_mode() == pb::Output::SAMPLED)
+    s.output.messages = MessageRows(MessagesMode::Sampled, out.message_sample_every());
+  else
+    s.output.messages = MessageRows(MessagesMode::All, out.message_sample_every());
   s.output.sample_period_s = out.sample_period_s();
   s.output.chunk_rows = out.chunk_rows();
   s.output.compression = out.compression();

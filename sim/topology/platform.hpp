@@ -2,11 +2,8 @@
 // The SimGrid side of the infrastructure. Hosts: "<rsu>.cell" (the air side of an RSU's cell: vehicles'
 // uplinks start there), "<rsu>" (the RSU), one host per site (MEC cluster or "cloud", with its cores),
 // "registry" (container images). Links: "<rsu>.cell" (the cell's shared capacity, radio latency) and one
-// SimGrid link per backhaul edge. Zones (built platforms, see platform_build.cpp): a top zone over one zone
-// per site and the registry; each RSU's zone (RSU, cell and radio hosts; the RSU host is its gateway) nested in
-// its broker's site zone when the graph's routes allow it; zone routes are the graph's shortest paths between
-// gateways, so a host-to-host route is the graph's shortest path, and a vehicle's message is a single transfer
-// over cell link + backhaul (cut-through, see DESIGN.md). XML platforms keep the zones of their file.
+// SimGrid link per backhaul edge. One full zone; routes are the graph's shortest paths, so a vehicle's
+// message is a single transfer over cell link + backhaul (cut-through, see DESIGN.md).
 #include "topology/infrastructure.hpp"
 
 #include <simgrid/s4u.hpp>

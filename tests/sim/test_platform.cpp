@@ -276,35 +276,6 @@ TEST_CASE("built platform has the hosts and routes and brokers and backhaul late
   CHECK(p.cell_latency(0) == 0.002);
 }
 
-TEST_CASE("built platform is a zone hierarchy: RSU zones nested in their site's zone, sites under the top", "[platform]")
-{
-  TestEngine engine(kExactFlags);
-  Infrastructure infra = Infrastructure::from_config(small_as_config());
-  Platform p = Platform::build(infra, *engine, {{100, 1e6}, {300, 1e5}});
-  // Every RSU of this star-of-sites backhaul nests: its zone's parent is its broker's site zone.
-  for (RsuId r = 0; r < infra.rsus().size(); ++r) {
-    const sg4::NetZone* z = p.rsu_host(r)->get_englobing_zone();
-    CHECK(z->get_name() == infra.rsus()[r].name + ".zone");
-    CHECK(p.cell_host(r)->get_englobing_zone() == z);
-    CHECK(p.radio_host(r, 1)->get_englobing_zone() == z);
-    const SiteId home = infra.brokers()[infra.rsus()[r].broker].site;
-    CHECK(z->get_parent()->get_name() == infra.sites()[home].name + ".site");
-  }
-  // The top zone holds the sites and the registry only: its dense table does not grow with the RSUs.
-  const sg4::NetZone* top = p.site_host(0)->get_englobing_zone()->get_parent()->get_parent();
-  CHECK(top->get_name() == "v2x");
-  CHECK(top->get_children().size() == infra.sites().size() + 1);
-  // Routes through the hierarchy are still the flat ones: radio -> RSU -> other site, and back.
-  CHECK(link_names(p.radio_host(0, 1), p.site_host(1)) ==
-        std::vector<std::string>{"r0.radio.1", "r0.cell", "r0-m0", "m0-m1"});
-  CHECK(link_names(p.site_host(1), p.radio_host(0, 1)) ==
-        std::vector<std::string>{"m0-m1", "r0-m0", "r0.cell", "r0.radio.1"});
-  std::vector<std::string> expected;
-  for (auto e : infra.route(infra.rsu_node(2), infra.registry_node()))
-    expected.push_back(infra.link(e).name);
-  CHECK(link_names(p.rsu_host(2), p.registry_host()) == expected);
-}
-
 TEST_CASE("platforms/small.xml loads into the same infrastructure and timings as the built one", "[platform][xml]")
 {
   TestEngine engine(kExactFlags);

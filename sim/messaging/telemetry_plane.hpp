@@ -53,7 +53,7 @@ struct PlaneConfig {
   radio::LossParams loss;
   std::vector<RateStep> rate_steps;
   std::vector<std::uint32_t> rsu_channel;  // channel number per RSU
-  double carrier_sense_range_m = 250;
+  double carrier_sense_range_m = 432;
   double beacon_interval_s = 0.1024;
   double roaming_margin_db = 3;
   double reassociation_s = 0.05;

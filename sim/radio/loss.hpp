@@ -19,8 +19,8 @@
 namespace v2x::radio {
 
 struct LossParams {
-  double tx_power_dbm = 20;         // dBm: transmit power
-  double antenna_gains_db = 0;      // dB: sum of the transmit and receive antenna gains
+  double tx_power_dbm = 23;         // dBm: transmit power (scenario.proto: Network.Radio.Loss)
+  double antenna_gains_db = 6;      // dB: sum of the transmit and receive antenna gains
   double reference_loss_db = 47.86; // dB: path loss at 1 m (free space at 5.9 GHz)
   double exponent_near = 2.1;       // path loss exponent up to breakpoint_m
   double exponent_far = 3.8;        // path loss exponent beyond breakpoint_m

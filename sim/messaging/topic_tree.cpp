@@ -160,21 +160,4 @@ void TopicTree::match(std::string_view topic, const std::function<void(Subscribe
   }
 }
 
-void TopicTree::retain(const std::string& topic, std::uint32_t payload_b)
-{
-  if (payload_b == 0)
-    retained_.erase(topic);
-  else
-    retained_[topic] = payload_b;
-}
-
-std::vector<std::pair<std::string, std::uint32_t>> TopicTree::retained(std::string_view filter) const
-{
-  std::vector<std::pair<std::string, std::uint32_t>> out;
-  for (const auto& [topic, size] : retained_)
-    if (topic_matches(filter, topic))
-      out.emplace_back(topic, size);
-  return out;
-}
-
 } // namespace v2x

@@ -1,7 +1,7 @@
 #pragma once
 // MQTT topic semantics (MQTT 3.1.1, section 4.7): topics are '/'-separated levels; a subscription filter may use
-// '+' (exactly one level) and '#' (the rest, last level only; also matches the parent level). Retained messages:
-// the last retained publication per topic, handed to a new matching subscription. No SimGrid here.
+// '+' (exactly one level) and '#' (the rest, last level only; also matches the parent level). No SimGrid here.
+// (Retained messages, the dashboards' reports, only load the dashboard broker: the telemetry plane serves them.)
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -34,16 +34,11 @@ public:
   void match(std::string_view topic, const std::function<void(Subscriber)>& out) const;
   std::size_t size() const { return count_; }
 
-  /// Retained publications: the last one per topic (an empty payload clears it, as in MQTT).
-  void retain(const std::string& topic, std::uint32_t payload_b);
-  /// Retained topics that `filter` matches, with their payload sizes (what a new subscription receives).
-  std::vector<std::pair<std::string, std::uint32_t>> retained(std::string_view filter) const;
 
 private:
   struct Node;
   std::unique_ptr<Node> root_;
   std::size_t count_ = 0;
-  std::map<std::string, std::uint32_t> retained_;
 };
 
 } // namespace v2x

@@ -76,17 +76,3 @@ TEST_CASE("the topic tree finds exactly the matching subscriptions", "[topics]")
   }
 }
 
-TEST_CASE("retained messages: the last per topic, cleared by an empty one, given to new subscriptions", "[topics]")
-{
-  TopicTree t;
-  t.retain("v2x/dashboard/veh1/state", 120);
-  t.retain("v2x/dashboard/veh1/state", 130);  // replaces
-  t.retain("v2x/dashboard/veh2/state", 90);
-  t.retain("v2x/other", 10);
-  auto r = t.retained("v2x/dashboard/#");
-  REQUIRE(r.size() == 2);
-  CHECK(r[0] == std::make_pair(std::string("v2x/dashboard/veh1/state"), 130u));
-  t.retain("v2x/dashboard/veh2/state", 0);  // an empty retained message clears it
-  CHECK(t.retained("v2x/dashboard/+/state").size() == 1);
-  CHECK(t.retained("#").size() == 2);
-}

@@ -25,8 +25,10 @@
 #include <simgrid/s4u.hpp>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -142,6 +144,23 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   for (const RsuInfo& r : infra->rsus())
     cells.push_back(Cell{r.x_m, r.y_m, r.radius_m});
   const CellIndex cell_index(std::move(cells));
+  // A cell larger than the radio's rate ladder: its outer ring is served at the last step's rate, where the loss
+  // model's frame errors rise (issue 10: the ladder must cover the cell radius).
+  if (!scenario.network.rate_steps.empty()) {
+    const double ladder = scenario.network.rate_steps.back().distance_m;
+    std::size_t beyond = 0;
+    double widest = 0;
+    for (const RsuInfo& r : infra->rsus())
+      if (r.radius_m > ladder) {
+        ++beyond;
+        widest = std::max(widest, r.radius_m);
+      }
+    if (beyond > 0)
+      std::fprintf(stderr,
+                   "v2xsim: warning: %zu of %zu RSU cells reach beyond the radio rate ladder's last step (%g m; cell "
+                   "radius up to %g m): vehicles there send at its rate (network.rate_step)\n",
+                   beyond, infra->rsus().size(), ladder, widest);
+  }
 
   // Output.
   const std::string out_path = options.output_path.empty() ? scenario.output.path : options.output_path;

@@ -87,3 +87,10 @@ def test_the_obu_sends_on_its_own_clock_whatever_the_broker_does(run_cli, tiny, 
             # consecutive slots 0.1 s apart from the appearance, none skipped or delayed
             assert np.allclose(np.diff(created), 0.1, atol=1e-9), policy
             assert created[0] == pytest.approx(s["appeared"], abs=1e-9)
+
+
+def test_a_cell_beyond_the_rate_ladder_is_warned_about(run_cli, tiny, tmp_path):
+    # two_cells has 320 m cells and the default ladder ends at 300 m; the default scenario's ladder covers its cells.
+    proc = run_cli("run", os.path.join(tiny, "two_cells.textproto"), "-q", "-o", tmp_path / "w.h5", check=0)
+    assert "2 of 2 RSU cells reach beyond the radio rate ladder's last step (300 m; cell radius up to 320 m)" \
+        in proc.stderr, proc.stderr

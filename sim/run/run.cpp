@@ -310,6 +310,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   result.summary = recorder.summary();
   result.summary.rsus = infra->rsus().size();
   result.summary.cooperative_deliveries = plane.cooperative_deliveries();
+  result.summary.vehicle_messages = plane.vehicle_messages();
   result.summary.aoi_mean_s = twins.ages().mean();
   result.summary.aoi_p95_s = twins.ages().quantile(0.95);
   result.summary.simulated_s = end;

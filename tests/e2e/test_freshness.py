@@ -94,3 +94,17 @@ def test_a_cell_beyond_the_rate_ladder_is_warned_about(run_cli, tiny, tmp_path):
     proc = run_cli("run", os.path.join(tiny, "two_cells.textproto"), "-q", "-o", tmp_path / "w.h5", check=0)
     assert "2 of 2 RSU cells reach beyond the radio rate ladder's last step (300 m; cell radius up to 320 m)" \
         in proc.stderr, proc.stderr
+
+
+def test_the_summary_counts_vehicle_messages_apart(run_cli, tiny, tmp_path):
+    out = tmp_path / "v.h5"
+    run_cli("run", os.path.join(tiny, "two_cells.textproto"), "-q", "-o", out, check=0)
+    with h5py.File(out, "r") as f:
+        m = f["messages"][:]
+        st = f["stations"][:]
+        veh = h5py.check_enum_dtype(f["stations"].dtype["kind"])["vehicle"]
+        summary = dict(f["summary"].attrs)
+    vehicles = set(int(s) for s in st[st["kind"] == veh]["station"])
+    from_vehicles = sum(1 for s in m["station"] if int(s) in vehicles)
+    assert summary["vehicle_messages"] == from_vehicles > 0
+    assert summary["messages_created"] - summary["vehicle_messages"] == len(m) - from_vehicles > 0  # the RSUs'

@@ -1,6 +1,7 @@
 // The differential check of NetworkView against SimGrid: what the view predicts for a telemetry packet (route
 // latency + size / the max-min share the bulk flows leave) against the duration SimGrid gives a real transfer of
 // the same size started at the same time over the same route.
+#include "support/test_engine.hpp"
 #include "support/tiny_infra.hpp"
 #include "topology/infrastructure.hpp"
 #include "topology/network_view.hpp"
@@ -15,35 +16,15 @@
 #include <vector>
 
 using namespace v2x;
+using v2x::test::kExactFlags;
+using v2x::test::TestEngine;
 using v2x::test::TinyInfra;
 namespace sg4 = simgrid::s4u;
 
 namespace {
 
 // Exact CM02 (no TCP corrections, no cross-traffic, no gamma bound): see tests/sim/test_platform.cpp.
-const std::vector<std::string> kExactFlags{"--cfg=network/model:CM02", "--cfg=network/crosstraffic:0",
-                                           "--cfg=network/TCP-gamma:0"};
 
-class TestEngine {
-public:
-  explicit TestEngine(const std::vector<std::string>& flags)
-  {
-    args_.emplace_back("test");
-    args_.insert(args_.end(), flags.begin(), flags.end());
-    for (std::string& a : args_)
-      argv_.push_back(a.data());
-    argv_.push_back(nullptr);
-    argc_ = static_cast<int>(args_.size());
-    engine_ = std::make_unique<sg4::Engine>(&argc_, argv_.data());
-  }
-  sg4::Engine& operator*() { return *engine_; }
-
-private:
-  std::vector<std::string> args_;
-  std::vector<char*> argv_;
-  int argc_ = 0;
-  std::unique_ptr<sg4::Engine> engine_;
-};
 
 } // namespace
 

@@ -12,6 +12,7 @@
 // --cfg=network/TCP-gamma:0.
 #include "core/error.hpp"
 #include "proto/scenario_defaults.hpp"
+#include "support/test_engine.hpp"
 #include "support/tiny_infra.hpp"
 #include "topology/platform.hpp"
 
@@ -25,35 +26,14 @@
 #include <vector>
 
 using namespace v2x;
+using v2x::test::kExactFlags;
+using v2x::test::TestEngine;
 using v2x::test::TinyInfra;
 
 namespace {
 
-const std::vector<std::string> kExactFlags{"--cfg=network/model:CM02", "--cfg=network/crosstraffic:0",
-                                           "--cfg=network/TCP-gamma:0"};
 const std::string kSmallXml = std::string(V2X_TEST_DATA) + "/../../platforms/small.xml";
 
-/// An engine made as the command line would: argv[0] then --cfg flags.
-class TestEngine {
-public:
-  explicit TestEngine(const std::vector<std::string>& flags)
-  {
-    args_.emplace_back("test");
-    args_.insert(args_.end(), flags.begin(), flags.end());
-    for (std::string& a : args_)
-      argv_.push_back(a.data());
-    argv_.push_back(nullptr);
-    argc_ = static_cast<int>(args_.size());
-    engine_ = std::make_unique<sg4::Engine>(&argc_, argv_.data());
-  }
-  sg4::Engine& operator*() { return *engine_; }
-
-private:
-  std::vector<std::string> args_;
-  std::vector<char*> argv_;
-  int argc_ = 0;
-  std::unique_ptr<sg4::Engine> engine_;
-};
 
 struct Transfer {
   sg4::Host* from;

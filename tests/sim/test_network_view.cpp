@@ -21,13 +21,6 @@ using v2x::test::TestEngine;
 using v2x::test::TinyInfra;
 namespace sg4 = simgrid::s4u;
 
-namespace {
-
-// Exact CM02 (no TCP corrections, no cross-traffic, no gamma bound): see tests/sim/test_platform.cpp.
-
-
-} // namespace
-
 TEST_CASE("NetworkView: a packet's time beside an image pull equals SimGrid's transfer, uncontended lat + size / bw",
           "[platform][network_view]")
 {

@@ -1,4 +1,5 @@
 // Geographic positions to metres with PROJ (mobility/projection.hpp), and how traces and site files use it.
+#include "support/temp_dir.hpp"
 #include "core/error.hpp"
 #include "mobility/projection.hpp"
 #include "mobility/rsu_sites.hpp"
@@ -20,21 +21,8 @@ namespace {
 const std::string kTraces = std::string(V2X_TEST_DATA) + "/traces/";
 const std::string kUtm32 = "+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs";
 
-struct TempDir {
-  fs::path dir;
-  TempDir()
-  {
-    static int counter = 0;
-    dir = fs::temp_directory_path() / ("v2x_proj_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& content) const
-  {
-    std::string p = (dir / name).string();
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
+struct TempDir : v2x::test::TempDir {
+  TempDir() : v2x::test::TempDir("proj_test") {}
 };
 
 std::vector<TraceStep> read_all(const std::string& path, const std::string& projection = {})

@@ -1,6 +1,7 @@
 // RSU sites for a user's own trace (CSV file or grid over the trace's area), their placement into a scenario
 // (cell parameters, nearest MEC, backhaul links, warnings), and the one-pass trace statistics behind
 // `v2xsim trace info`.
+#include "support/temp_dir.hpp"
 #include "core/error.hpp"
 #include "proto/scenario_defaults.hpp"
 #include "mobility/cell_index.hpp"
@@ -25,21 +26,8 @@ namespace {
 
 const std::string kTraces = std::string(V2X_TEST_DATA) + "/traces/";
 
-struct TempDir {
-  fs::path dir;
-  TempDir()
-  {
-    static int counter = 0;
-    dir = fs::temp_directory_path() / ("v2x_rsu_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& content) const
-  {
-    std::string p = (dir / name).string();
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
+struct TempDir : v2x::test::TempDir {
+  TempDir() : v2x::test::TempDir("rsu_test") {}
 };
 
 InputError sites_error(const std::string& path)

@@ -1,5 +1,6 @@
 // Trace readers: the three formats of the same Bologna trace agree, compressed and plain agree, geographic
 // output is projected to metres, and every kind of bad input is an InputError naming file, line and problem.
+#include "support/temp_dir.hpp"
 #include "core/error.hpp"
 #include "mobility/trace.hpp"
 
@@ -44,25 +45,8 @@ std::size_t rows(const std::vector<TraceStep>& steps)
 }
 
 // A scratch directory for bad traces, removed at the end of the test case.
-struct TempDir {
-  fs::path dir;
-  TempDir()
-  {
-    dir = fs::temp_directory_path() / ("v2x_trace_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-  static int& counter()
-  {
-    static int c = 0;
-    return c;
-  }
-  std::string write(const std::string& name, const std::string& content) const
-  {
-    std::string p = (dir / name).string();
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
+struct TempDir : v2x::test::TempDir {
+  TempDir() : v2x::test::TempDir("trace_test") {}
 };
 
 std::string read_file(const std::string& path)

@@ -26,7 +26,9 @@ std::uint32_t NetworkView::link_index(sg4::Link* l)
 
 const NetworkView::Route& NetworkView::route(const sg4::Host* from, const sg4::Host* to)
 {
-  const std::uint64_t key = (static_cast<std::uint64_t>(from->get_netpoint()->id()) << 32) | to->get_netpoint()->id();
+  // Keyed by the hosts themselves: a netpoint's id() is its index within its own zone, so in a zone hierarchy
+  // hosts of different zones share ids (every site host of a per-site zone is 0), and an id key mixed their routes.
+  const RouteKey key{from, to};
   auto it = routes_.find(key);
   if (it != routes_.end())
     return it->second;
@@ -35,8 +37,7 @@ const NetworkView::Route& NetworkView::route(const sg4::Host* from, const sg4::H
     std::vector<sg4::Link*> links;
     double unused = 0;
     from->route_to(to, links, &unused);
-    // The latency is summed over the route's links: with a zone hierarchy, 3.32's route_to adds the latency of
-    // inter-zone links to its out-parameter twice (seen here: a 2 ms MEC-to-MEC link gave 4 ms).
+    // Summed link by link from the source, as SimGrid sums it (tests/sim/test_platform.cpp checks the two agree).
     double latency = 0;
     for (sg4::Link* l : links) {
       r.links.push_back(link_index(l));
@@ -147,10 +148,38 @@ void NetworkView::new_epoch(double t)
       h.second += rate[f];
     }
   Epoch e{t, {}};
+  std::vector<double> on_link;  // reused: the rates of the flows crossing one link
   for (const auto& [l, res] : residual) {
     const double free = std::max(res, 0.0);
     auto h = here.find(l);
-    e.share.emplace(l, h == here.end() ? free : std::max(free, (free + h->second.second) / (h->second.first + 1)));
+    double s = h == here.end() ? free : std::max(free, (free + h->second.second) / (h->second.first + 1));
+    // That is the water level s = (C - sum of the rates below s) / (1 + flows at or above s) when every flow
+    // bottlenecked elsewhere runs below it. A flow bottlenecked elsewhere at or above it (a tie: a pull whose two
+    // links have the same capacity is fixed on one of them, and the other shows no free capacity) is slowed to
+    // the level by a newcomer too, so the level is then found from all the rates on l.
+    bool consistent = true;
+    on_link.clear();
+    for (FlowId f : active_) {
+      const auto& links = flows_[f].route.links;
+      if (rate[f] < 0 || std::find(links.begin(), links.end(), l) == links.end())
+        continue;
+      on_link.push_back(rate[f]);
+      if (bottleneck[f] != l && rate[f] > s)
+        consistent = false;
+    }
+    if (!consistent) {
+      std::sort(on_link.begin(), on_link.end());
+      double below = 0;  // sum of the rates under the level
+      const double capacity = capacity_[l];
+      for (std::size_t k = 0; k < on_link.size(); ++k) {
+        s = (capacity - below) / static_cast<double>(1 + on_link.size() - k);
+        if (on_link[k] >= s)
+          break;
+        below += on_link[k];
+        s = capacity - below;  // every flow below the level: the newcomer takes what they leave
+      }
+    }
+    e.share.emplace(l, s);
   }
   if (epochs_.back().from_s == t)
     epochs_.back() = std::move(e);

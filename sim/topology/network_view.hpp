@@ -69,7 +69,19 @@ private:
   double bandwidth_factor_;
   std::vector<double> capacity_;  // B/s per link, after the bandwidth factor
   std::unordered_map<const simgrid::s4u::Link*, std::uint32_t> link_ids_;
-  std::unordered_map<std::uint64_t, Route> routes_;  // key: (from host id, to host id)
+  struct RouteKey {
+    const simgrid::s4u::Host* from;
+    const simgrid::s4u::Host* to;
+    bool operator==(const RouteKey& o) const { return from == o.from && to == o.to; }
+  };
+  struct RouteKeyHash {
+    std::size_t operator()(const RouteKey& k) const
+    {
+      const auto a = reinterpret_cast<std::uintptr_t>(k.from), b = reinterpret_cast<std::uintptr_t>(k.to);
+      return std::hash<std::uintptr_t>()(a ^ (b * 0x9E3779B97F4A7C15ull));
+    }
+  };
+  std::unordered_map<RouteKey, Route, RouteKeyHash> routes_;
   std::vector<Flow> flows_;
   std::vector<FlowId> free_flows_;
   std::vector<FlowId> active_;

@@ -10,13 +10,20 @@
 //   2 ms route, less than a 10 Gb/s MEC link. 0 removes the bound.
 // So exact "latency + size / bandwidth" needs all three: --cfg=network/model:CM02 --cfg=network/crosstraffic:0
 // --cfg=network/TCP-gamma:0.
+#include "config/loader.hpp"
 #include "core/error.hpp"
+#include "migration/registry.hpp"
 #include "proto/scenario_defaults.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_engine.hpp"
 #include "support/tiny_infra.hpp"
+#include "topology/network_view.hpp"
 #include "topology/platform.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -415,4 +422,225 @@ TEST_CASE("XML platform: a missing file is an InputError", "[platform][xml]")
 {
   InputError e = load_error("/nonexistent/platform.xml");
   CHECK(e.where().file == "/nonexistent/platform.xml");
+}
+
+// ---- the zone hierarchy against the infrastructure graph ----
+//
+// Every route between hosts that exchange traffic, as SimGrid resolves it through the zone hierarchy
+// (Host::route_to), must be the infrastructure graph's shortest path link for link (Infrastructure::route, its
+// own Dijkstra), with the same latency; and the NetworkView (the telemetry plane's route cache) must hand out
+// the same routes. The pairs: a cell and an RSU to the sites (uplink to the broker, and the latency table the
+// latency policy reads), every two sites both ways (bridging, state transfers, fetches, dashboards), the
+// registry and every site both ways (image pulls).
+
+namespace {
+
+std::string repo_root()
+{
+  return std::filesystem::weakly_canonical(std::filesystem::path(V2X_TEST_DATA) / ".." / "..").string();
+}
+
+/// The infrastructure of a scenario file, as `v2xsim run` loads it (generated brokers and links included);
+/// the trace is replaced by a tiny one (its content does not matter to the platform).
+Infrastructure infrastructure_of(const std::string& scenario)
+{
+  const std::string tiny_trace = repo_root() + "/scenarios/tiny/two_cells.fcd.xml";
+  const Scenario s = load_scenario(scenario, {Override{"mobility.trace", tiny_trace}},
+                                   KnownNames{policy_names(), mechanism_names()});
+  return Infrastructure::from_config(s.infrastructure, scenario);
+}
+
+struct RouteCheck {
+  std::size_t routes = 0;
+  std::size_t mismatched = 0;
+  std::string first_mismatch;
+};
+
+/// `from` -> `to` in SimGrid against `expected` (graph edges from `from`), plus `prefix` links (the cell).
+void check_route(RouteCheck& c, NetworkView& view, sg4::Host* from, sg4::Host* to,
+                 const std::vector<const sg4::Link*>& prefix, const std::vector<const LinkProps*>& expected)
+{
+  ++c.routes;
+  std::vector<sg4::Link*> links;
+  double latency = 0;
+  from->route_to(to, links, &latency);
+  std::vector<std::string> got, want;
+  for (const sg4::Link* l : links)
+    got.push_back(l->get_name());
+  double want_latency = 0;
+  for (const sg4::Link* l : prefix) {
+    want.push_back(l->get_name());
+    want_latency += l->get_latency();
+  }
+  for (const LinkProps* l : expected) {
+    want.push_back(l->name);
+    want_latency += l->latency_s;
+  }
+  const NetworkView::Route& cached = view.route(from, to);
+  // SimGrid adds the latency of a zone's route before the routes inside its children, so its sum runs in another
+  // order than the graph path's: equal within a few ulps (1e-12 relative); the view sums in path order, exactly.
+  const bool ok = got == want && cached.links.size() == want.size() &&
+                  std::abs(latency - want_latency) <= 1e-12 * want_latency && cached.latency_s == want_latency;
+  if (!ok && c.mismatched++ == 0) {
+    std::string g, w;
+    for (const auto& n : got)
+      g += n + " ";
+    for (const auto& n : want)
+      w += n + " ";
+    c.first_mismatch = from->get_name() + " -> " + to->get_name() + ": SimGrid [" + g + "] " +
+                       std::to_string(latency) + " s, view " + std::to_string(cached.latency_s) + " s; graph [" + w +
+                       "] " + std::to_string(want_latency) + " s";
+  }
+}
+
+/// Checks the routes of `infra`'s built platform. `all_rsu_sites`: every RSU to every site (else to its broker's
+/// site, the cloud and the registry only: the city has 2,500 x 626). `graph_samples`: pairs also checked against
+/// Infrastructure::route() itself (one Dijkstra each), the rest against the trees that route() is defined by.
+RouteCheck check_platform_routes(const Infrastructure& infra, bool all_rsu_sites)
+{
+  TestEngine engine(kExactFlags);
+  const Platform p = Platform::build(infra, *engine);
+  NetworkView view;
+  const auto& sites = infra.sites();
+  std::vector<Infrastructure::PathTree> trees;  // per site, then the registry
+  for (SiteId s = 0; s < sites.size(); ++s)
+    trees.push_back(infra.shortest_paths(infra.site_node(s)));
+  trees.push_back(infra.shortest_paths(infra.registry_node()));
+  // route(a, b) as Infrastructure::route defines it: the tree of the lower vertex, reversed when a is higher.
+  auto graph_route = [&](std::size_t ta, Infrastructure::Node a, std::size_t tb, Infrastructure::Node b) {
+    const bool a_low = a < b;
+    std::vector<Infrastructure::Edge> e = Infrastructure::path_from_root(trees[a_low ? ta : tb], a_low ? b : a);
+    if (!a_low)
+      std::reverse(e.begin(), e.end());
+    std::vector<const LinkProps*> out;
+    for (const auto& edge : e)
+      out.push_back(&infra.link(edge));
+    return out;
+  };
+  const std::size_t reg = sites.size();
+  RouteCheck c;
+  for (SiteId a = 0; a < sites.size(); ++a) {
+    for (SiteId b = 0; b < sites.size(); ++b)
+      if (a != b)
+        check_route(c, view, p.site_host(a), p.site_host(b), {},
+                    graph_route(a, infra.site_node(a), b, infra.site_node(b)));
+    check_route(c, view, p.registry_host(), p.site_host(a), {},
+                graph_route(reg, infra.registry_node(), a, infra.site_node(a)));
+    check_route(c, view, p.site_host(a), p.registry_host(), {},
+                graph_route(a, infra.site_node(a), reg, infra.registry_node()));
+  }
+  constexpr std::size_t kNoTree = static_cast<std::size_t>(-1);  // RSUs are never the lower vertex of a pair
+  for (RsuId r = 0; r < infra.rsus().size(); ++r) {
+    const SiteId home = infra.brokers()[infra.rsus()[r].broker].site;
+    std::vector<std::size_t> ends;
+    for (SiteId s = 0; s < sites.size(); ++s)
+      if (all_rsu_sites || s == home || s == infra.cloud())
+        ends.push_back(s);
+    std::vector<sg4::Link*> cell_links;
+    double unused = 0;
+    p.cell_host(r)->route_to(p.rsu_host(r), cell_links, &unused);
+    REQUIRE(cell_links.size() == 1);
+    const std::vector<const sg4::Link*> cell{cell_links[0]};
+    for (std::size_t s : ends) {
+      const auto up = graph_route(kNoTree, infra.rsu_node(r), s, infra.site_node(static_cast<SiteId>(s)));
+      const auto down = graph_route(s, infra.site_node(static_cast<SiteId>(s)), kNoTree, infra.rsu_node(r));
+      check_route(c, view, p.rsu_host(r), p.site_host(static_cast<SiteId>(s)), {}, up);
+      check_route(c, view, p.site_host(static_cast<SiteId>(s)), p.rsu_host(r), {}, down);
+      check_route(c, view, p.cell_host(r), p.site_host(static_cast<SiteId>(s)), cell, up);
+      // The latency table the latency policy's threshold reads: summed from the RSU, as the view sums.
+      double sum = 0;
+      for (const LinkProps* l : up)
+        sum += l->latency_s;
+      if (p.rsu_site_latency(r, static_cast<SiteId>(s)) != sum && c.mismatched++ == 0)
+        c.first_mismatch = "rsu_site_latency(" + infra.rsus()[r].name + ", " + sites[s].name + ")";
+    }
+    check_route(c, view, p.rsu_host(r), p.registry_host(), {},
+                graph_route(kNoTree, infra.rsu_node(r), reg, infra.registry_node()));
+  }
+  // The shortcut above is Infrastructure::route() itself: a sample of pairs through its own Dijkstra.
+  for (SiteId a = 0; a < sites.size(); a += std::max<std::size_t>(1, sites.size() / 7)) {
+    const SiteId b = static_cast<SiteId>((a * 5 + 3) % sites.size());
+    std::vector<const LinkProps*> direct;
+    for (const auto& e : infra.route(infra.site_node(a), infra.site_node(b)))
+      direct.push_back(&infra.link(e));
+    CHECK((a == b || direct == graph_route(a, infra.site_node(a), b, infra.site_node(b))));
+    const RsuId r = static_cast<RsuId>((a * 37) % infra.rsus().size());
+    direct.clear();
+    for (const auto& e : infra.route(infra.rsu_node(r), infra.site_node(a)))
+      direct.push_back(&infra.link(e));
+    CHECK(direct == graph_route(kNoTree, infra.rsu_node(r), a, infra.site_node(a)));
+  }
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("zone hierarchy: the default scenario's routes are the graph's shortest paths", "[platform][zones]")
+{
+  const Infrastructure infra = infrastructure_of(repo_root() + "/scenarios/default.textproto");
+  const RouteCheck c = check_platform_routes(infra, true);
+  INFO(c.first_mismatch);
+  CHECK(c.mismatched == 0);
+  // 5 sites: 20 site pairs, 10 registry routes; 9 RSUs x 5 sites x 3 routes + 9 to the registry.
+  CHECK(c.routes == 20 + 10 + 9 * 5 * 3 + 9);
+}
+
+TEST_CASE("zone hierarchy: a bridged MEC-to-MEC route is the 2 ms MEC link, not a detour", "[platform][zones]")
+{
+  // The regression of the first hierarchy (commit 57d6b8e): a CAM bridged between two MECs of the default
+  // topology took 40 ms instead of 2 ms, because the route cache keyed routes by netpoint ids, which a zone
+  // hierarchy repeats in every zone (each site host was point 0 of its own zone, like the registry host).
+  const Infrastructure infra = infrastructure_of(repo_root() + "/scenarios/default.textproto");
+  TestEngine engine(kExactFlags);
+  const Platform p = Platform::build(infra, *engine);
+  NetworkView view;
+  const double pull = view.route(p.registry_host(), p.site_host(0)).latency_s;  // cached first, as in a run
+  CHECK(pull == Approx(infra.route_latency(infra.registry_node(), infra.site_node(0))));
+  CHECK(view.route(p.site_host(0), p.site_host(1)).latency_s == Approx(0.002).epsilon(1e-12));  // mec_link default
+  CHECK(link_names(p.site_host(0), p.site_host(1)) == std::vector<std::string>{"mec_sw-mec_se"});
+}
+
+namespace {
+void check_bench_routes(const std::string& n, bool all_rsu_sites)
+{
+  const Infrastructure infra = infrastructure_of(repo_root() + "/scenarios/bench/bench_" + n + ".textproto");
+  const RouteCheck c = check_platform_routes(infra, all_rsu_sites);
+  INFO("bench_" << n << ": " << c.first_mismatch);
+  CHECK(c.routes > infra.rsus().size() * 7);
+  CHECK(c.mismatched == 0);
+}
+} // namespace
+
+// One case per topology: one SimGrid engine per process.
+TEST_CASE("zone hierarchy: bench_100's routes are the graph's shortest paths", "[platform][zones]")
+{
+  check_bench_routes("100", true);
+}
+
+TEST_CASE("zone hierarchy: bench_1000's routes are the graph's shortest paths", "[platform][zones]")
+{
+  check_bench_routes("1000", true);
+}
+
+TEST_CASE("zone hierarchy: bench_5000's routes are the graph's shortest paths", "[platform][zones]")
+{
+  check_bench_routes("5000", false);
+}
+
+TEST_CASE("zone hierarchy: the city topology's routes are the graph's shortest paths", "[platform][zones][city]")
+{
+  // The bench's city (tools/make_city_scenario.py, as tools/bench.sh calls it but with one vehicle and 1 s:
+  // the trace does not matter here): 2,500 RSUs, 625 MECs.
+  v2x::test::TempDir dir("platform_city");
+  const std::string cmd = "/usr/bin/python3 " + repo_root() + "/tools/make_city_scenario.py --out-dir " +
+                          dir.dir.string() + " --vehicles 1 --duration 1 > /dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const Infrastructure infra = infrastructure_of((dir.dir / "city.textproto").string());
+  REQUIRE(infra.rsus().size() == 2500);
+  REQUIRE(infra.sites().size() == 626);
+  const RouteCheck c = check_platform_routes(infra, false);
+  INFO(c.first_mismatch);
+  CHECK(c.mismatched == 0);
+  // 626 x 625 site pairs, 2 x 626 registry routes; 2,500 RSUs x (3 routes to their site and the cloud + 1).
+  CHECK(c.routes == 626 * 625 + 2 * 626 + 2500 * (2 * 3 + 1));
 }

@@ -198,7 +198,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   TwinBook twins(stations, infra->sites(), scenario.twin, ledger);
   BrokerNet brokers(infra->brokers(), infra->sites(), ledger, scenario.messaging.exponential_service, scenario.seed);
   NetworkView network(scenario.network.model == NetworkModel::Lv08 ? 13.01 : 1.0,
-                      scenario.network.model == NetworkModel::Lv08 ? 0.97 : 1.0);
+                      scenario.network.model == NetworkModel::Lv08 ? 0.97 : 1.0,
+                      scenario.network.model == NetworkModel::Lv08 ? 20537.0 : 0.0);  // SimGrid 3.32's LV08 weight-S
   Subscriptions subscriptions(stations, scenario.telemetry.area_size_m, scenario.twin.cooperation_areas);
   TelemetryPlane plane(plane_config(scenario, infra->rsus().size()), *infra, *platform, network, tracker, cell_index,
                        stations, subscriptions, brokers, twins, recorder, scenario.seed);

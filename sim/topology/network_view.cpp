@@ -10,8 +10,8 @@ namespace v2x {
 
 namespace sg4 = simgrid::s4u;
 
-NetworkView::NetworkView(double latency_factor, double bandwidth_factor)
-    : latency_factor_(latency_factor), bandwidth_factor_(bandwidth_factor)
+NetworkView::NetworkView(double latency_factor, double bandwidth_factor, double weight_s)
+    : latency_factor_(latency_factor), bandwidth_factor_(bandwidth_factor), weight_s_(weight_s)
 {
   epochs_.push_back(Epoch{-std::numeric_limits<double>::infinity(), {}});
 }
@@ -44,18 +44,50 @@ const NetworkView::Route& NetworkView::route(const sg4::Host* from, const sg4::H
       latency += l->get_latency();
     }
     r.latency_s = latency * latency_factor_;
+    double penalty = latency;
+    if (weight_s_ > 0)
+      for (sg4::Link* l : links)
+        penalty += weight_s_ / l->get_bandwidth();
+    r.penalty = penalty > 0 ? penalty : 1.0;
   }
   return routes_.emplace(key, std::move(r)).first->second;
 }
 
-double NetworkView::share(std::uint32_t link, double t) const
+double NetworkView::share(std::uint32_t link, double t, double penalty) const
 {
   // The epoch holding t: the last whose start is <= t (epochs are few: one per bulk flow start or end).
   auto it = std::upper_bound(epochs_.begin(), epochs_.end(), t,
                              [](double v, const Epoch& e) { return v < e.from_s; });
   const Epoch& e = it == epochs_.begin() ? epochs_.front() : *(it - 1);
   auto s = e.share.find(link);
-  return s == e.share.end() ? capacity_[link] : s->second;
+  if (s == e.share.end())
+    return capacity_[link];
+  const LinkState& ls = s->second;
+  if (ls.penalty == penalty)
+    return ls.share;
+  // Weighted water level: the newcomer (weight 1) gets s = (C - sum of the rates of the flows that stay below
+  // their weighted level) / (1 + sum of the weights of the others), flow f's weight being penalty / penalty_f
+  // (SimGrid's lmm: a variable's value is the constraint's level over its penalty).
+  thread_local std::vector<std::pair<double, double>> keyed;  // (rate / weight, weight)
+  keyed.clear();
+  double weights = 0;
+  for (const auto& [rate, p] : ls.flows) {
+    const double w = penalty / p;
+    keyed.emplace_back(rate / w, w);
+    weights += w;
+  }
+  std::sort(keyed.begin(), keyed.end());
+  const double capacity = capacity_[link];
+  double below = 0, level = capacity;
+  for (const auto& [key, w] : keyed) {
+    level = (capacity - below) / (1 + weights);
+    if (key >= level)
+      break;
+    below += key * w;
+    weights -= w;
+    level = capacity - below;
+  }
+  return std::max(level, 0.0);
 }
 
 double NetworkView::transfer_time(const Route& r, double bytes, double t) const
@@ -64,7 +96,7 @@ double NetworkView::transfer_time(const Route& r, double bytes, double t) const
     return r.latency_s;
   double rate = std::numeric_limits<double>::infinity();
   for (std::uint32_t l : r.links)
-    rate = std::min(rate, share(l, t));
+    rate = std::min(rate, share(l, t, r.penalty));
   return r.latency_s + (bytes > 0 ? bytes / rate : 0.0);
 }
 
@@ -104,24 +136,34 @@ void NetworkView::new_epoch(double t)
   // Progressive filling (max-min) over the active bulk flows: repeatedly saturate the link with the smallest
   // fair share among the unfixed flows crossing it; the flows crossing it are fixed at that share, with it as
   // their bottleneck.
+  // Weighted as SimGrid's lmm weights them: flow f gets (the level of its bottleneck) x weight_f, weight_f =
+  // p0 / penalty_f relative to the first active flow's penalty p0 (all 1, exactly, when the penalties are equal:
+  // then this is the plain max-min of equal shares, bit for bit as before the weights).
   std::unordered_map<std::uint32_t, double> residual;
-  std::unordered_map<std::uint32_t, std::uint32_t> unfixed;  // per link: unfixed flows crossing it
+  std::unordered_map<std::uint32_t, double> unfixed;  // per link: sum of the weights of the unfixed flows on it
   std::vector<double> rate(flows_.size(), -1.0);
+  std::vector<double> weight(flows_.size(), 1.0);
   std::vector<std::uint32_t> bottleneck(flows_.size(), 0);
   std::size_t left = 0;
+  const double p0 = active_.empty() ? 1.0 : flows_[active_.front()].route.penalty;
   for (FlowId f : active_) {
+    weight[f] = p0 / flows_[f].route.penalty;
     for (std::uint32_t l : flows_[f].route.links) {
       residual.emplace(l, capacity_[l]);
-      ++unfixed[l];
+      unfixed[l] += weight[f];
     }
     if (!flows_[f].route.links.empty())
       ++left;
   }
+  std::unordered_map<std::uint32_t, std::uint32_t> unfixed_count;
+  for (FlowId f : active_)
+    for (std::uint32_t l : flows_[f].route.links)
+      ++unfixed_count[l];
   while (left > 0) {
     std::uint32_t best = 0;
     double best_share = std::numeric_limits<double>::infinity();
     for (const auto& [l, n] : unfixed)
-      if (n > 0 && (residual[l] / n < best_share || (residual[l] / n == best_share && l < best))) {
+      if (unfixed_count[l] > 0 && (residual[l] / n < best_share || (residual[l] / n == best_share && l < best))) {
         best_share = residual[l] / n;
         best = l;
       }
@@ -129,12 +171,13 @@ void NetworkView::new_epoch(double t)
       const auto& links = flows_[f].route.links;
       if (rate[f] >= 0 || std::find(links.begin(), links.end(), best) == links.end())
         continue;
-      rate[f] = best_share;
+      rate[f] = weight[f] * best_share;
       bottleneck[f] = best;
       --left;
       for (std::uint32_t l : links) {
-        residual[l] -= best_share;
-        --unfixed[l];
+        residual[l] -= rate[f];
+        unfixed[l] -= weight[f];
+        --unfixed_count[l];
       }
     }
   }
@@ -179,7 +222,18 @@ void NetworkView::new_epoch(double t)
         s = capacity - below;  // every flow below the level: the newcomer takes what they leave
       }
     }
-    e.share.emplace(l, s);
+    LinkState state{s, std::numeric_limits<double>::quiet_NaN(), {}};
+    for (FlowId f : active_) {
+      const auto& links = flows_[f].route.links;
+      if (rate[f] >= 0 && std::find(links.begin(), links.end(), l) != links.end())
+        state.flows.emplace_back(rate[f], flows_[f].route.penalty);
+    }
+    bool uniform = !state.flows.empty();
+    for (const auto& fl : state.flows)
+      uniform = uniform && fl.second == state.flows.front().second;
+    if (uniform)
+      state.penalty = state.flows.front().second;
+    e.share.emplace(l, std::move(state));
   }
   if (epochs_.back().from_s == t)
     epochs_.back() = std::move(e);

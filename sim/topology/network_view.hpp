@@ -1,17 +1,20 @@
 #pragma once
 // What a telemetry packet sees of the wired network without being a SimGrid activity. SimGrid carries every
 // bulk flow (image pulls, state transfers, session flushes) as a real transfer; their starts and ends are
-// reported here, and this view keeps, per link and per epoch between two such events, the max-min share that
-// an additional (infinitesimal) flow would get on that link:
-//   share_l = (C_l - sum of the rates of the bulk flows crossing l that are bottlenecked elsewhere) / (1 + n_l),
-// n_l = bulk flows bottlenecked on l, the rates from progressive filling (max-min, as CM02 computes them). A
-// telemetry packet crossing route R at time t takes  sum of latencies + size / min over l in R of share_l(t),
-// which is what SimGrid's CM02 (TCP-gamma 0, cross-traffic 0) gives such a transfer.
+// reported here, and this view keeps, per link and per epoch between two such events, the bulk flows' rates (max-min
+// by progressive filling, weighted as CM02 weights them: a flow's share of a saturated link is proportional to the
+// inverse of its sharing penalty, its route's latency; src/surf/network_cm02.cpp and src/kernel/lmm/maxmin.cpp of
+// SimGrid 3.32), and from them the share an additional (infinitesimal) flow of penalty p would get on that link:
+// the weighted water level  s = (C_l - sum of the rates of the flows that stay below their level) / (1 + sum of
+// p / p_f over the others). With equal penalties that is (C_l - rates of the flows bottlenecked elsewhere) /
+// (1 + n_l). A telemetry packet crossing route R at time t takes  sum of latencies + size / min over l in R of
+// s_l(t), which is what SimGrid's CM02 (TCP-gamma 0, cross-traffic 0) gives such a transfer.
 // Error bound: the packets are not added to SimGrid's sharing, so bulk flows do not slow down for telemetry:
 // on a link carrying telemetry at rate x, a bulk flow's rate is over-estimated by at most x / C_l of C_l, and
 // telemetry packets do not share with each other (a packet's transmission part is under-estimated by the factor
 // 1 / (1 - rho) of processor sharing, rho = the link's telemetry utilisation, 0.4 % per 100 vehicles at 10 Hz on
-// a 1 Gb/s backhaul). tests/sim/test_network_view.cpp checks the shares against SimGrid transfers.
+// a 1 Gb/s backhaul). tests/sim/test_network_view.cpp checks the shares against SimGrid transfers, and
+// tests/sim/test_reference_plane.cpp the plane's per-message times against SimGrid transfers hop by hop.
 #include <simgrid/s4u.hpp>
 
 #include <cstdint>
@@ -26,11 +29,16 @@ public:
   struct Route {
     double latency_s = 0;
     std::vector<std::uint32_t> links;  // indices into the view's link table
+    /// SimGrid's sharing penalty of a transfer on this route (CM02, src/surf/network_cm02.cpp): the sum of the
+    /// links' latencies (before the latency factor) plus weight-S / bandwidth per link; 1 when that is 0. Max-min
+    /// shares are weighted by its inverse: a flow on a longer route gets less of a shared link (RTT unfairness).
+    double penalty = 1;
   };
   using FlowId = std::uint32_t;
 
-  /// `latency_factor`, `bandwidth_factor`: the network model's corrections (CM02: 1, 1; LV08: 13.01, 0.97).
-  explicit NetworkView(double latency_factor = 1.0, double bandwidth_factor = 1.0);
+  /// `latency_factor`, `bandwidth_factor`, `weight_s`: the network model's corrections and its weight-S
+  /// (CM02: 1, 1, 0; LV08: 13.01, 0.97, 20537).
+  explicit NetworkView(double latency_factor = 1.0, double bandwidth_factor = 1.0, double weight_s = 0.0);
 
   /// The SimGrid route between two hosts, cached.
   const Route& route(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to);
@@ -50,23 +58,29 @@ public:
   void release_before(double t);
 
   std::size_t active_flows() const { return active_.size(); }
-  /// The share an extra flow would get on link `l` at time t (B/s).
-  double share(std::uint32_t link, double t) const;
+  /// The share an extra flow of sharing penalty `penalty` (Route::penalty) would get on link `l` at time t (B/s).
+  double share(std::uint32_t link, double t, double penalty = 1.0) const;
 
 private:
   struct Flow {
     Route route;
     bool active = false;
   };
+  struct LinkState {
+    double share;    // a newcomer's share when its penalty is `penalty` (that of every flow here)
+    double penalty;  // the penalty common to the bulk flows crossing the link; NaN when they differ
+    std::vector<std::pair<double, double>> flows;  // (rate, penalty) of each bulk flow crossing the link
+  };
   struct Epoch {
     double from_s;
-    std::unordered_map<std::uint32_t, double> share;  // links with bulk flows; others: full capacity
+    std::unordered_map<std::uint32_t, LinkState> share;  // links with bulk flows; others: full capacity
   };
   std::uint32_t link_index(simgrid::s4u::Link* l);
   void new_epoch(double t);
 
   double latency_factor_;
   double bandwidth_factor_;
+  double weight_s_;
   std::vector<double> capacity_;  // B/s per link, after the bandwidth factor
   std::unordered_map<const simgrid::s4u::Link*, std::uint32_t> link_ids_;
   struct RouteKey {

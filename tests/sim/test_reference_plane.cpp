@@ -321,22 +321,21 @@ TEST_CASE("reference plane: a cell at 90 % load and a backhaul shared with an im
   INFO("messages compared " << ref.compared.size() << ", during the late pull " << during_pull);
   REQUIRE(during_pull > 200);
 
-  // Error bound (topology/network_view.hpp): the fast plane gives a packet the share the bulk flows leave and
-  // does not share links between telemetry packets, nor slow a bulk flow for telemetry. In the reference a packet
-  // that overlaps another on a link shares it with it (processor sharing), and the pull is slowed by the
-  // telemetry it carries beside it. A packet of ~350 B takes 28 µs on m0-cloud alone and 56 µs beside the pull,
-  // and the telemetry load of that link is at most the cell's 3 Mb/s, 3 % of it: few packets overlap. So most
-  // messages agree to SimGrid's roundings, and the others by at most a few packets' transmission times, which
-  // then queue into the broker and twin services (0.02 and 0.8 ms) the same way in both runs.
-  const Errors e = compare(ref, 1e-8);
-  for (double tol : {1e-9, 1e-8, 1e-7, 1e-6, 3e-6, 1e-5, 2e-5}) WARN(tol << " " << compare(ref, tol).within);
-  for (std::size_t i = 0; i < ref.compared.size(); i += 997) { const auto& m = *ref.compared[i]; const auto& r = ref.times[i];
-    WARN(m.at_rsu << " b " << (m.at_broker - r.at_broker) << " t " << (m.at_twin - r.at_twin) << " p " << (m.processed - r.processed)); }
-  const double packet_beside_pull = mean_size / (12.5e6 / 2);
+  // Error bound (topology/network_view.hpp): the fast plane gives a packet the share the bulk flows leave,
+  // weighted as SimGrid weights it (inverse route latency: beside the 35 ms pull, the 15 ms packet gets 35/50 of
+  // m0-cloud, not half; unweighted max-min put 20 % of the messages 11 us off), and does not share links between
+  // telemetry packets, nor slow a bulk flow for telemetry. In the reference a packet that overlaps another on a link
+  // shares it with it (processor sharing). The telemetry load of m0-cloud is 8 x 120 Hz x ~250 B = 2 % of its
+  // 12.5 MB/s, so a packet finds another one on it with probability about 2 x 2 % (its own time and the other's):
+  // at most 4 % of the messages may differ, each by less than one packet's transmission alone (~20 us), which then
+  // queues into the broker and twin services (20 us, 0.8 ms) alike in both runs. The rest agree to SimGrid's
+  // roundings (1 ns, see the uncontended case). Measured: 99.2 % within 1 ns, the others within 11.4 us.
+  const Errors e = compare(ref, 1e-9);
+  const double packet_alone = mean_size / 12.5e6;
   INFO("max |fast - reference| " << e.max_abs * 1e6 << " us; " << e.within << " of " << e.count
-                                 << " messages within 10 ns");
-  CHECK(e.max_abs <= 4 * packet_beside_pull);
-  CHECK(static_cast<double>(e.within) >= 0.9 * static_cast<double>(e.count));
+                                 << " messages within 1 ns");
+  CHECK(e.max_abs <= packet_alone);
+  CHECK(static_cast<double>(e.within) >= 0.96 * static_cast<double>(e.count));
   // The pull under the telemetry: the reference's is slowed by the telemetry bytes it shares m0-cloud with
   // (3 % of the link at most over its ~1 s), the fast plane's is not (the stated bound).
   CHECK(late_pull.second >= late_pull.first - 1e-9);

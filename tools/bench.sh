@@ -30,13 +30,17 @@
 #      wall seconds, rows per wall second, rows per CPU second and peak RSS; also the 120 s bench traces of step 1
 #      that exist, to show that peak memory follows the vehicles at once, not the trace's length.
 #   Written to BUILD_DIR/bench/trace_read.txt.
+# Platform memory (its own section, after the runs; --platform-only runs only it, --no-platform skips it):
+#   6. peak RSS of a one-vehicle, one-second run of the city layout (tools/make_city_scenario.py) at 400, 900,
+#      1,600 and 2,500 RSUs on 100 MECs, and at 2,500 RSUs on 625 MECs (the city): what the platform and the
+#      infrastructure take as the RSUs grow. Written to BUILD_DIR/bench/platform.txt.
 # Environment: V2XSIM (default BUILD_DIR/sim/v2xsim), BENCH_TRACE (default BUILD_DIR/bench_trace).
 set -euo pipefail
 export LC_ALL=C
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 
-[ $# -ge 1 ] || die "usage: tools/bench.sh BUILD_DIR [--sizes \"100 1000 5000\"] [--traces-only] [--write-scenarios] [--no-trace-read | --trace-read-only]"
+[ $# -ge 1 ] || die "usage: tools/bench.sh BUILD_DIR [--sizes \"100 1000 5000\"] [--traces-only] [--write-scenarios] [--no-trace-read | --trace-read-only] [--no-platform | --platform-only]"
 build_dir="$1"
 shift
 sizes="100 1000 5000 city"
@@ -44,6 +48,8 @@ traces_only=0
 write_scenarios=0
 trace_read=1
 trace_read_only=0
+platform=1
+platform_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="${2:?}"; shift 2 ;;
@@ -51,6 +57,8 @@ while [ $# -gt 0 ]; do
     --write-scenarios) write_scenarios=1; shift ;;
     --no-trace-read) trace_read=0; shift ;;
     --trace-read-only) trace_read_only=1; shift ;;
+    --no-platform) platform=0; shift ;;
+    --platform-only) platform_only=1; shift ;;
     *) die "unknown argument '$1'" ;;
   esac
 done
@@ -157,6 +165,33 @@ trace_read_section() {
   echo "(rows/wall_s and rows/cpu_s: vehicle rows parsed per second; peak_MB: the reader process's peak RSS; MB: file size)"
   echo "table written to $out"
 }
+
+# 6. Platform memory (called after the runs, or alone with --platform-only).
+platform_section() {
+  [ -x "$v2xsim" ] || die "$v2xsim not found: build it first"
+  local dir="$bench_dir/platform" out="$bench_dir/platform.txt"
+  mkdir -p "$dir"
+  printf "%6s %5s %8s %8s %8s\n" rsus mecs peak_MB wall_s cpu_s >"$out.tmp"
+  local spec r m side
+  for spec in 400:100 900:100 1600:100 2500:100 2500:625; do
+    r="${spec%:*}"; m="${spec#*:}"
+    side="$(awk -v r="$r" 'BEGIN{printf "%.1f", 24 * sqrt(r / 2500)}')"
+    [ -s "$dir/city_${r}_$m.textproto" ] || /usr/bin/python3 "$repo/tools/make_city_scenario.py" --out-dir "$dir" \
+      --name "city_${r}_$m" --vehicles 1 --side-km "$side" --rsus "$r" --mecs "$m" --duration 1 >/dev/null ||
+      die "make_city_scenario.py failed"
+    /usr/bin/time -f "%M %e %U %S" -o "$dir/time.txt" "$v2xsim" run "$dir/city_${r}_$m.textproto" \
+      -o "$dir/out.h5" -q >"$dir/run_${r}_$m.log" 2>&1 || { echo "platform $r/$m: v2xsim failed" >&2; return 1; }
+    awk -v r="$r" -v m="$m" '{printf "%6s %5s %8.0f %8.2f %8.2f\n", r, m, $1 / 1024, $2, $3 + $4}' "$dir/time.txt" >>"$out.tmp"
+  done
+  mv -f "$out.tmp" "$out"
+  echo
+  cat "$out"
+  echo "(peak RSS of a one-vehicle, one-second run: the platform and the infrastructure; table in $out)"
+}
+if [ "$platform_only" = 1 ]; then
+  platform_section
+  exit $?
+fi
 
 if [ "$trace_read_only" = 1 ]; then
   trace_read_section
@@ -293,5 +328,9 @@ echo "table written to $results"
 if [ "$trace_read" = 1 ]; then
   echo
   trace_read_section || status=1
+fi
+# 6. platform memory
+if [ "$platform" = 1 ]; then
+  platform_section || status=1
 fi
 exit "$status"

@@ -39,14 +39,21 @@ const std::string& Subscriptions::topic(StationId station)
     t.area = area;
     t.topic = "v2x/" + area_name(area) + "/" + stations_.info(station).name +
               (v.kind == StationKind::Rsu ? "/status" : "/cam");
+    t.matched_version = std::numeric_limits<std::uint64_t>::max();
   }
   return t.topic;
 }
 
 void Subscriptions::match(StationId station, std::vector<StationId>& out)
 {
-  out.clear();
-  tree_.match(topic(station), [&out](TopicTree::Subscriber s) { out.push_back(s); });
+  const std::string& tp = topic(station);
+  StationTopic& t = topics_[station];
+  if (t.matched_version != version_) {
+    t.matched.clear();
+    tree_.match(tp, [&t](TopicTree::Subscriber s) { t.matched.push_back(s); });
+    t.matched_version = version_;
+  }
+  out.assign(t.matched.begin(), t.matched.end());
 }
 
 std::vector<std::string> Subscriptions::area_filters(std::int64_t area) const
@@ -64,6 +71,7 @@ void Subscriptions::subscribe(StationId station)
   changing();
   if (station >= subscribed_area_.size())
     subscribed_area_.resize(station + 1, kNoArea);
+  ++version_;
   tree_.subscribe("v2x/+/" + stations_.info(station).name + "/#", station);
   if (cooperation_areas_ > 0 && stations_.view(station).kind == StationKind::Vehicle) {
     const StationView& v = stations_.view(station);
@@ -76,6 +84,7 @@ void Subscriptions::subscribe(StationId station)
 void Subscriptions::unsubscribe(StationId station)
 {
   changing();
+  ++version_;
   tree_.unsubscribe("v2x/+/" + stations_.info(station).name + "/#", station);
   if (station < subscribed_area_.size() && subscribed_area_[station] != kNoArea) {
     for (const std::string& f : area_filters(subscribed_area_[station]))
@@ -92,6 +101,7 @@ void Subscriptions::moved(StationId station)
   const std::int64_t area = area_of(v.x_m, v.y_m);
   if (area == subscribed_area_[station])
     return;
+  ++version_;
   for (const std::string& f : area_filters(subscribed_area_[station]))
     tree_.unsubscribe(f, station);
   subscribed_area_[station] = area;

@@ -50,7 +50,12 @@ private:
   struct StationTopic {
     std::int64_t area = std::numeric_limits<std::int64_t>::min();
     std::string topic;
+    // match() of this topic against the tree as it was at version matched_version (a station's messages go out
+    // many times between two subscription changes: the trie walk is done once per change, not per message)
+    std::uint64_t matched_version = std::numeric_limits<std::uint64_t>::max();
+    std::vector<StationId> matched;
   };
+  std::uint64_t version_ = 0;  // incremented by every change of the tree
   std::vector<StationTopic> topics_;
 };
 

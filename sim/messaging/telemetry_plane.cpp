@@ -33,6 +33,11 @@ TelemetryPlane::TelemetryPlane(PlaneConfig config, const Infrastructure& infra, 
 {
   const auto& rsus = infra_.rsus();
   rsu_station_.assign(rsus.size(), kNone);
+  const std::size_t nb = infra_.brokers().size(), ns = infra_.sites().size();
+  rsu_routes_.assign(rsus.size(), nullptr);
+  broker_site_routes_.assign(nb * ns, nullptr);
+  broker_routes_.assign(nb * nb, nullptr);
+  site_broker_routes_.assign(ns * nb, nullptr);
   channels_.reserve(rsus.size());
   for (RsuId r = 0; r < rsus.size(); ++r)
     channels_.push_back(ChannelState{radio::Channel(config_.phy, config_.edca, RandomStream(seed, StreamPurpose::Radio, r)),
@@ -103,8 +108,9 @@ void TelemetryPlane::handle(double t, const Event& e)
     const double served = brokers_.serve(e.b, t);
     Message& m = messages_[e.a];
     const SiteId site = twins_.instance(m.target).site;
-    calendar_.push(served + network_.transfer_time(platform_.broker_host(e.b), platform_.site_host(site), m.rec.size_b,
-                                                    served),
+    const auto& route = cached_route(broker_site_routes_, e.b * infra_.sites().size() + site,
+                                     platform_.broker_host(e.b), platform_.site_host(site));
+    calendar_.push(served + network_.transfer_time(route, m.rec.size_b, served),
                    Event{Ev::TwinArrive, e.a, 0});
     break;
   }
@@ -125,7 +131,9 @@ void TelemetryPlane::handle(double t, const Event& e)
     const double age = twins_.age_of_information(in.station, t);  // NaN until its first CAM
     const double last_update = std::isnan(age) ? 0.0 : t - age;
     const std::uint32_t size = twin_report_wire_size(in.station, t, last_update, in.site, 0, 0);
-    calendar_.push(t + network_.transfer_time(platform_.site_host(in.site), platform_.broker_host(dashboard), size, t),
+    const auto& route = cached_route(site_broker_routes_, in.site * infra_.brokers().size() + dashboard,
+                                     platform_.site_host(in.site), platform_.broker_host(dashboard));
+    calendar_.push(t + network_.transfer_time(route, size, t),
                    Event{Ev::DashboardArrive, 0, dashboard});
     break;
   }
@@ -195,7 +203,8 @@ void TelemetryPlane::generate_rsu(RsuId rsu, double t)
   rec.rsu = rsu;
   rec.broker = info.broker;
   rec.size_b = static_cast<std::uint32_t>(config_.rsu_message_b);
-  calendar_.push(t + network_.transfer_time(platform_.rsu_host(rsu), platform_.broker_host(info.broker), rec.size_b, t),
+  const auto& route = cached_route(rsu_routes_, rsu, platform_.rsu_host(rsu), platform_.broker_host(info.broker));
+  calendar_.push(t + network_.transfer_time(route, rec.size_b, t),
                  Event{Ev::BrokerArrive, i, info.broker});
   // Fixed schedule from the RSU's own phase: t_k = t_0 + k / rate (the next slot after t).
   calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
@@ -403,8 +412,9 @@ void TelemetryPlane::channel_event(RsuId rsu, double t)
     MessageRecord& rec = messages_[msg].rec;
     rec.at_rsu = o.done_s;
     const RsuId r = rec.rsu;
-    calendar_.push(o.done_s + network_.transfer_time(platform_.rsu_host(r), platform_.broker_host(rec.broker),
-                                                      rec.size_b, o.done_s),
+    // rec.broker is the RSU's broker (generate_cam), the one rsu_routes_ holds the route to
+    const auto& route = cached_route(rsu_routes_, r, platform_.rsu_host(r), platform_.broker_host(rec.broker));
+    calendar_.push(o.done_s + network_.transfer_time(route, rec.size_b, o.done_s),
                    Event{Ev::BrokerArrive, msg, rec.broker});
   }
   wake(rsu);
@@ -463,7 +473,9 @@ void TelemetryPlane::deliver(std::uint32_t msg, BrokerId from, double t)
   const SiteId site = twins_.instance(m.target).site;
   const BrokerId sub = infra_.broker_of_site(site);
   if (sub != from) {  // bridge to the broker where the twin subscribes, then its service
-    calendar_.push(t + network_.transfer_time(platform_.broker_host(from), platform_.broker_host(sub), m.rec.size_b, t),
+    const auto& route = cached_route(broker_routes_, from * infra_.brokers().size() + sub, platform_.broker_host(from),
+                                     platform_.broker_host(sub));
+    calendar_.push(t + network_.transfer_time(route, m.rec.size_b, t),
                    Event{Ev::BridgeArrive, msg, sub});
     return;
   }
@@ -472,7 +484,9 @@ void TelemetryPlane::deliver(std::uint32_t msg, BrokerId from, double t)
     twin_arrive(msg, t);  // on the broker's host: no further event
     return;
   }
-  calendar_.push(t + network_.transfer_time(here, platform_.site_host(site), m.rec.size_b, t),
+  const auto& route =
+      cached_route(broker_site_routes_, from * infra_.sites().size() + site, here, platform_.site_host(site));
+  calendar_.push(t + network_.transfer_time(route, m.rec.size_b, t),
                  Event{Ev::TwinArrive, msg, 0});
 }
 

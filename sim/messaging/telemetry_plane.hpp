@@ -153,6 +153,16 @@ private:
   std::uint32_t new_message();
   void free_message(std::uint32_t msg);
   double next_generation(Obu& obu, double t) const;
+  /// network_.route(from, to), remembered in table[i] (NetworkView's routes never move: a hash lookup per hop
+  /// saved).
+  const NetworkView::Route& cached_route(std::vector<const NetworkView::Route*>& table, std::size_t i,
+                                         const simgrid::s4u::Host* from, const simgrid::s4u::Host* to)
+  {
+    const NetworkView::Route* r = table[i];
+    if (r == nullptr)
+      table[i] = r = &network_.route(from, to);
+    return *r;
+  }
 
   PlaneConfig config_;
   const Infrastructure& infra_;
@@ -178,6 +188,10 @@ private:
   std::vector<std::uint32_t> present_obus_;    // slots of present vehicles
   std::vector<StationId> rsu_station_;         // RSU -> its station
   std::vector<ChannelState> channels_;
+  std::vector<const NetworkView::Route*> rsu_routes_;          // [rsu]: RSU to its broker
+  std::vector<const NetworkView::Route*> broker_site_routes_;  // [broker * sites + site]
+  std::vector<const NetworkView::Route*> broker_routes_;       // [from * brokers + to]
+  std::vector<const NetworkView::Route*> site_broker_routes_;  // [site * brokers + broker]
   std::vector<radio::FrameOutcome> outcomes_;  // reused
   std::vector<StationId> matched_;             // reused
   struct Kept {

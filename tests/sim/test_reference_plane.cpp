@@ -310,9 +310,9 @@ TEST_CASE("reference plane: a cell at 90 % load and a backhaul shared with an im
   CHECK(load == Approx(0.9).margin(0.03));
 
   const Reference ref = run_reference(s, fast);
-  // The pulls: the eight first twins' at t ~ 0 one after the other, then the late vehicle's at t ~ 15 s while the
-  // telemetry crosses m0-cloud.
-  REQUIRE(ref.pulls.size() >= 2);
+  // The pulls: the late vehicle's at t ~ 15 s while the telemetry crosses m0-cloud (and the first twins' at t = 0
+  // when twin.cold_start places them through the orchestrator).
+  REQUIRE(!ref.pulls.empty());
   const auto late_pull = ref.pulls.back();
   std::size_t during_pull = 0;
   for (const MessageRecord* m : ref.compared)
@@ -329,7 +329,8 @@ TEST_CASE("reference plane: a cell at 90 % load and a backhaul shared with an im
   // 12.5 MB/s, so a packet finds another one on it with probability about 2 x 2 % (its own time and the other's):
   // at most 4 % of the messages may differ, each by less than one packet's transmission alone (~20 us), which then
   // queues into the broker and twin services (20 us, 0.8 ms) alike in both runs. The rest agree to SimGrid's
-  // roundings (1 ns, see the uncontended case). Measured: 99.2 % within 1 ns, the others within 11.4 us.
+  // roundings (1 ns, see the uncontended case). Measured: 99.9 % of 24,296 within 1 ns, the others within
+  // 11.4 us (99.2 % of 19,960 with twin.cold_start, whose first placements pull too).
   const Errors e = compare(ref, 1e-9);
   const double packet_alone = mean_size / 12.5e6;
   INFO("max |fast - reference| " << e.max_abs * 1e6 << " us; " << e.within << " of " << e.count

@@ -61,7 +61,10 @@ def main():
     tmp = base + ".csv.tmp"
     with open(tmp, "w") as f:
         f.write("time,id,x,y,speed\n")
-        for t in range(a.duration + 1):
+        # One second past the run: every vehicle is still present at its end (a trace ending with the run makes
+        # all 30,000 vehicles leave at its last instant, and the manager's events for them are one SimGrid comm
+        # each, which 3.32 completes in time linear in the comms pending: minutes at that scale).
+        for t in range(a.duration + 2):
             rows = []
             for i, v in enumerate(vehicles):
                 horizontal, street, pos, speed = v

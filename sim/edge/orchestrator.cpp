@@ -13,6 +13,14 @@ namespace v2x {
 
 namespace sg4 = simgrid::s4u;
 
+double probe_readiness_s(double u, double initial_delay_s, double period_s)
+{
+  const double first = u * period_s;
+  if (first >= initial_delay_s || period_s <= 0)
+    return std::max(first, initial_delay_s);
+  return first + std::ceil((initial_delay_s - first) / period_s) * period_s;
+}
+
 Orchestrator::Orchestrator(OrchestratorDeps deps, sg4::Mailbox* inbox) : deps_(deps), inbox_(inbox) {}
 
 void Orchestrator::operator()()
@@ -73,7 +81,13 @@ void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng
   }
   record_phase(req, "instantiate.image_pull", start, bytes);
   timed_phase(req, "instantiate.container_start", cfg.container_start, rng);
-  timed_phase(req, "instantiate.readiness", cfg.readiness, rng);
+  if (cfg.readiness_from_probe) {
+    const double begin = sg4::Engine::get_clock();
+    sg4::this_actor::sleep_for(probe_readiness_s(rng.uniform(), cfg.readiness_initial_delay_s, cfg.readiness_period_s));
+    record_phase(req, "instantiate.readiness", begin, 0);
+  } else {
+    timed_phase(req, "instantiate.readiness", cfg.readiness, rng);
+  }
   load.ops_in_flight--;
   load.op_slots->release();
 

@@ -56,6 +56,7 @@ public:
   void twin_sample(const TwinSample& r);
   void mec_sample(const MecSample& r);
   void channel_sample(const ChannelSample& r);
+  void continuity(const ContinuityRecord& r);
   void vehicle_left(double present_s) { summary_.vehicle_seconds += present_s; }
 
   /// `observer` (may be null) sees every message, handover, migration and phase as it is recorded.
@@ -81,6 +82,7 @@ private:
   std::vector<TwinSample> twins_;
   std::vector<MecSample> mecs_;
   std::vector<ChannelSample> channels_;
+  std::vector<ContinuityRecord> continuity_;
   LatencyHistogram latency_;
   LatencyHistogram downtime_;
   Summary summary_;

@@ -152,6 +152,7 @@ struct TwinConfig {
   TwinMode mode{};
   double state_window_s{};
   HybridConfig hybrid;
+  bool cold_start{};     // false: the twins of stations present at t = 0 serve from t = 0 (steady state)
 };
 
 // Power of the sites (scenario.proto, Energy).
@@ -291,6 +292,7 @@ struct OutputConfig {
   double sample_period_s{};
   std::uint32_t chunk_rows{};
   std::uint32_t compression{};
+  double warmup_s{};  // s: excluded from the summary (rows flagged)
 };
 
 struct Scenario {

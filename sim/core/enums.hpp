@@ -45,7 +45,7 @@ enum class MigrationTrigger : std::uint8_t {
 enum class MigrationOutcome : std::uint8_t {
   Completed = 0,
   Rejected = 1, // refused before starting (no capacity, already migrating, ...)
-  Aborted = 2,  // the station left while the operation ran
+  Unfinished = 2,  // still running when the run ended (recorded then, with what it had done)
 };
 
 enum class TwinState : std::uint8_t { Absent = 0, Starting = 1, Serving = 2, Migrating = 3, Stopping = 4 };

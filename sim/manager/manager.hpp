@@ -4,6 +4,7 @@
 // (station present, twin idle, target known and different, capacity), records the rejected ones with a reason,
 // and runs the accepted ones with the mechanism, each in a MigrationRun actor of its own.
 #include "manager/events.hpp"
+#include "manager/operations.hpp"
 #include "edge/orchestrator.hpp"
 #include "stations/station_table.hpp"
 #include "messaging/telemetry_plane.hpp"
@@ -17,21 +18,31 @@
 
 namespace v2x {
 
-struct ManagerDeps {
-  const Scenario& scenario;
-  const Infrastructure& infra;
-  const Platform& platform;
-  StationTable& stations;
+/// What one operation on a twin (a MigrationRun: placement, migration, removal) acts on; the manager uses the
+/// twins, the plane, the subscriptions and the recorder through it too.
+struct OperationDeps {
+  const Platform& platform;       // the sites' hosts (state transfers, post-copy fetch times)
   TwinBook& twins;
-  MecLedger& ledger;
-  Policy& policy;
-  Mechanism& mechanism;
-  Recorder& recorder;
-  simgrid::s4u::Mailbox* inbox;
-  simgrid::s4u::Mailbox* orchestrator;
   TelemetryPlane& plane;          // caught up before every decision; QoS 1 sessions, dashboards
   Subscriptions& subscriptions;   // a twin's session starts with its placement and ends with its removal
   NetworkView& network;           // state transfers are bulk flows
+  Recorder& recorder;
+  Operations& operations;         // the operations in flight (recorded as unfinished if the run ends first)
+  simgrid::s4u::Mailbox* orchestrator;  // instantiate/terminate requests
+  simgrid::s4u::Mailbox* manager;       // where an operation reports that it is done
+  double restore_bps = 0;         // twin.restore_bps
+};
+
+/// What the manager itself needs besides its operations'.
+struct ManagerDeps {
+  const Infrastructure& infra;
+  StationTable& stations;
+  MecLedger& ledger;
+  Policy& policy;
+  Mechanism& mechanism;
+  OperationDeps operation;              // handed to every operation it starts; its `manager` is the inbox
+  std::vector<ManualMigrationConfig> manual;  // migration.manual: the scripted requests (the manager's API)
+  bool cold_start = false;              // twin.cold_start (false: steady-state start at t = 0)
   std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
   std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
 };
@@ -49,8 +60,12 @@ private:
   Snapshot snapshot(MigrationTrigger trigger, StationId subject) const;
   void handle(const ManagerEvent& ev);
   void on_appear(StationId s);
+  /// A handover of `s` (the location trigger): asks the policy now, or when the twin's operation ends.
+  void on_handover(StationId s);
   /// Places `s`'s twin on `site` (the cloud when `site` is full); records a rejection when it cannot.
   void place(StationId s, SiteId site);
+  /// Steady-state start: the twin of a station present at t = 0 serves on `rec.to_site` at once, at no cost.
+  void place_steady(MigrationRecord rec);
   /// Batch policies: collects every event already posted at this instant, asks once, executes in event order.
   void run_batched(BatchDecider& batch);
   void decide_instant(BatchDecider& batch, const std::vector<std::unique_ptr<ManagerEvent>>& events);
@@ -79,6 +94,7 @@ private:
     std::string why;
   };
   std::vector<LastRejection> last_rejection_;  // by StationId: the rejection last recorded
+  std::vector<bool> handover_pending_;         // by StationId: a handover arrived while the twin was busy
 };
 
 /// Posts the manager's periodic ticks and the scenario's scripted requests into its mailbox at their times,
@@ -99,7 +115,8 @@ private:
 class MigrationRun final : public MigrationContext {
 public:
   enum class Kind { Place, Migrate, Remove };
-  MigrationRun(Kind kind, MigrationRecord record, InstanceId current, Mechanism* mechanism, const ManagerDeps& deps);
+  /// `entry` (in deps.operations) holds the operation's record while it runs.
+  MigrationRun(Kind kind, Operations::Entry& entry, InstanceId current, Mechanism* mechanism, const OperationDeps& deps);
   void operator()();
 
   double now() const override;
@@ -119,10 +136,11 @@ private:
   OrchestratorReply call(OrchestratorRequest::Op op, SiteId site, InstanceId instance);
 
   Kind kind_;
-  MigrationRecord record_;
+  Operations::Entry* entry_;
+  MigrationRecord& record_;  // entry_->record
   InstanceId current_;
   Mechanism* mechanism_;
-  ManagerDeps deps_;
+  OperationDeps deps_;
   simgrid::s4u::Mailbox* reply_ = nullptr;
 };
 

@@ -60,7 +60,9 @@ constexpr std::array kMessageColumns{
     V2X_COLUMN(MessageRecord, created, "s"),   V2X_COLUMN(MessageRecord, at_rsu, "s"),
     V2X_COLUMN(MessageRecord, at_broker, "s"), V2X_COLUMN(MessageRecord, at_twin, "s"),
     V2X_COLUMN(MessageRecord, processed, "s"), V2X_COLUMN(MessageRecord, outcome, "enum"), V2X_COLUMN(MessageRecord, cause, "enum"),
+    Column{"warmup", offsetof(MessageRecord, warmup), ColumnType::Bool, "bool"},
 };
+static_assert(std::is_same_v<decltype(MessageRecord::warmup), std::uint8_t>);
 
 constexpr std::array kHandoverColumns{
     V2X_COLUMN(HandoverRecord, time, "s"),      V2X_COLUMN(HandoverRecord, station, "id"),
@@ -167,11 +169,11 @@ constexpr std::array<const char*, 11> kMessageCauseNames{
     "session_dropped", "in_flight"};
 constexpr std::array<const char*, 4> kMigrationReasonNames{"initial", "policy", "manual", "removal"};
 constexpr std::array<const char*, 5> kMigrationTriggerNames{"appear", "handover", "tick", "api", "leave"};
-constexpr std::array<const char*, 3> kMigrationOutcomeNames{"completed", "rejected", "aborted"};
+constexpr std::array<const char*, 3> kMigrationOutcomeNames{"completed", "rejected", "unfinished"};
 constexpr std::array<const char*, 2> kStationKindNames{"vehicle", "rsu"};
 constexpr std::array<const char*, 5> kTwinStateNames{"absent", "starting", "serving", "migrating", "stopping"};
 static_assert(static_cast<int>(MessageOutcome::NotSent) == 3 && static_cast<int>(MessageCause::InFlight) == 10 && static_cast<int>(MigrationReason::Removal) == 3 &&
-                  static_cast<int>(MigrationTrigger::Leave) == 4 && static_cast<int>(MigrationOutcome::Aborted) == 2 &&
+                  static_cast<int>(MigrationTrigger::Leave) == 4 && static_cast<int>(MigrationOutcome::Unfinished) == 2 &&
                   static_cast<int>(StationKind::Rsu) == 1 && static_cast<int>(TwinState::Stopping) == 4,
               "enum names above must follow the enumerators of records.hpp and core/ids.hpp");
 

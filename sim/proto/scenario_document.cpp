@@ -788,6 +788,7 @@ Scenario ScenarioDocument::to_scenario() const
   s.twin.dirty_rate_bps = twin.dirty_rate_bps();
   s.twin.restore_bps = twin.restore_bps();
   s.twin.cooperation_areas = twin.cooperation_areas();
+  s.twin.cold_start = twin.cold_start();
   s.twin.mode = twin.mode() == pb::TwinSpec::HYBRID ? TwinMode::Hybrid
                 : twin.mode() == pb::TwinSpec::CLOUD ? TwinMode::Cloud
                                                      : TwinMode::Edge;
@@ -881,6 +882,7 @@ Scenario ScenarioDocument::to_scenario() const
   s.output.sample_period_s = out.sample_period_s();
   s.output.chunk_rows = out.chunk_rows();
   s.output.compression = out.compression();
+  s.output.warmup_s = out.warmup_s();
   return s;
 }
 

@@ -203,6 +203,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   }
   Recorder recorder(writer.get(), scenario.output.chunk_rows, scenario.output.messages);
   recorder.set_observer(options.observer);
+  recorder.set_warmup(scenario.output.warmup_s);
 
   // Shared state.
   StationTable stations;
@@ -229,6 +230,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   EnergyMeter energy(*platform, infra->sites(), ledger);
   // Control changes first catch the plane up to now (see messaging/telemetry_plane.hpp).
   twins.set_before_change([&plane] { plane.sync(); });
+  twins.set_warmup(scenario.output.warmup_s);
   subscriptions.set_before_change([&plane] { plane.sync(); });
 
   const PolicyInfo* policy_info = find_policy(policy_name(scenario));
@@ -255,8 +257,14 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                      Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, network, ledger,
                                                    twins, recorder, scenario.seed},
                                   orchestrator_box));
-  ManagerDeps manager_deps{scenario,  *infra,   *platform,   stations,         twins, ledger,        *policy,
-                           *mechanism, recorder, manager_box, orchestrator_box, plane, subscriptions, network,
+  Operations operations;
+  const OperationDeps operation_deps{*platform, twins,      plane,           subscriptions,
+                                     network,   recorder,   operations,      orchestrator_box,
+                                     manager_box, scenario.twin.restore_bps};
+  ManagerDeps manager_deps{*infra,          stations,
+                           ledger,          *policy,
+                           *mechanism,      operation_deps,
+                           scenario.migration.manual, scenario.twin.cold_start,
                            &error};
   // The latency policy's default threshold: each RSU's uncongested latency to the MEC behind it, as the telemetry
   // plane computes it with nothing else on the way: a 300 B frame's exchange on an idle channel at the rate of
@@ -332,14 +340,14 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     result.policy_round_trip_s = batch->round_trip_s();
   }
   plane.finish(end);  // messages still travelling, QoS 1 sessions never delivered, the twins' ages
+  operations.record_unfinished(end, twins, recorder);
   for (StationId s = 0; s < stations.size(); ++s)
     if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
-      recorder.vehicle_left(end - stations.info(s).appeared);
+      recorder.vehicle_left(stations.info(s).appeared, end);
   recorder.flush();
   result.summary = recorder.summary();
   result.summary.rsus = infra->rsus().size();
   result.summary.cooperative_deliveries = plane.cooperative_deliveries();
-  result.summary.vehicle_messages = plane.vehicle_messages();
   result.summary.aoi_mean_s = twins.ages().mean();
   result.summary.aoi_p95_s = twins.ages().quantile(0.95);
   result.summary.simulated_s = end;

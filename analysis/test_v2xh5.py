@@ -63,13 +63,27 @@ def numpy_type(type_text):
     return h5py.enum_dtype({name: value for value, name in enumerate(names)}, basetype="u1")
 
 
-def compound(path):
-    return np.dtype([(name, numpy_type(t)) for name, t, _ in SCHEMA[path]])
+# Columns a file of an older simulator lacks (trailing in SCHEMA order): fixture tuples that stop before them make
+# a table without them, as such a file has.
+OPTIONAL_TRAILING = {"/mecs": ("energy_j",)}
+
+
+def compound(path, width=None):
+    cols = SCHEMA[path]
+    if width is not None and width < len(cols):
+        dropped = [name for name, _, _ in cols[width:]]
+        assert all(n in OPTIONAL_TRAILING.get(path, ()) for n in dropped), f"{path}: tuples lack {dropped}"
+        cols = cols[:width]
+    return np.dtype([(name, numpy_type(t)) for name, t, _ in cols])
+
+
+def units_of(path, dtype):
+    return ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[path] if name in dtype.names)
 
 
 def rows(path, values):
     """A structured array for table `path` from tuples in SCHEMA column order (strings as str)."""
-    dtype = compound(path)
+    dtype = compound(path, len(values[0]) if values else None)
     converted = [
         tuple(v.encode("utf-8") if isinstance(v, str) else v for v in row) for row in values
     ]
@@ -192,7 +206,7 @@ def write_run(path, schema_version=1, with_summary=True):
                 table,
                 shape=(0,),
                 maxshape=(None,),
-                dtype=compound(table),
+                dtype=data.dtype,
                 chunks=(2,),
                 compression="gzip",
                 compression_opts=1,
@@ -204,7 +218,7 @@ def write_run(path, schema_version=1, with_summary=True):
                 dset.resize((dset.shape[0] + len(part),))
                 if len(part):
                     dset[-len(part):] = part
-            dset.attrs["units"] = ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[table])
+            dset.attrs["units"] = units_of(table, data.dtype)
             dset.attrs["doc"] = f"fixture rows of {table}"
         if with_summary:
             group = f.create_group("summary", track_order=False)

@@ -104,12 +104,14 @@ void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
   load.ops_in_flight++;
   if (sg4::Engine::get_clock() > start)
     record_phase(req, "terminate.queue", start, 0);
-  // SIGTERM: the container stops serving when its stop begins.
+  // SIGTERM: the container stops serving when its stop begins. The delete request is then done (helm uninstall
+  // returns once the resources are deleted, without --wait): the operation slot is free while the kubelet waits
+  // out the pod's termination (up to the grace period) and cleans up; the pod keeps its resources until then.
   deps_.twins.stop(req.instance, sg4::Engine::get_clock());
-  timed_phase(req, "terminate.container_stop", cfg.container_stop, rng);
-  timed_phase(req, "terminate.cleanup", cfg.cleanup, rng);
   load.ops_in_flight--;
   load.op_slots->release();
+  timed_phase(req, "terminate.container_stop", cfg.container_stop, rng);
+  timed_phase(req, "terminate.cleanup", cfg.cleanup, rng);
   deps_.twins.retire(req.instance, sg4::Engine::get_clock());
   deps_.ledger.release(req.site);
   req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{req.instance, 0}).release(), 0)->detach(delete_payload<OrchestratorReply>);

@@ -79,6 +79,8 @@ private:
   void reject(MigrationRecord rec, const std::string& why);
   MigrationRecord new_record(StationId s, SiteId from, SiteId to, MigrationReason reason, MigrationTrigger trigger);
   void maybe_finish();
+  /// After a batch policy failed: drops every event until the run ends (see manager.cpp).
+  [[noreturn]] void drain();
 
   ManagerDeps deps_;
   std::uint32_t next_id_ = 0;

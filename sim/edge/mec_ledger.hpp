@@ -31,9 +31,13 @@ public:
   /// Creates the SimGrid synchronisation objects (needs the engine).
   void create_slots();
 
-  bool can_host(SiteId s) const;
-  void reserve(SiteId s);
-  void release(SiteId s);
+  bool can_host(SiteId s) const { return can_host(s, twin_.cpu_cores, twin_.memory_mb); }
+  void reserve(SiteId s) { reserve(s, twin_.cpu_cores, twin_.memory_mb); }
+  void release(SiteId s) { release(s, twin_.cpu_cores, twin_.memory_mb); }
+  /// The same for a pod of another size (twin.mode HYBRID: the cloud twins, edge/sync.hpp).
+  bool can_host(SiteId s, double cpu_cores, double memory_mb) const;
+  void reserve(SiteId s, double cpu_cores, double memory_mb);
+  void release(SiteId s, double cpu_cores, double memory_mb);
   void add_busy(SiteId s, double core_seconds) { loads_[s].busy_core_s += core_seconds; }
   SiteLoad& load(SiteId s) { return loads_[s]; }
   const SiteLoad& load(SiteId s) const { return loads_[s]; }

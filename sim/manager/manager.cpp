@@ -585,7 +585,10 @@ InstanceId MigrationRun::instantiate(SiteId site)
 
 void MigrationRun::serve(InstanceId instance)
 {
+  const InstanceId previous = deps_.twins.serving(record_.station);
   deps_.twins.serve(record_.station, instance, now());
+  if (kind_ == Kind::Migrate)
+    deps_.plane.migration_served(record_.id, record_.station, previous, instance);
   deps_.plane.flush_session(record_.station);
 }
 

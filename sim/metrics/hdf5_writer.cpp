@@ -318,13 +318,13 @@ struct Hdf5Writer::Impl {
   std::string partial;
   Handle file;
   Table sites, rsus, brokers;
-  Table messages, handovers, migrations, phases, stations, twins, mecs, channels;
+  Table messages, handovers, migrations, phases, stations, twins, mecs, channels, continuity;
   bool sites_written = false, rsus_written = false, brokers_written = false;
   bool committed = false;
 
   std::vector<Table*> tables()
   {
-    return {&sites, &rsus, &brokers, &messages, &handovers, &migrations, &phases, &stations, &twins, &mecs, &channels};
+    return {&sites, &rsus, &brokers, &messages, &handovers, &migrations, &phases, &stations, &twins, &mecs, &channels, &continuity};
   }
 
   /// Root attributes and every (empty) table.
@@ -579,6 +579,7 @@ void Hdf5Writer::Impl::write_layout(const RunMetadata& meta, std::uint32_t chunk
   twins = create_table(root, table_spec<TwinSample>(), chunk_rows, compression, partial);
   mecs = create_table(root, table_spec<MecSample>(), chunk_rows, compression, partial);
   channels = create_table(root, table_spec<ChannelSample>(), chunk_rows, compression, partial);
+  continuity = create_table(root, table_spec<ContinuityRecord>(), chunk_rows, compression, partial);
 }
 
 Hdf5Writer::~Hdf5Writer()
@@ -646,6 +647,11 @@ void Hdf5Writer::append(std::span<const ChannelSample> rows)
 void Hdf5Writer::append(std::span<const MecSample> rows)
 {
   impl_->append(impl_->mecs, rows);
+}
+
+void Hdf5Writer::append(std::span<const ContinuityRecord> rows)
+{
+  impl_->append(impl_->continuity, rows);
 }
 
 void Hdf5Writer::write_summary(const Summary& summary)

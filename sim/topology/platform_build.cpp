@@ -26,6 +26,7 @@
 // RSU-to-site ratio, quadratic only in sites.
 #include "core/log.hpp"
 #include "topology/platform.hpp"
+#include "topology/site_power.hpp"
 
 #include <stdexcept>
 #include <unordered_map>
@@ -148,10 +149,11 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
     p.cell_latency_.push_back(rsus[r].cell_latency_s);
   }
   for (SiteId s = 0; s < sites.size(); ++s) {
-    p.site_hosts_.push_back(site_leaf[s]
-                                ->create_host(sites[s].name, sites[s].core_speed_flops_per_s)
-                                ->set_core_count(static_cast<int>(sites[s].cores))
-                                ->seal());
+    sg4::Host* h = site_leaf[s]
+                       ->create_host(sites[s].name, sites[s].core_speed_flops_per_s)
+                       ->set_core_count(static_cast<int>(sites[s].cores));
+    set_power_properties(h, sites[s]);  // before seal(): the energy plugin reads them when the host is created
+    p.site_hosts_.push_back(h->seal());
     endpoints[s].host = p.site_hosts_.back();
   }
   p.registry_host_ = endpoints[registry].top->create_host("registry", kRelayHostSpeed)->seal();

@@ -419,6 +419,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
             " (one message row in N with messages_mode SAMPLED)");
   if (s.output.compression > 9)
     c.fail("output.compression", std::to_string(s.output.compression), "deflate level must be in 0..9");
+
+  validate_faults(s, context);
 }
 
 } // namespace v2x

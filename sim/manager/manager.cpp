@@ -42,7 +42,8 @@ MigrationRecord Manager::new_record(StationId s, SiteId from, SiteId to, Migrati
   r.to_site = to;
   r.reason = reason;
   r.trigger = trigger;
-  r.mechanism = fixed_name(reason == MigrationReason::Policy || reason == MigrationReason::Manual
+  r.mechanism = fixed_name(reason == MigrationReason::Policy || reason == MigrationReason::Manual ||
+                                   reason == MigrationReason::Recovery
                                ? std::string(deps_.mechanism.name())
                                : std::string(reason == MigrationReason::Initial ? "place" : "remove"));
   r.policy = fixed_name(std::string(deps_.policy.name()));
@@ -82,7 +83,9 @@ void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
   TwinRecord& tr = deps_.twins.record(rec.station);
   tr.busy = true;
   deps_.stations.view(rec.station).twin_busy = true;
-  const MigrationRun::Kind kind = rec.reason == MigrationReason::Initial   ? MigrationRun::Kind::Place
+  const MigrationRun::Kind kind = rec.reason == MigrationReason::Initial ||
+                                          rec.reason == MigrationReason::Recovery
+                                      ? MigrationRun::Kind::Place
                                   : rec.reason == MigrationReason::Removal ? MigrationRun::Kind::Remove
                                                                            : MigrationRun::Kind::Migrate;
   sg4::Actor::create("migration-" + std::to_string(rec.id), sg4::this_actor::get_host(),
@@ -107,7 +110,7 @@ void Manager::place(StationId s, SiteId site)
       reject(rec, "no capacity on " + deps_.infra.sites()[site].name);
       return;
     }
-    rec.note = fixed_name("full: " + deps_.infra.sites()[site].name);
+    rec.note = fixed_name((deps_.ledger.is_down(site) ? "down: " : "full: ") + deps_.infra.sites()[site].name);
     site = rec.to_site = deps_.infra.cloud();
   }
   XBT_VERB("t=%.6f place station %u on %s", rec.requested, s, deps_.infra.sites()[site].name.c_str());
@@ -138,6 +141,8 @@ void Manager::on_done(StationId s)
   tr.busy = false;
   deps_.stations.view(s).twin_busy = false;
   if (tr.deployed == kNone) {  // removed
+    if (deps_.faults != nullptr)
+      deps_.faults->twin_gone(s, sg4::Engine::get_clock());  // it left while lost to a fault
     if (deps_.stations.view(s).kind == StationKind::Vehicle)
       --vehicle_twins_;
     maybe_finish();
@@ -146,7 +151,10 @@ void Manager::on_done(StationId s)
   if (tr.removal_pending) {
     tr.removal_pending = false;
     on_leave(s);
+    return;
   }
+  if (deps_.faults != nullptr && deps_.faults->twin_lost(s))
+    heal(s);
 }
 
 void Manager::request_move(StationId s, SiteId target, MigrationReason reason, MigrationTrigger trigger)
@@ -165,6 +173,8 @@ void Manager::request_move(StationId s, SiteId target, MigrationReason reason, M
   rec.from_site = deps_.twins.instance(tr.deployed).site;
   if (target == rec.from_site)
     return reject(rec, "already there");
+  if (deps_.ledger.is_down(target))
+    return reject(rec, "site down: " + deps_.infra.sites()[target].name);
   if (!deps_.ledger.can_host(target))
     return reject(rec, "no capacity on " + deps_.infra.sites()[target].name);
   deps_.ledger.reserve(target);
@@ -234,6 +244,9 @@ void Manager::handle(const ManagerEvent& ev)
     case ManagerEvent::Type::Manual:
       manual(manual_[ev.index]);
       break;
+    case ManagerEvent::Type::Recover:
+      heal(ev.station);
+      break;
   }
 }
 
@@ -247,7 +260,7 @@ wire::PolicySnapshot policy_world(const ManagerDeps& deps, BatchDecider& batch, 
     const bool can_host = deps.ledger.can_host(i);
     snap.sites.push_back(wire::SiteState{i, std::string(v.name), v.is_cloud, v.x_m, v.y_m, v.cpu_free_cores,
                                          v.memory_free_mb, v.pods_free, v.utilisation,
-                                         deps.ledger.load(i).ops_in_flight, can_host});
+                                         deps.ledger.load(i).ops_in_flight, can_host, v.down});
     if (can_host)
       snap.candidate_sites.push_back(i);
   }
@@ -360,6 +373,7 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
       case ManagerEvent::Type::Leave:
       case ManagerEvent::Type::Done:
       case ManagerEvent::Type::Finish:
+      case ManagerEvent::Type::Recover:
         break;
     }
   }
@@ -413,6 +427,7 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
       case ManagerEvent::Type::Leave:
       case ManagerEvent::Type::Done:
       case ManagerEvent::Type::Finish:
+      case ManagerEvent::Type::Recover:
         handle(ev);
         break;
       default:
@@ -523,12 +538,20 @@ InstanceId MigrationRun::instantiate(SiteId site)
 
 void MigrationRun::serve(InstanceId instance)
 {
+  if (instance != kNone && !deps_.twins.instance(instance).alive) {
+    failed_ = true;  // a fault took the new instance before it could serve
+    return;
+  }
   deps_.twins.serve(record_.station, instance, now());
+  if (deps_.faults != nullptr)
+    deps_.faults->twin_serving(record_.station, now());
   deps_.plane.flush_session(record_.station);
 }
 
 void MigrationRun::terminate(InstanceId instance)
 {
+  if (failed_ && deps_.twins.serving(record_.station) == instance)
+    return;  // the new instance was lost to a fault: the one serving stays (make-before-break)
   call(OrchestratorRequest::Op::Terminate, deps_.twins.instance(instance).site, instance);
   TwinRecord& tr = deps_.twins.record(record_.station);
   if (tr.deployed == instance)
@@ -538,6 +561,11 @@ void MigrationRun::terminate(InstanceId instance)
 void MigrationRun::transfer(SiteId from, SiteId to, double bytes, std::string_view name)
 {
   const double start = now();
+  if (deps_.faults != nullptr && (deps_.faults->site_down(from) || deps_.faults->site_down(to))) {
+    // A MEC at one end is down: its state is gone, nothing to send (the new instance starts without it).
+    deps_.recorder.phase(PhaseRecord{record_.id, fixed_name(std::string(name) + ".lost"), to, start, start, 0});
+    return;
+  }
   deps_.network.bulk_transfer(deps_.platform.site_host(from), deps_.platform.site_host(to), bytes);
   record_.bytes += bytes;
   deps_.recorder.phase(PhaseRecord{record_.id, fixed_name(std::string(name)), to, start, now(), bytes});
@@ -583,6 +611,8 @@ void MigrationRun::operator()()
 {
   reply_ = sg4::Mailbox::by_name("operation-" + std::to_string(record_.station));
   const double down_before = deps_.twins.downtime(record_.station, now());
+  if (record_.reason == MigrationReason::Recovery)
+    lost_since_ = deps_.faults->lost_since(record_.station);
   switch (kind_) {
     case Kind::Place:
       serve(instantiate(record_.to_site));
@@ -599,6 +629,19 @@ void MigrationRun::operator()()
   record_.finished = now();
   record_.downtime = kind_ == Kind::Migrate ? deps_.twins.downtime(record_.station, now()) - down_before : 0.0;
   record_.outcome = MigrationOutcome::Completed;
+  if (record_.reason == MigrationReason::Recovery && !failed_)
+    record_.downtime = now() - lost_since_;  // fault -> serving again: detection delay + this re-placement
+  if (failed_) {
+    record_.outcome = MigrationOutcome::Aborted;
+    const SiteId to = record_.to_site;
+    record_.note = fixed_name("fault: " + (to < deps_.infra.sites().size() ? deps_.infra.sites()[to].name
+                                                                             : std::string("target")) + " down");
+    // The deployed instance is the one that still serves, if any (none: the twin is lost, the manager heals it).
+    TwinRecord& tr = deps_.twins.record(record_.station);
+    const InstanceId serving = deps_.twins.serving(record_.station);
+    if (serving != kNone)
+      tr.deployed = serving;
+  }
   deps_.recorder.migration(record_);
   deps_.inbox->put_init(
       std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, record_.station}).release(), 0)

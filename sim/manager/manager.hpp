@@ -34,6 +34,8 @@ struct ManagerDeps {
   NetworkView& network;           // state transfers are bulk flows
   std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
   std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
+  FaultState* faults = nullptr;            // faults: twins lost to them (null: no faults in the run)
+  const HealingConfig* healing = nullptr;  // detection delay, whether lost twins are re-placed
 };
 
 /// The world as a batch policy sees it at `now` (sites, totals, cloud), without stations: the manager adds the
@@ -64,6 +66,9 @@ private:
   void reject(MigrationRecord rec, const std::string& why);
   MigrationRecord new_record(StationId s, SiteId from, SiteId to, MigrationReason reason, MigrationTrigger trigger);
   void maybe_finish();
+  /// Self-healing (manager/healing.cpp): re-places `s`'s twin, lost to a fault, once the detection delay has
+  /// passed and no operation runs for it; earlier, it asks to be called again when the delay is over.
+  void heal(StationId s);
 
   ManagerDeps deps_;
   std::uint32_t next_id_ = 0;
@@ -119,6 +124,8 @@ private:
   OrchestratorReply call(OrchestratorRequest::Op op, SiteId site, InstanceId instance);
 
   Kind kind_;
+  bool failed_ = false;  // a fault took the instance this operation deployed (it is recorded as aborted)
+  double lost_since_ = 0;  // a recovery: when the twin was lost (its downtime runs from there)
   MigrationRecord record_;
   InstanceId current_;
   Mechanism* mechanism_;

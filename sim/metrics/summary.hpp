@@ -42,6 +42,15 @@ struct Summary {
   double downtime_mean_s = 0;
   double downtime_max_s = 0;
   double vehicle_seconds = 0; // sum of the vehicles' presence
+  // Faults (issue 12): /faults rows, twin instances they took down, twin-seconds without an instance because of
+  // them (loss -> serving again, leaving or the run's end), recovery time (loss -> serving again) over recoveries.
+  std::uint64_t faults = 0;
+  std::uint64_t fault_twins_lost = 0;
+  std::uint64_t fault_recoveries = 0;
+  double fault_downtime_twin_s = 0;
+  double recovery_mean_s = 0;
+  double recovery_p95_s = 0;
+  double recovery_max_s = 0;
   double simulated_s = 0;
   double wall_s = 0;
   std::uint64_t peak_rss_kb = 0;

@@ -5,7 +5,9 @@
 #include "run/version.hpp"
 #include "stations/station_table.hpp"
 #include "edge/twin_book.hpp"
+#include "manager/fault_injector.hpp"
 #include "manager/manager.hpp"
+#include "topology/faults.hpp"
 #include "messaging/broker.hpp"
 #include "messaging/subscriptions.hpp"
 #include "messaging/telemetry_plane.hpp"
@@ -133,6 +135,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     platform.emplace(Platform::build(*infra, engine));  // the radio is the telemetry plane's model, not SimGrid links
   }
 
+  // Faults: the schedule (scheduled, then random up to the run's duration), its targets checked against the
+  // infrastructure before anything runs.
+  const std::vector<FaultEvent> fault_schedule = build_fault_schedule(scenario, *infra, scenario.duration_s);
+  FaultState faults(infra->sites().size(), infra->rsus().size(), infra->brokers().size());
+  FaultState* fault_state = fault_schedule.empty() ? nullptr : &faults;  // no faults: the models' paths unchanged
+
   // Mobility.
   MobilityOptions mobility_options;
   mobility_options.max_gap_s = scenario.mobility.max_gap_s;
@@ -204,6 +212,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                        stations, subscriptions, brokers, twins, recorder, scenario.seed);
   // Control changes first catch the plane up to now (see messaging/telemetry_plane.hpp).
   twins.set_before_change([&plane] { plane.sync(); });
+  twins.set_faults(fault_state);
+  brokers.set_faults(fault_state);
+  plane.set_faults(fault_state);
   subscriptions.set_before_change([&plane] { plane.sync(); });
 
   const PolicyInfo* policy_info = find_policy(scenario.migration.policy);
@@ -225,7 +236,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
 
   sg4::Actor::create("orchestrator", control,
                      Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, network, ledger,
-                                                   twins, recorder, scenario.seed},
+                                                   twins, recorder, scenario.seed, fault_state},
                                   orchestrator_box));
   ManagerDeps manager_deps{scenario,  *infra,   *platform,   stations,         twins, ledger,        *policy,
                            *mechanism, recorder, manager_box, orchestrator_box, plane, subscriptions, network,
@@ -253,6 +264,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     }
   }
   manager_deps.rsu_baseline_latency_s = rsu_baseline_latency;
+  manager_deps.faults = fault_state;
+  manager_deps.healing = &scenario.healing;
+  if (fault_state != nullptr)
+    sg4::Actor::create("faults", control,
+                       FaultInjector(FaultInjectorDeps{fault_schedule, faults, scenario.healing, *infra, twins, ledger,
+                                                       plane, network, manager_box}));
   sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())
     sg4::Actor::create("manager-clock", control,
@@ -303,6 +320,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     result.policy_round_trip_s = batch->round_trip_s();
   }
   plane.finish(end);  // messages still travelling, QoS 1 sessions never delivered, the twins' ages
+  faults.close(end);  // twins still lost at the end: downtime up to it
   for (StationId s = 0; s < stations.size(); ++s)
     if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
       recorder.vehicle_left(end - stations.info(s).appeared);
@@ -314,10 +332,33 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   result.summary.aoi_mean_s = twins.ages().mean();
   result.summary.aoi_p95_s = twins.ages().quantile(0.95);
   result.summary.simulated_s = end;
+  result.summary.faults = fault_schedule.size();
+  result.summary.fault_twins_lost = faults.twins_lost();
+  result.summary.fault_downtime_twin_s = faults.downtime_s();
+  {
+    std::vector<double> r = faults.recoveries();
+    std::sort(r.begin(), r.end());
+    result.summary.fault_recoveries = r.size();
+    if (!r.empty()) {
+      double sum = 0;
+      for (double x : r)
+        sum += x;
+      result.summary.recovery_mean_s = sum / static_cast<double>(r.size());
+      // The value of rank ceil(0.95 n) (1-based), as the recorder's quantiles.
+      const auto rank = static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(r.size()) - 1e-9));
+      result.summary.recovery_p95_s = r[std::max<std::size_t>(rank, 1) - 1];
+      result.summary.recovery_max_s = r.back();
+    }
+  }
   // The only figures that differ between two runs of the same scenario and seed (datasets are bit-identical).
   result.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   result.summary.peak_rss_kb = peak_rss_kb();
   if (writer) {
+    std::vector<FaultRecord> rows;
+    for (const FaultEvent& f : fault_schedule)
+      rows.push_back(FaultRecord{f.id, f.kind, fixed_name(f.target), f.index, f.start, f.end, f.factor,
+                                 static_cast<std::uint8_t>(f.random), faults.lost_by(f.id), faults.recovered_by(f.id)});
+    writer->write_faults(rows);
     writer->write_summary(result.summary);
     writer->commit();
     result.output_path = out_path;

@@ -65,6 +65,7 @@ TABLES = (
     "twins",
     "mecs",
     "channels",
+    "faults",
 )
 
 #: Tables that newer simulators write and older files lack (check with ``Run.has_table``): the fault log.

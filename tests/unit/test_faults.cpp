@@ -33,7 +33,7 @@ double availability_sd(double U, double D, double T)
 
 } // namespace
 
-TEST_CASE("--fault KIND:TARGET@AT+FOR[*FACTOR] is parsed, bad forms name --fault", "[faults]")
+TEST_CASE("the fault option KIND:TARGET@AT+FOR[*FACTOR] is parsed, bad forms name --fault", "[faults]")
 {
   const FaultConfig f = parse_fault_option("mec_down:mec_ne@100+60");
   CHECK(f.kind == FaultKind::MecDown);
@@ -57,7 +57,7 @@ TEST_CASE("--fault KIND:TARGET@AT+FOR[*FACTOR] is parsed, bad forms name --fault
   }
 }
 
-TEST_CASE("fault targets resolve by kind; a kind that does not fit its target is an input error", "[faults]")
+TEST_CASE("fault targets resolve by kind, and a kind that does not fit its target is an input error", "[faults]")
 {
   const Infrastructure infra =
       Infrastructure::from_config(test::TinyInfra().mec("m0", 0, 0).mec("m1", 1000, 0).rsu("r0", 0, 0, "m0").build());

@@ -58,7 +58,7 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
                              created + lat, 0))
                 causes.append(CAUSES.index("ok"))
     # /messages.cause is part of the schema now: every file has it (extended or not).
-    msgs = [m + (c,) for m, c in zip(msgs, causes)]
+    msgs = [m + (c, 0) for m, c in zip(msgs, causes)]  # warmup: 0 (the fixtures have no warm-up flag set)
     handovers = [(0.0, 2, NONE, 0, 10.0, 0.0), (9.5, 2, 0, 1, 300.0, 0.0), (0.5, 3, NONE, 0, 20.0, 0.0)]
     migrations = [
         (0, 2, NONE, 0, 0, 0, 0, "stateless-restart", "nearest", "", 0.0, 2.0, 2.0, 1e8),

@@ -29,7 +29,7 @@ T_TABLE = {1: 12.706, 2: 4.303, 4: 2.776, 9: 2.262, 29: 2.045, 100: 1.984}
 # enum values (SCHEMA.md order)
 DELIVERED, LOST = 0, 1
 INITIAL, POLICY, MANUAL = 0, 1, 2
-COMPLETED, REJECTED, ABORTED = 0, 1, 2
+COMPLETED, REJECTED, UNFINISHED = 0, 1, 2
 
 
 def write_run(path, latencies_s, lost=0, migrations=(), vehicle_seconds=7200.0, simulated_s=100.0,
@@ -40,10 +40,10 @@ def write_run(path, latencies_s, lost=0, migrations=(), vehicle_seconds=7200.0, 
     messages = []
     for i, lat in enumerate(latencies_s):
         created = 0.1 * i
-        messages.append((1, i, 0, 0, 0, 180, created, created, created, created, created + lat, DELIVERED, 0))
+        messages.append((1, i, 0, 0, 0, 180, created, created, created, created, created + lat, DELIVERED, 0, 0))
     for j in range(lost):
         created = 50.0 + 0.1 * j
-        messages.append((1, 10000 + j, 0, 0, NONE, 180, created, created, created, NAN, NAN, LOST, 5))  # cause migration
+        messages.append((1, 10000 + j, 0, 0, NONE, 180, created, created, created, NAN, NAN, LOST, 5, 0))  # cause migration
     tables = {
         "/infrastructure/sites": [
             (0, "mec-0", 0, 10.0, 20.0, 16, 32768.0, 110),
@@ -123,7 +123,7 @@ def sweep_dir(tmp_path):
         (POLICY, COMPLETED, 20.0, 3.0),  # counted
         (MANUAL, COMPLETED, 40.0, 5.0),  # counted
         (POLICY, REJECTED, 50.0, 0.0),  # not completed: not counted
-        (POLICY, ABORTED, 60.0, 1.0),  # not completed: not counted
+        (POLICY, UNFINISHED, 60.0, 1.0),  # not completed: not counted
     ]
     records = []
     # nearest, seed k (1..3): latencies 1..100 ms shifted by 10 (k - 1) ms; k lost messages;
@@ -178,7 +178,7 @@ def test_quantile_rank_definition():
 def test_one_run_figures_by_hand(tmp_path):
     path = tmp_path / "r.h5"
     mig = [(INITIAL, COMPLETED, 1.0, 4.5), (POLICY, COMPLETED, 20.0, 3.0), (MANUAL, COMPLETED, 40.0, 5.0),
-           (POLICY, REJECTED, 50.0, 0.0), (POLICY, ABORTED, 60.0, 1.0)]
+           (POLICY, REJECTED, 50.0, 0.0), (POLICY, UNFINISHED, 60.0, 1.0)]
     write_run(path, ms_range(1, 100), lost=4, migrations=mig, vehicle_seconds=7200.0)
     rd = compare.read_run(str(path))
     f = rd.figures

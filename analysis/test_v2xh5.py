@@ -86,10 +86,10 @@ FIXTURE = {
     "/infrastructure/brokers": [(0, "broker-0", 0)],
     "/stations": [(0, "rsu-0", 1, 0.0), (1, "veh.1", 0, 0.5)],
     "/messages": [
-        # station seq rsu broker site size_b created at_rsu at_broker at_twin processed outcome cause
-        (1, 0, 0, 0, 0, 180, 1.0, 1.001, 1.002, 1.003, 1.010, 0, 0),
-        (1, 1, 0, 0, NONE, 181, 1.1, 1.101, 1.102, NAN, NAN, 1, 5),
-        (1, 2, NONE, NONE, NONE, 182, 1.2, NAN, NAN, NAN, NAN, 3, 1),
+        # station seq rsu broker site size_b created at_rsu at_broker at_twin processed outcome cause warmup
+        (1, 0, 0, 0, 0, 180, 1.0, 1.001, 1.002, 1.003, 1.010, 0, 0, 0),
+        (1, 1, 0, 0, NONE, 181, 1.1, 1.101, 1.102, NAN, NAN, 1, 5, 0),
+        (1, 2, NONE, NONE, NONE, 182, 1.2, NAN, NAN, NAN, NAN, 3, 1, 0),
     ],
     "/handovers": [(0.5, 1, NONE, 0, 1.0, 2.0)],
     "/migrations": [
@@ -122,6 +122,8 @@ SUMMARY = {
     "cause_session_dropped": 0,
     "cause_in_flight": 0,
     "vehicle_messages": 3,
+    "warmup_s": 0.0,
+    "messages_warmup": 0,
     "aoi_mean_s": 0.5,
     "aoi_p95_s": 0.9,
     "latency_mean_s": 0.01,
@@ -133,7 +135,8 @@ SUMMARY = {
     "cooperative_deliveries": 0,
     "migrations": 0,
     "migrations_rejected": 1,
-    "migrations_aborted": 0,
+    "migrations_unfinished": 0,
+    "migrations_failed": 0,
     "downtime_total_s": 0.0,
     "downtime_mean_s": 0.0,
     "downtime_max_s": 0.0,

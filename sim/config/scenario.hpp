@@ -131,6 +131,7 @@ struct TwinConfig {
   double dashboard_message_b{};
   double dirty_rate_bps{};
   double restore_bps{};  // 0 = restoring transferred state takes no time
+  bool cold_start{};     // false: the twins of stations present at t = 0 serve from t = 0 (steady state)
 };
 
 struct OrchestratorConfig {
@@ -248,6 +249,7 @@ struct OutputConfig {
   double sample_period_s{};
   std::uint32_t chunk_rows{};
   std::uint32_t compression{};
+  double warmup_s{};  // s: excluded from the summary (rows flagged)
 };
 
 // Faults and healing (documented, with their defaults, in sim/proto/scenario.proto: Fault, RandomFaults, Healing).

@@ -419,6 +419,10 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
             " (one message row in N with messages_mode SAMPLED)");
   if (s.output.compression > 9)
     c.fail("output.compression", std::to_string(s.output.compression), "deflate level must be in 0..9");
+  c.duration("output.warmup_s", s.output.warmup_s, " (0 = no warm-up)");
+  if (s.duration_s > 0 && s.output.warmup_s >= s.duration_s)
+    c.fail("output.warmup_s", number_text(s.output.warmup_s),
+           "must be shorter than duration_s (" + number_text(s.duration_s) + " s): nothing would be measured");
 
   validate_faults(s, context);
 }

@@ -47,7 +47,8 @@ enum class MigrationTrigger : std::uint8_t {
 enum class MigrationOutcome : std::uint8_t {
   Completed = 0,
   Rejected = 1, // refused before starting (no capacity, already migrating, ...)
-  Aborted = 2,  // the station left while the operation ran
+  Unfinished = 2,  // still running when the run ended (recorded then, with what it had done)
+  Failed = 3,      // a fault took the instance it deployed (its MEC went down): note "fault: <site> down"
 };
 
 /// What a fault takes down (scenario.proto, Fault.Kind; names in /faults: mec_down, link_down, ...).

@@ -86,7 +86,9 @@ void TwinBook::account_age(StationId station, double now)
   TwinRecord& r = record(station);
   if (r.serving == kNone || std::isnan(r.last_generated) || stations_.view(station).kind != StationKind::Vehicle)
     return;
-  ages_.add(r.aoi_from - r.last_generated, now - r.last_generated);
+  const double from = std::max(r.aoi_from, warmup_s_);  // the warm-up's part of the segment is left out
+  if (now > from)
+    ages_.add(from - r.last_generated, now - r.last_generated);
   r.aoi_from = now;
 }
 

@@ -102,6 +102,8 @@ public:
   void processed(StationId station, double created, double done);
   /// Closes every twin's age segment at `end` (end of the run).
   void close_ages(double end);
+  /// The age statistics cover twin-time after `warmup_s` only.
+  void set_warmup(double warmup_s) { warmup_s_ = warmup_s; }
   const AgeStats& ages() const { return ages_; }
   double age_of_information(StationId station, double now) const;
 
@@ -115,6 +117,7 @@ private:
   std::vector<TwinRecord> records_;
   AgeStats ages_;
   const FaultState* faults_ = nullptr;
+  double warmup_s_ = 0;
   std::function<void()> before_change_;
   void changing()
   {

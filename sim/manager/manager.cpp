@@ -88,8 +88,10 @@ void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
                                       ? MigrationRun::Kind::Place
                                   : rec.reason == MigrationReason::Removal ? MigrationRun::Kind::Remove
                                                                            : MigrationRun::Kind::Migrate;
+  Operations::Entry& entry = deps_.operations.started(rec, kind == MigrationRun::Kind::Migrate);
+  entry.down_before = deps_.twins.downtime(rec.station, rec.requested);
   sg4::Actor::create("migration-" + std::to_string(rec.id), sg4::this_actor::get_host(),
-                     MigrationRun(kind, rec, current, use_mechanism ? &deps_.mechanism : nullptr, deps_));
+                     MigrationRun(kind, entry, current, use_mechanism ? &deps_.mechanism : nullptr, deps_));
 }
 
 void Manager::on_appear(StationId s)
@@ -118,7 +120,25 @@ void Manager::place(StationId s, SiteId site)
   deps_.subscriptions.subscribe(s);  // the twin's session starts with its placement
   if (deps_.stations.view(s).kind == StationKind::Vehicle)
     ++vehicle_twins_;
+  if (!deps_.scenario.twin.cold_start && rec.requested == 0.0)
+    return place_steady(rec);
   start(rec, kNone, false);
+}
+
+void Manager::place_steady(MigrationRecord rec)
+{
+  // The network was running before the trace began: the twin is deployed and serving, its site holds the image.
+  const InstanceId i = deps_.twins.create(rec.station, rec.to_site);
+  deps_.twins.record(rec.station).deployed = i;
+  deps_.plane.instance_created(i);
+  SiteLoad& load = deps_.ledger.load(rec.to_site);
+  load.cached = load.cached || deps_.ledger.image_cache();
+  deps_.twins.serve(rec.station, i, rec.requested);
+  deps_.plane.flush_session(rec.station);
+  rec.mechanism = fixed_name("steady-state");
+  rec.finished = rec.requested;
+  rec.outcome = MigrationOutcome::Completed;
+  deps_.recorder.migration(rec);
 }
 
 void Manager::on_leave(StationId s)
@@ -155,6 +175,26 @@ void Manager::on_done(StationId s)
   }
   if (deps_.faults != nullptr && deps_.faults->twin_lost(s))
     heal(s);
+  if (s < handover_pending_.size() && handover_pending_[s]) {
+    // The handover that arrived during the operation: the policy hears of it now (through the mailbox, so that
+    // a batch policy gets it in the snapshot of this instant like any other trigger).
+    handover_pending_[s] = false;
+    deps_.inbox->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, s}).release(), 0)
+        ->detach(delete_payload<ManagerEvent>);
+  }
+}
+
+void Manager::on_handover(StationId s)
+{
+  if (!deps_.stations.view(s).present)
+    return;
+  if (deps_.twins.record(s).busy) {
+    if (handover_pending_.size() <= s)
+      handover_pending_.resize(s + 1);
+    handover_pending_[s] = true;
+    return;
+  }
+  decide(MigrationTrigger::Handover, s);
 }
 
 void Manager::request_move(StationId s, SiteId target, MigrationReason reason, MigrationTrigger trigger)
@@ -228,8 +268,7 @@ void Manager::handle(const ManagerEvent& ev)
       on_leave(ev.station);
       break;
     case ManagerEvent::Type::Handover:
-      if (deps_.stations.view(ev.station).present)
-        decide(MigrationTrigger::Handover, ev.station);
+      on_handover(ev.station);
       break;
     case ManagerEvent::Type::Done:
       on_done(ev.station);
@@ -357,8 +396,15 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
         add(ev.station, MigrationTrigger::Appear, i);
         break;
       case ManagerEvent::Type::Handover:
-        if (deps_.stations.view(ev.station).present)
-          add(ev.station, MigrationTrigger::Handover, i);
+        if (deps_.stations.view(ev.station).present) {
+          if (deps_.twins.record(ev.station).busy) {  // kept for when the twin's operation ends (on_done)
+            if (handover_pending_.size() <= ev.station)
+              handover_pending_.resize(ev.station + 1);
+            handover_pending_[ev.station] = true;
+          } else {
+            add(ev.station, MigrationTrigger::Handover, i);
+          }
+        }
         break;
       case ManagerEvent::Type::Tick:
         for (StationId s = 0; s < deps_.stations.size(); ++s)
@@ -507,9 +553,9 @@ void ManagerClock::operator()()
 
 // ---- MigrationRun ----
 
-MigrationRun::MigrationRun(Kind kind, MigrationRecord record, InstanceId current, Mechanism* mechanism,
+MigrationRun::MigrationRun(Kind kind, Operations::Entry& entry, InstanceId current, Mechanism* mechanism,
                            const ManagerDeps& deps)
-    : kind_(kind), record_(record), current_(current), mechanism_(mechanism), deps_(deps)
+    : kind_(kind), entry_(&entry), record_(entry.record), current_(current), mechanism_(mechanism), deps_(deps)
 {
 }
 
@@ -610,7 +656,7 @@ double MigrationRun::fetch_time(SiteId from, SiteId to, double bytes) const
 void MigrationRun::operator()()
 {
   reply_ = sg4::Mailbox::by_name("operation-" + std::to_string(record_.station));
-  const double down_before = deps_.twins.downtime(record_.station, now());
+  const double down_before = entry_->down_before = deps_.twins.downtime(record_.station, now());
   if (record_.reason == MigrationReason::Recovery)
     lost_since_ = deps_.faults->lost_since(record_.station);
   switch (kind_) {
@@ -632,7 +678,7 @@ void MigrationRun::operator()()
   if (record_.reason == MigrationReason::Recovery && !failed_)
     record_.downtime = now() - lost_since_;  // fault -> serving again: detection delay + this re-placement
   if (failed_) {
-    record_.outcome = MigrationOutcome::Aborted;
+    record_.outcome = MigrationOutcome::Failed;
     const SiteId to = record_.to_site;
     record_.note = fixed_name("fault: " + (to < deps_.infra.sites().size() ? deps_.infra.sites()[to].name
                                                                              : std::string("target")) + " down");
@@ -643,8 +689,9 @@ void MigrationRun::operator()()
       tr.deployed = serving;
   }
   deps_.recorder.migration(record_);
-  deps_.inbox->put_init(
-      std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, record_.station}).release(), 0)
+  const StationId station = record_.station;
+  deps_.operations.finished(record_.id);  // record_ is gone with its entry
+  deps_.inbox->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, station}).release(), 0)
       ->detach(delete_payload<ManagerEvent>);
 }
 

@@ -4,6 +4,7 @@
 // (station present, twin idle, target known and different, capacity), records the rejected ones with a reason,
 // and runs the accepted ones with the mechanism, each in a MigrationRun actor of its own.
 #include "manager/events.hpp"
+#include "manager/operations.hpp"
 #include "edge/orchestrator.hpp"
 #include "stations/station_table.hpp"
 #include "messaging/telemetry_plane.hpp"
@@ -32,6 +33,7 @@ struct ManagerDeps {
   TelemetryPlane& plane;          // caught up before every decision; QoS 1 sessions, dashboards
   Subscriptions& subscriptions;   // a twin's session starts with its placement and ends with its removal
   NetworkView& network;           // state transfers are bulk flows
+  Operations& operations;         // the operations in flight (recorded as unfinished if the run ends first)
   std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
   std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
   FaultState* faults = nullptr;            // faults: twins lost to them (null: no faults in the run)
@@ -51,8 +53,12 @@ private:
   Snapshot snapshot(MigrationTrigger trigger, StationId subject) const;
   void handle(const ManagerEvent& ev);
   void on_appear(StationId s);
+  /// A handover of `s` (the location trigger): asks the policy now, or when the twin's operation ends.
+  void on_handover(StationId s);
   /// Places `s`'s twin on `site` (the cloud when `site` is full); records a rejection when it cannot.
   void place(StationId s, SiteId site);
+  /// Steady-state start: the twin of a station present at t = 0 serves on `rec.to_site` at once, at no cost.
+  void place_steady(MigrationRecord rec);
   /// Batch policies: collects every event already posted at this instant, asks once, executes in event order.
   void run_batched(BatchDecider& batch);
   void decide_instant(BatchDecider& batch, const std::vector<std::unique_ptr<ManagerEvent>>& events);
@@ -84,6 +90,7 @@ private:
     std::string why;
   };
   std::vector<LastRejection> last_rejection_;  // by StationId: the rejection last recorded
+  std::vector<bool> handover_pending_;         // by StationId: a handover arrived while the twin was busy
 };
 
 /// Posts the manager's periodic ticks and the scenario's scripted requests into its mailbox at their times,
@@ -104,7 +111,8 @@ private:
 class MigrationRun final : public MigrationContext {
 public:
   enum class Kind { Place, Migrate, Remove };
-  MigrationRun(Kind kind, MigrationRecord record, InstanceId current, Mechanism* mechanism, const ManagerDeps& deps);
+  /// `entry` (in deps.operations) holds the operation's record while it runs.
+  MigrationRun(Kind kind, Operations::Entry& entry, InstanceId current, Mechanism* mechanism, const ManagerDeps& deps);
   void operator()();
 
   double now() const override;
@@ -124,9 +132,10 @@ private:
   OrchestratorReply call(OrchestratorRequest::Op op, SiteId site, InstanceId instance);
 
   Kind kind_;
-  bool failed_ = false;  // a fault took the instance this operation deployed (it is recorded as aborted)
+  bool failed_ = false;  // a fault took the instance this operation deployed (it is recorded as failed)
   double lost_since_ = 0;  // a recovery: when the twin was lost (its downtime runs from there)
-  MigrationRecord record_;
+  Operations::Entry* entry_;
+  MigrationRecord& record_;  // entry_->record
   InstanceId current_;
   Mechanism* mechanism_;
   ManagerDeps deps_;

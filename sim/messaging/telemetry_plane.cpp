@@ -348,7 +348,6 @@ void TelemetryPlane::generate_cam(std::uint32_t slot, double t)
   obu.last_speed_mps = k.speed_mps;
 
   const std::uint32_t i = new_message();
-  ++vehicle_messages_;
   MessageRecord& rec = messages_[i].rec;
   rec.station = s;
   rec.seq = stations_.info(s).sequence++;

@@ -108,7 +108,6 @@ public:
 
   std::uint64_t cooperative_deliveries() const { return cooperative_; }
   /// CAMs the OBUs created (every one is recorded in /messages, whatever its fate).
-  std::uint64_t vehicle_messages() const { return vehicle_messages_; }
   std::uint64_t events() const { return events_; }
 
 private:
@@ -203,7 +202,6 @@ private:
   double now_ = 0;                                     // time of the event being processed (or last sync)
   bool advancing_ = false;
   std::uint64_t cooperative_ = 0;
-  std::uint64_t vehicle_messages_ = 0;
   std::uint64_t events_ = 0;
   const FaultState* faults_ = nullptr;
 };

@@ -105,11 +105,20 @@ template <class Row> void Recorder::push(std::vector<Row>& buffer, const Row& ro
   }
 }
 
-void Recorder::message(const MessageRecord& r)
+void Recorder::message(MessageRecord r)
 {
   if (observer_ != nullptr)
     observer_->on_message(r);
+  if (r.created < warmup_s_) {
+    r.warmup = 1;
+    ++summary_.messages_warmup;
+    if (message_rows_.keeps(r.station, r.seq))
+      push(messages_, r);
+    return;
+  }
   ++summary_.messages_created;
+  if (r.station < vehicle_.size() && vehicle_[r.station])
+    ++summary_.vehicle_messages;
   switch (r.cause) {
   case MessageCause::NoCoverage:
     ++summary_.cause_no_coverage;
@@ -167,7 +176,8 @@ void Recorder::handover(const HandoverRecord& r)
 {
   if (observer_ != nullptr)
     observer_->on_handover(r);
-  ++summary_.handovers;
+  if (r.time >= warmup_s_)
+    ++summary_.handovers;
   push(handovers_, r);
 }
 
@@ -177,7 +187,7 @@ void Recorder::migration(const MigrationRecord& r)
     observer_->on_migration(r);
   // Initial placements and removals are recorded but are not migrations: the counts and the downtime
   // statistics cover the moves of a twin, asked for by the policy or scripted.
-  if (r.reason == MigrationReason::Policy || r.reason == MigrationReason::Manual) {
+  if ((r.reason == MigrationReason::Policy || r.reason == MigrationReason::Manual) && r.requested >= warmup_s_) {
     switch (r.outcome) {
     case MigrationOutcome::Completed:
       ++summary_.migrations;
@@ -186,8 +196,11 @@ void Recorder::migration(const MigrationRecord& r)
     case MigrationOutcome::Rejected:
       ++summary_.migrations_rejected;
       break;
-    case MigrationOutcome::Aborted:
-      ++summary_.migrations_aborted;
+    case MigrationOutcome::Unfinished:
+      ++summary_.migrations_unfinished;
+      break;
+    case MigrationOutcome::Failed:
+      ++summary_.migrations_failed;
       break;
     }
   }
@@ -205,6 +218,9 @@ void Recorder::station(const StationRecord& r)
 {
   if (r.kind == StationKind::Vehicle)
     ++summary_.vehicles;
+  if (vehicle_.size() <= r.station)
+    vehicle_.resize(r.station + 1);
+  vehicle_[r.station] = r.kind == StationKind::Vehicle;
   push(stations_, r);
 }
 

@@ -9,6 +9,7 @@
 #include "metrics/records.hpp"
 #include "metrics/summary.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -47,8 +48,14 @@ public:
   /// in N by MessageRows::keeps, none; `false` = none); every message is counted in the summary and the latency
   /// histogram first, so those stay exact whatever is sampled.
   Recorder(Hdf5Writer* writer, std::uint32_t chunk_rows, MessageRows rows);
+  /// What happens before `warmup_s` is recorded (messages flagged `warmup`) but left out of the summary.
+  void set_warmup(double warmup_s)
+  {
+    warmup_s_ = warmup_s;
+    summary_.warmup_s = warmup_s;
+  }
 
-  void message(const MessageRecord& r);
+  void message(MessageRecord r);
   void handover(const HandoverRecord& r);
   void migration(const MigrationRecord& r);
   void phase(const PhaseRecord& r);
@@ -56,7 +63,11 @@ public:
   void twin_sample(const TwinSample& r);
   void mec_sample(const MecSample& r);
   void channel_sample(const ChannelSample& r);
-  void vehicle_left(double present_s) { summary_.vehicle_seconds += present_s; }
+  /// A vehicle present from `appeared` to `left` (its presence after the warm-up counts).
+  void vehicle_left(double appeared, double left)
+  {
+    summary_.vehicle_seconds += std::max(0.0, left - std::max(appeared, warmup_s_));
+  }
 
   /// `observer` (may be null) sees every message, handover, migration and phase as it is recorded.
   void set_observer(RecordObserver* observer) { observer_ = observer; }
@@ -84,6 +95,8 @@ private:
   LatencyHistogram latency_;
   LatencyHistogram downtime_;
   Summary summary_;
+  double warmup_s_ = 0;
+  std::vector<bool> vehicle_;  // by station id: a vehicle (its messages are vehicle_messages)
 };
 
 } // namespace v2x

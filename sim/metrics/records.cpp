@@ -60,7 +60,9 @@ constexpr std::array kMessageColumns{
     V2X_COLUMN(MessageRecord, created, "s"),   V2X_COLUMN(MessageRecord, at_rsu, "s"),
     V2X_COLUMN(MessageRecord, at_broker, "s"), V2X_COLUMN(MessageRecord, at_twin, "s"),
     V2X_COLUMN(MessageRecord, processed, "s"), V2X_COLUMN(MessageRecord, outcome, "enum"), V2X_COLUMN(MessageRecord, cause, "enum"),
+    Column{"warmup", offsetof(MessageRecord, warmup), ColumnType::Bool, "bool"},
 };
+static_assert(std::is_same_v<decltype(MessageRecord::warmup), std::uint8_t>);
 
 constexpr std::array kHandoverColumns{
     V2X_COLUMN(HandoverRecord, time, "s"),      V2X_COLUMN(HandoverRecord, station, "id"),
@@ -172,12 +174,12 @@ constexpr std::array<const char*, 5> kMigrationReasonNames{"initial", "policy", 
 constexpr std::array<const char*, 6> kMigrationTriggerNames{"appear", "handover", "tick", "api", "leave", "fault"};
 constexpr std::array<const char*, 6> kFaultKindNames{"mec_down", "link_down",         "broker_down",
                                                      "rsu_down", "orchestrator_down", "mec_degraded"};
-constexpr std::array<const char*, 3> kMigrationOutcomeNames{"completed", "rejected", "aborted"};
+constexpr std::array<const char*, 4> kMigrationOutcomeNames{"completed", "rejected", "unfinished", "failed"};
 constexpr std::array<const char*, 2> kStationKindNames{"vehicle", "rsu"};
 constexpr std::array<const char*, 5> kTwinStateNames{"absent", "starting", "serving", "migrating", "stopping"};
 static_assert(static_cast<int>(MessageOutcome::NotSent) == 3 && static_cast<int>(MessageCause::InFlight) == 10 && static_cast<int>(MigrationReason::Recovery) == 4 &&
-                  static_cast<int>(MigrationTrigger::Fault) == 5 &&
-                  static_cast<int>(FaultKind::MecDegraded) == 5 && static_cast<int>(MigrationOutcome::Aborted) == 2 &&
+                  static_cast<int>(MigrationTrigger::Fault) == 5 && static_cast<int>(FaultKind::MecDegraded) == 5 &&
+                  static_cast<int>(MigrationOutcome::Failed) == 3 &&
                   static_cast<int>(StationKind::Rsu) == 1 && static_cast<int>(TwinState::Stopping) == 4,
               "enum names above must follow the enumerators of records.hpp and core/ids.hpp");
 

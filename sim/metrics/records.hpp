@@ -28,6 +28,7 @@ struct MessageRecord {
   double processed = 0;       // twin finished processing it
   MessageOutcome outcome = MessageOutcome::Delivered;
   MessageCause cause = MessageCause::Ok;
+  std::uint8_t warmup = 0;    // 1: created before output.warmup_s (left out of the summary); set by the Recorder
 };
 
 struct HandoverRecord {
@@ -49,7 +50,7 @@ struct MigrationRecord {
   MigrationOutcome outcome = MigrationOutcome::Completed;
   FixedName mechanism{};
   FixedName policy{};
-  FixedName note{};     // why a request was rejected or aborted; empty otherwise
+  FixedName note{};     // why a request was rejected, or "unfinished at end of run"; empty otherwise
   double requested = 0; // the manager accepted the intent
   double finished = 0;  // last phase ended
   double downtime = 0;  // s during which no instance served the twin

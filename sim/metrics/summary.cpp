@@ -29,6 +29,8 @@ constexpr std::array kFields{
     SummaryField{"cause_session_dropped", "count", &Summary::cause_session_dropped, nullptr},
     SummaryField{"cause_in_flight", "count", &Summary::cause_in_flight, nullptr},
     SummaryField{"vehicle_messages", "count", &Summary::vehicle_messages, nullptr},
+    SummaryField{"warmup_s", "s", nullptr, &Summary::warmup_s},
+    SummaryField{"messages_warmup", "count", &Summary::messages_warmup, nullptr},
     SummaryField{"aoi_mean_s", "s", nullptr, &Summary::aoi_mean_s},
     SummaryField{"aoi_p95_s", "s", nullptr, &Summary::aoi_p95_s},
     SummaryField{"latency_mean_s", "s", nullptr, &Summary::latency_mean_s},
@@ -40,7 +42,8 @@ constexpr std::array kFields{
     SummaryField{"cooperative_deliveries", "count", &Summary::cooperative_deliveries, nullptr},
     SummaryField{"migrations", "count", &Summary::migrations, nullptr},
     SummaryField{"migrations_rejected", "count", &Summary::migrations_rejected, nullptr},
-    SummaryField{"migrations_aborted", "count", &Summary::migrations_aborted, nullptr},
+    SummaryField{"migrations_unfinished", "count", &Summary::migrations_unfinished, nullptr},
+    SummaryField{"migrations_failed", "count", &Summary::migrations_failed, nullptr},
     SummaryField{"downtime_total_s", "s", nullptr, &Summary::downtime_total_s},
     SummaryField{"downtime_mean_s", "s", nullptr, &Summary::downtime_mean_s},
     SummaryField{"downtime_max_s", "s", nullptr, &Summary::downtime_max_s},
@@ -104,6 +107,9 @@ std::string format_summary(const Summary& s, const std::string& output_path)
     if (!causes.empty())
       append(out, "not delivered  %s\n", causes.c_str());
   }
+  if (s.warmup_s > 0)
+    append(out, "warm-up        first %g s left out of these figures (%llu messages created then)\n", s.warmup_s,
+           static_cast<ull>(s.messages_warmup));
   if (s.messages_delivered > 0)
     append(out, "latency        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (mean %.3f ms, max %.3f ms)\n",
            s.latency_p50_s * 1e3, s.latency_p95_s * 1e3, s.latency_p99_s * 1e3, s.latency_mean_s * 1e3,
@@ -114,8 +120,8 @@ std::string format_summary(const Summary& s, const std::string& output_path)
     append(out, "freshness      AoI mean %.3f ms, p95 %.3f ms (time-average over served twins)\n", s.aoi_mean_s * 1e3,
            s.aoi_p95_s * 1e3);
   append(out, "handovers      %llu\n", static_cast<ull>(s.handovers));
-  append(out, "migrations     %llu completed, %llu rejected, %llu aborted\n", static_cast<ull>(s.migrations),
-         static_cast<ull>(s.migrations_rejected), static_cast<ull>(s.migrations_aborted));
+  append(out, "migrations     %llu completed, %llu rejected, %llu unfinished\n", static_cast<ull>(s.migrations),
+         static_cast<ull>(s.migrations_rejected), static_cast<ull>(s.migrations_unfinished));
   append(out, "twin downtime  total %.3f s, mean %.3f ms per migration (max %.3f ms)\n", s.downtime_total_s,
          s.downtime_mean_s * 1e3, s.downtime_max_s * 1e3);
   if (s.faults > 0)

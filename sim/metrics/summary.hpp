@@ -26,6 +26,9 @@ struct Summary {
   std::uint64_t cause_session_dropped = 0;
   std::uint64_t cause_in_flight = 0;
   std::uint64_t vehicle_messages = 0; // messages created by OBUs (the rest: RSUs)
+  // Warm-up (output.warmup_s): what happened before it is left out of every other figure of the summary.
+  double warmup_s = 0;
+  std::uint64_t messages_warmup = 0;  // messages created before warmup_s (not in messages_created)
   double aoi_mean_s = 0;              // time-average age of information over served twin-time (vehicles)
   double aoi_p95_s = 0;               // 95th percentile of the age of information over served twin-time
   double latency_mean_s = 0; // created -> processed, delivered messages only
@@ -37,7 +40,8 @@ struct Summary {
   std::uint64_t cooperative_deliveries = 0;  // CAMs handed to other stations' twins (cooperation subscriptions)
   std::uint64_t migrations = 0; // completed, reason Policy or Manual
   std::uint64_t migrations_rejected = 0;
-  std::uint64_t migrations_aborted = 0;
+  std::uint64_t migrations_unfinished = 0;
+  std::uint64_t migrations_failed = 0;  // a fault took the instance they deployed
   double downtime_total_s = 0; // sum over completed migrations
   double downtime_mean_s = 0;
   double downtime_max_s = 0;

@@ -773,6 +773,7 @@ Scenario ScenarioDocument::to_scenario() const
   s.twin.dirty_rate_bps = twin.dirty_rate_bps();
   s.twin.restore_bps = twin.restore_bps();
   s.twin.cooperation_areas = twin.cooperation_areas();
+  s.twin.cold_start = twin.cold_start();
 
   const pb::Orchestrator& orch = m.orchestrator();
   OrchestratorConfig& oc = s.orchestrator;
@@ -846,6 +847,7 @@ Scenario ScenarioDocument::to_scenario() const
   s.output.sample_period_s = out.sample_period_s();
   s.output.chunk_rows = out.chunk_rows();
   s.output.compression = out.compression();
+  s.output.warmup_s = out.warmup_s();
   return s;
 }
 

@@ -68,7 +68,7 @@ void MobilityDriver::replay()
       } else {
         deps_.plane.vehicle_left(station, t);
         deps_.stations.mark_left(station);
-        deps_.recorder.vehicle_left(t - deps_.stations.info(station).appeared);
+        deps_.recorder.vehicle_left(deps_.stations.info(station).appeared, t);
         deps_.manager->put_init(
             std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Leave, station}).release(), 0)
             ->detach(delete_payload<ManagerEvent>);

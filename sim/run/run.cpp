@@ -198,6 +198,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   }
   Recorder recorder(writer.get(), scenario.output.chunk_rows, scenario.output.messages);
   recorder.set_observer(options.observer);
+  recorder.set_warmup(scenario.output.warmup_s);
 
   // Shared state.
   StationTable stations;
@@ -215,6 +216,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   twins.set_faults(fault_state);
   brokers.set_faults(fault_state);
   plane.set_faults(fault_state);
+  twins.set_warmup(scenario.output.warmup_s);
   subscriptions.set_before_change([&plane] { plane.sync(); });
 
   const PolicyInfo* policy_info = find_policy(scenario.migration.policy);
@@ -238,9 +240,10 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                      Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, network, ledger,
                                                    twins, recorder, scenario.seed, fault_state},
                                   orchestrator_box));
+  Operations operations;
   ManagerDeps manager_deps{scenario,  *infra,   *platform,   stations,         twins, ledger,        *policy,
                            *mechanism, recorder, manager_box, orchestrator_box, plane, subscriptions, network,
-                           &error};
+                           operations, &error};
   // The latency policy's default threshold: each RSU's uncongested latency to the MEC behind it, as the telemetry
   // plane computes it with nothing else on the way: a 300 B frame's exchange on an idle channel at the rate of
   // half the cell radius (AIFS + airtime + SIFS + ACK), the route's latency, the broker's and the twin's service.
@@ -321,14 +324,14 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   }
   plane.finish(end);  // messages still travelling, QoS 1 sessions never delivered, the twins' ages
   faults.close(end);  // twins still lost at the end: downtime up to it
+  operations.record_unfinished(end, twins, recorder);
   for (StationId s = 0; s < stations.size(); ++s)
     if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
-      recorder.vehicle_left(end - stations.info(s).appeared);
+      recorder.vehicle_left(stations.info(s).appeared, end);
   recorder.flush();
   result.summary = recorder.summary();
   result.summary.rsus = infra->rsus().size();
   result.summary.cooperative_deliveries = plane.cooperative_deliveries();
-  result.summary.vehicle_messages = plane.vehicle_messages();
   result.summary.aoi_mean_s = twins.ages().mean();
   result.summary.aoi_p95_s = twins.ages().quantile(0.95);
   result.summary.simulated_s = end;

@@ -80,7 +80,9 @@ std::optional<RunFigures> parse_run_figures(const std::string& log)
       latency = true;
     } else if (line.rfind("latency", 0) == 0 && line.find("no message delivered") != std::string::npos) {
       latency = true;
-    } else if (std::sscanf(line.c_str(), "migrations %llu completed, %llu rejected, %llu aborted", &a, &b, &c) == 3) {
+    } else if (std::sscanf(line.c_str(), "migrations %llu completed, %llu rejected, %llu unfinished", &a, &b, &c) == 3 ||
+               std::sscanf(line.c_str(), "migrations %llu completed, %llu rejected, %llu aborted", &a, &b, &c) == 3) {
+      // ("aborted": the name of the third count before unfinished migrations were recorded)
       f.migrations = static_cast<double>(a);
       migrations = true;
     } else if (std::sscanf(line.c_str(), "twin downtime total %lf s,", &x) == 1) {

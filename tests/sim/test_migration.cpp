@@ -76,7 +76,8 @@ const MigrationRecord& the_policy_migration(const Collected& c)
 
 TEST_CASE("a vehicle crossing to another MEC's RSU: latency, handover and stateless-restart downtime", "[sim]")
 {
-  const Scenario s = crossing_scenario(true);
+  Scenario s = crossing_scenario(true);
+  s.twin.cold_start = true;  // the vehicle is there at t = 0: a cold start places its twin through the orchestrator
   const Outcome o = run(s);
   const Collected& c = o.records;
 
@@ -171,6 +172,32 @@ TEST_CASE("a vehicle crossing to another MEC's RSU: latency, handover and statel
   CHECK(o.summary.messages_created <= 801);
 }
 
+
+TEST_CASE("steady-state start: the twin of a vehicle present at t = 0 serves from t = 0, at no cost", "[sim]")
+{
+  // The crossing scenario with its default start (twin.cold_start false): the placement is recorded with
+  // mechanism steady-state and zero duration, and the first CAM (t = 0) is delivered, where the cold start above
+  // delivers nothing before request + scheduling + start + readiness. (One run per test case: SimGrid's engine is
+  // once per process.)
+  const Scenario warm = crossing_scenario(true);
+  REQUIRE_FALSE(warm.twin.cold_start);
+  const Outcome w = run(warm);
+  const auto first = std::min_element(w.records.messages.begin(), w.records.messages.end(),
+                                      [](const auto& a, const auto& b) { return a.created < b.created; });
+  REQUIRE(first != w.records.messages.end());
+  CHECK(first->created == 0.0);
+  CHECK(first->outcome == MessageOutcome::Delivered);
+  CHECK(first->site == 0);
+  const auto steady = std::find_if(w.records.migrations.begin(), w.records.migrations.end(), [](const auto& m) {
+    return m.reason == MigrationReason::Initial && m.station == 2;  // stations 0, 1: the RSUs; 2: the vehicle
+  });
+  REQUIRE(steady != w.records.migrations.end());
+  CHECK(std::string(steady->mechanism.data()) == "steady-state");
+  CHECK(steady->to_site == 0);
+  CHECK(steady->requested == 0.0);
+  CHECK(steady->finished == 0.0);
+  CHECK(steady->bytes == 0);
+}
 TEST_CASE("an image missing from the target's cache is pulled over the registry link", "[sim]")
 {
   Scenario s = crossing_scenario(false);

@@ -205,7 +205,7 @@ TEST_CASE("set overrides on nested, repeated, enum, bool, string and integer fie
   CHECK(s.network.model == v2x::NetworkModel::Lv08);
   CHECK(s.mobility.format == v2x::TraceFormat::SumoFcd);
   CHECK_FALSE(s.orchestrator.image_cache);
-  CHECK_FALSE(s.output.messages);
+  CHECK(s.output.messages.mode == v2x::MessagesMode::None);
   CHECK(s.migration.mechanism == "make-before-break");
   CHECK(s.seed == 9223372036854775807ull); // the largest seed: run --seed takes an int64
   CHECK(s.orchestrator.request.kind == v2x::Distribution::Kind::Constant);

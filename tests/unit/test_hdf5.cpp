@@ -140,6 +140,7 @@ Rows sample_rows(unsigned char pattern)
     m.processed = i == 0 ? 0.004 : kNaN;
     m.outcome = outcomes[i];
     m.cause = causes[i];
+    m.warmup = static_cast<std::uint8_t>(i % 2);
     r.messages.push_back(m);
   }
   {
@@ -517,7 +518,8 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
                        enm("outcome", HOFFSET(M, outcome), {"delivered", "lost", "dropped", "not_sent"}),
                        enm("cause", HOFFSET(M, cause),
                            {"ok", "no_coverage", "radio", "superseded", "no_twin_yet", "migration", "capacity",
-                            "fault", "queue_full", "session_dropped", "in_flight"})}),
+                            "fault", "queue_full", "session_dropped", "in_flight"}),
+                       u8("warmup", HOFFSET(M, warmup))}),
         rows.messages);
     using H = HandoverRecord;
     check_same(read_table<H>(file.id, "/handovers",
@@ -594,7 +596,7 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
     CHECK(max_dims[0] == H5S_UNLIMITED);
     CHECK(read_string_attribute(dset.id, "units") ==
           "station:id,seq:count,rsu:id,broker:id,site:id,size_b:B,created:s,at_rsu:s,at_broker:s,at_twin:s,"
-          "processed:s,outcome:enum,cause:enum");
+          "processed:s,outcome:enum,cause:enum,warmup:bool");
     CHECK_FALSE(read_string_attribute(dset.id, "doc").empty());
     // Names are fixed strings of 32 NUL-padded bytes; enums carry their names.
     Id ftype{H5Dget_type(dset.id), H5Tclose};

@@ -132,7 +132,7 @@ TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[
   r.migration(migration(MigrationReason::Manual, MigrationOutcome::Completed, 4.0));
   r.migration(migration(MigrationReason::Policy, MigrationOutcome::Completed, 0.0)); // make-before-break
   r.migration(migration(MigrationReason::Policy, MigrationOutcome::Rejected, 0.0));
-  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Aborted, 1.0));
+  r.migration(migration(MigrationReason::Policy, MigrationOutcome::Unfinished, 1.0));
   r.migration(migration(MigrationReason::Removal, MigrationOutcome::Completed, 0.0));
   StationRecord vehicle;
   vehicle.kind = StationKind::Vehicle;
@@ -142,8 +142,8 @@ TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[
   r.station(vehicle);
   r.station(rsu);
   r.handover(HandoverRecord{});
-  r.vehicle_left(12.5);
-  r.vehicle_left(7.5);
+  r.vehicle_left(0.0, 12.5);
+  r.vehicle_left(2.0, 9.5);
 
   const Summary s = r.summary();
   CHECK(s.messages_created == 10);
@@ -158,7 +158,7 @@ TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[
   CHECK(s.latency_max_s == Approx(0.030).epsilon(1e-9));
   CHECK(s.migrations == 3);
   CHECK(s.migrations_rejected == 1);
-  CHECK(s.migrations_aborted == 1);
+  CHECK(s.migrations_unfinished == 1);
   CHECK(s.downtime_total_s == 6.0); // 2 + 4 + 0
   CHECK(s.downtime_mean_s == 2.0);
   CHECK(s.downtime_max_s == 4.0);
@@ -171,9 +171,55 @@ TEST_CASE("the recorder counts outcomes, latencies, migrations and vehicles", "[
   CHECK(text.find("2 (0 RSUs") != std::string::npos);
   CHECK(text.find("10 created: 3 delivered (30.00 %), 2 lost, 1 dropped, 4 not sent") != std::string::npos);
   CHECK(text.find("latency        p50 ") != std::string::npos); // the values are checked above
-  CHECK(text.find("3 completed, 1 rejected, 1 aborted") != std::string::npos);
+  CHECK(text.find("3 completed, 1 rejected, 1 unfinished") != std::string::npos);
   CHECK(text.find("total 6.000 s, mean 2000.000 ms") != std::string::npos);
   CHECK(text.find("out/run.h5") != std::string::npos);
+}
+
+TEST_CASE("a warm-up leaves what happened before it out of the summary, and flags its message rows", "[recorder]")
+{
+  Recorder r(nullptr, 8, true);
+  r.set_warmup(10.0);
+  StationRecord vehicle;
+  vehicle.kind = StationKind::Vehicle;
+  vehicle.station = 1;  // the station of message()
+  r.station(vehicle);
+  // Two messages in the warm-up (one delivered, one lost), three after it (created at 10 s counts: [10, end)).
+  r.message(message(0, MessageOutcome::Delivered, 5.0, 5.5));    // latency 500 ms: not in the histogram
+  r.message(message(1, MessageOutcome::Lost, 9.9, std::nan("")));
+  r.message(message(2, MessageOutcome::Delivered, 10.0, 10.010));
+  r.message(message(3, MessageOutcome::Delivered, 11.0, 11.020));
+  r.message(message(4, MessageOutcome::NotSent, 12.0, std::nan("")));
+  HandoverRecord early, late;
+  early.time = 3.0;
+  late.time = 10.5;
+  r.handover(early);
+  r.handover(late);
+  MigrationRecord before = migration(MigrationReason::Policy, MigrationOutcome::Completed, 7.0);
+  before.requested = 4.0;
+  MigrationRecord after = migration(MigrationReason::Policy, MigrationOutcome::Completed, 2.0);
+  after.requested = 12.0;
+  r.migration(before);
+  r.migration(after);
+  r.vehicle_left(0.0, 30.0);   // 20 s after the warm-up
+  r.vehicle_left(15.0, 20.0);  // 5 s, all after it
+  r.vehicle_left(2.0, 8.0);    // none
+
+  const Summary s = r.summary();
+  CHECK(s.warmup_s == 10.0);
+  CHECK(s.messages_warmup == 2);
+  CHECK(s.messages_created == 3);
+  CHECK(s.vehicle_messages == 3);
+  CHECK(s.messages_delivered == 2);
+  CHECK(s.messages_not_sent == 1);
+  CHECK(s.messages_lost == 0);
+  CHECK(s.latency_max_s == Approx(0.020).epsilon(1e-9));  // the 500 ms of the warm-up are left out
+  CHECK(s.handovers == 1);
+  CHECK(s.migrations == 1);
+  CHECK(s.downtime_total_s == 2.0);
+  CHECK(s.vehicle_seconds == 25.0);
+  CHECK(format_summary(s, "x.h5").find("warm-up        first 10 s left out of these figures (2 messages created "
+                                       "then)") != std::string::npos);
 }
 
 TEST_CASE("the recorder hands full chunks to the writer, in order, and the rest at flush()", "[recorder]")

@@ -367,7 +367,7 @@ echo "vehicles       $seed (1 RSUs, 0.5 vehicle-hours)"
 echo "messages       10 created: 9 delivered (90.00 %), 1 lost, 0 dropped, 0 not sent"
 echo "latency        p50 1.500 ms, p95 2.000 ms, p99 3.000 ms (mean 1.600 ms, max 4.000 ms)"
 echo "handovers      0"
-echo "migrations     2 completed, 0 rejected, 0 aborted"
+echo "migrations     2 completed, 0 rejected, 0 unfinished"
 echo "twin downtime  total 1.500 s, mean 750.000 ms per migration (max 800.000 ms)"
 echo "time           60.0 s simulated in 0.30 s wall (200.0x real time)"
 )sh";

@@ -47,6 +47,16 @@ public:
       links_.emplace(l.from + "-" + l.to, i);
       links_.emplace(l.to + "-" + l.from, i);
     }
+    // The image registry's link to each site (topology/infrastructure.cpp: "registry-<site>"), numbered after them.
+    std::size_t k = inf.links.size();
+    for (const MecConfig& m : inf.mecs) {
+      links_.emplace("registry-" + m.id, k);
+      links_.emplace(m.id + "-registry", k++);
+    }
+    if (inf.mecs.empty()) {  // the registry then links to the cloud
+      links_.emplace("registry-cloud", k);
+      links_.emplace("cloud-registry", k);
+    }
   }
 
   [[noreturn]] void fail(const std::string& path, const std::string& value, const std::string& what) const
@@ -84,7 +94,7 @@ public:
       const auto it = links_.find(name);
       if (it == links_.end())
         fail(path, name, "unknown backhaul link (LINK_DOWN names a link \"A-B\" between two nodes the scenario "
-                         "links, either order)");
+                         "links, either order, or \"registry-<site>\")");
       return "link:" + std::to_string(it->second);
     }
     }

@@ -94,14 +94,8 @@ void NetworkView::flow_ended(FlowId id, double t)
 
 void NetworkView::bulk_transfer(sg4::Host* from, sg4::Host* to, double bytes)
 {
-  if (!link_up_) {  // no link has ever been down: the plain transfer
-    const FlowId id = flow_started(from, to, sg4::Engine::get_clock());
-    sg4::Comm::sendto(from, to, static_cast<std::uint64_t>(bytes));
-    flow_ended(id, sg4::Engine::get_clock());
-    return;
-  }
   while (true) {
-    {
+    if (link_up_) {  // a link has been down (else nothing to wait for)
       std::unique_lock lock(*link_mutex_);
       while (!route_up(route(from, to)))
         link_up_->wait(lock);

@@ -294,8 +294,8 @@ def test_faults_sweep_parses_and_a_reduced_copy_compares_policies(run_cli, repo,
     rows = {r["policy"]: r for r in csv.DictReader(open(tmp_path / "sw" / "report" / "runs.csv"))}
     assert float(rows["cloud"]["fault_downtime_twin_s"]) == 0.0  # no twin on mec_sw
     assert float(rows["never"]["fault_downtime_twin_s"]) > 0
-    # never: every lost twin is re-placed by the manager 40 s (the default detection delay) after the fault, in the
-    # cloud (never places at the downed MEC: refused), and serves when that re-placement ends.
+    # never: every lost twin is re-placed by the manager 40 s (the default detection delay) after the fault, and
+    # serves when that re-placement ends.
     with h5py.File(tmp_path / "sw" / "runs" / (rows["never"]["run"] + ".h5"), "r") as f:
         m = f["migrations"][:]
         reason = enum_names(f["migrations"], "reason")
@@ -305,6 +305,9 @@ def test_faults_sweep_parses_and_a_reduced_copy_compares_policies(run_cli, repo,
         assert len(rec) == int(f["faults"][0]["twins_recovered"]) == int(f["summary"].attrs["fault_recoveries"]) > 0
         assert len(rec) <= int(f["faults"][0]["twins_lost"])
         assert (rec["requested"] == 140.0).all()
-        assert all(sites[int(t)] == "cloud" for t in rec["to_site"])
+        # Never on the downed MEC: the MEC behind the vehicle's RSU when that is another one, else the cloud.
+        assert all(sites[int(t)] != "mec_sw" for t in rec["to_site"])
+        assert all(sites[int(t)] == "cloud" for t, n in zip(rec["to_site"], rec["note"]) if b"refused (down)" in n)
+        assert any(b"refused (down): mec_sw" in n for n in rec["note"])
         assert rec["downtime"] == pytest.approx(40.0 + rec["finished"] - rec["requested"], abs=1e-9)
         assert float(f["summary"].attrs["recovery_mean_s"]) == pytest.approx(rec["downtime"].mean(), abs=1e-9)

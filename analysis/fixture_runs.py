@@ -100,8 +100,8 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
             if table == "/summary":
                 continue
             units = ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[table])
-            if not extended and table == "/channels":
-                continue  # the plain fixture is a file of an older simulator: no /channels, no /messages.cause
+            if not extended and table in ("/channels", "/faults"):
+                continue  # the plain fixture is a file of an older simulator: no /channels, /faults, /messages.cause
             data = rows(table, tables.get(table, []))
             if not extended and table == "/messages":
                 keep = [n for n in data.dtype.names if n != "cause"]

@@ -533,7 +533,7 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
                               u32("from_site", HOFFSET(G, from_site)), u32("to_site", HOFFSET(G, to_site)),
                               enm("reason", HOFFSET(G, reason), {"initial", "policy", "manual", "removal", "recovery"}),
                               enm("trigger", HOFFSET(G, trigger), {"appear", "handover", "tick", "api", "leave", "fault"}),
-                              enm("outcome", HOFFSET(G, outcome), {"completed", "rejected", "aborted"}),
+                              enm("outcome", HOFFSET(G, outcome), {"completed", "rejected", "unfinished", "failed"}),
                               str("mechanism", HOFFSET(G, mechanism)), str("policy", HOFFSET(G, policy)),
                               str("note", HOFFSET(G, note)), f64("requested", HOFFSET(G, requested)),
                               f64("finished", HOFFSET(G, finished)), f64("downtime", HOFFSET(G, downtime)),

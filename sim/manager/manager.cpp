@@ -20,7 +20,7 @@ Manager::Manager(ManagerDeps deps) : deps_(deps) {}
 
 Snapshot Manager::snapshot(MigrationTrigger trigger, StationId subject) const
 {
-  deps_.plane.sync();  // latencies and positions as of now
+  deps_.operation.plane.sync();  // latencies and positions as of now
   Snapshot s;
   s.now = sg4::Engine::get_clock();
   s.trigger = trigger;
@@ -67,7 +67,7 @@ void Manager::reject(MigrationRecord rec, const std::string& why)
   rec.note = fixed_name(why);
   rec.finished = rec.requested;
   XBT_VERB("t=%.6f reject station %u -> %u: %s", rec.requested, rec.station, rec.to_site, why.c_str());
-  deps_.recorder.migration(rec);
+  deps_.operation.recorder.migration(rec);
   if (BatchDecider* b = deps_.policy.batch();
       b != nullptr && (rec.reason == MigrationReason::Policy || rec.reason == MigrationReason::Initial)) {
     const auto target = rec.to_site == kNone ? wire::kNoIndex : static_cast<std::int32_t>(rec.to_site);
@@ -80,7 +80,7 @@ void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
 {
   if (rec.station < last_rejection_.size())
     last_rejection_[rec.station].set = false;  // an operation starts: a later rejection is news again
-  TwinRecord& tr = deps_.twins.record(rec.station);
+  TwinRecord& tr = deps_.operation.twins.record(rec.station);
   tr.busy = true;
   deps_.stations.view(rec.station).twin_busy = true;
   const MigrationRun::Kind kind = rec.reason == MigrationReason::Initial ||
@@ -88,10 +88,10 @@ void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
                                       ? MigrationRun::Kind::Place
                                   : rec.reason == MigrationReason::Removal ? MigrationRun::Kind::Remove
                                                                            : MigrationRun::Kind::Migrate;
-  Operations::Entry& entry = deps_.operations.started(rec, kind == MigrationRun::Kind::Migrate);
-  entry.down_before = deps_.twins.downtime(rec.station, rec.requested);
+  Operations::Entry& entry = deps_.operation.operations.started(rec, kind == MigrationRun::Kind::Migrate);
+  entry.down_before = deps_.operation.twins.downtime(rec.station, rec.requested);
   sg4::Actor::create("migration-" + std::to_string(rec.id), sg4::this_actor::get_host(),
-                     MigrationRun(kind, entry, current, use_mechanism ? &deps_.mechanism : nullptr, deps_));
+                     MigrationRun(kind, entry, current, use_mechanism ? &deps_.mechanism : nullptr, deps_.operation));
 }
 
 void Manager::on_appear(StationId s)
@@ -117,10 +117,10 @@ void Manager::place(StationId s, SiteId site)
   }
   XBT_VERB("t=%.6f place station %u on %s", rec.requested, s, deps_.infra.sites()[site].name.c_str());
   deps_.ledger.reserve(site);
-  deps_.subscriptions.subscribe(s);  // the twin's session starts with its placement
+  deps_.operation.subscriptions.subscribe(s);  // the twin's session starts with its placement
   if (deps_.stations.view(s).kind == StationKind::Vehicle)
     ++vehicle_twins_;
-  if (!deps_.scenario.twin.cold_start && rec.requested == 0.0)
+  if (!deps_.cold_start && rec.requested == 0.0)
     return place_steady(rec);
   start(rec, kNone, false);
 }
@@ -128,36 +128,36 @@ void Manager::place(StationId s, SiteId site)
 void Manager::place_steady(MigrationRecord rec)
 {
   // The network was running before the trace began: the twin is deployed and serving, its site holds the image.
-  const InstanceId i = deps_.twins.create(rec.station, rec.to_site);
-  deps_.twins.record(rec.station).deployed = i;
-  deps_.plane.instance_created(i);
+  const InstanceId i = deps_.operation.twins.create(rec.station, rec.to_site);
+  deps_.operation.twins.record(rec.station).deployed = i;
+  deps_.operation.plane.instance_created(i);
   SiteLoad& load = deps_.ledger.load(rec.to_site);
   load.cached = load.cached || deps_.ledger.image_cache();
-  deps_.twins.serve(rec.station, i, rec.requested);
-  deps_.plane.flush_session(rec.station);
+  deps_.operation.twins.serve(rec.station, i, rec.requested);
+  deps_.operation.plane.flush_session(rec.station);
   rec.mechanism = fixed_name("steady-state");
   rec.finished = rec.requested;
   rec.outcome = MigrationOutcome::Completed;
-  deps_.recorder.migration(rec);
+  deps_.operation.recorder.migration(rec);
 }
 
 void Manager::on_leave(StationId s)
 {
-  TwinRecord& tr = deps_.twins.record(s);
+  TwinRecord& tr = deps_.operation.twins.record(s);
   if (tr.busy) {
     tr.removal_pending = true;
     return;
   }
   if (tr.deployed == kNone)
     return;
-  const SiteId site = deps_.twins.instance(tr.deployed).site;
+  const SiteId site = deps_.operation.twins.instance(tr.deployed).site;
   tr.removal_pending = true;  // the twin is stopping (sampled as such) until the removal ends
   start(new_record(s, site, kNone, MigrationReason::Removal, MigrationTrigger::Leave), tr.deployed, false);
 }
 
 void Manager::on_done(StationId s)
 {
-  TwinRecord& tr = deps_.twins.record(s);
+  TwinRecord& tr = deps_.operation.twins.record(s);
   tr.busy = false;
   deps_.stations.view(s).twin_busy = false;
   if (tr.deployed == kNone) {  // removed
@@ -179,7 +179,7 @@ void Manager::on_done(StationId s)
     // The handover that arrived during the operation: the policy hears of it now (through the mailbox, so that
     // a batch policy gets it in the snapshot of this instant like any other trigger).
     handover_pending_[s] = false;
-    deps_.inbox->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, s}).release(), 0)
+    deps_.operation.manager->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, s}).release(), 0)
         ->detach(delete_payload<ManagerEvent>);
   }
 }
@@ -188,7 +188,7 @@ void Manager::on_handover(StationId s)
 {
   if (!deps_.stations.view(s).present)
     return;
-  if (deps_.twins.record(s).busy) {
+  if (deps_.operation.twins.record(s).busy) {
     if (handover_pending_.size() <= s)
       handover_pending_.resize(s + 1);
     handover_pending_[s] = true;
@@ -203,14 +203,14 @@ void Manager::request_move(StationId s, SiteId target, MigrationReason reason, M
   MigrationRecord rec = new_record(s, from, target, reason, trigger);
   if (s >= deps_.stations.size() || !deps_.stations.view(s).present)
     return reject(rec, "station not present");
-  TwinRecord& tr = deps_.twins.record(s);
+  TwinRecord& tr = deps_.operation.twins.record(s);
   if (tr.deployed == kNone)
     return reject(rec, "no twin deployed");
   if (tr.busy)
     return reject(rec, "twin busy");
   if (target >= deps_.infra.sites().size())
     return reject(rec, "unknown target");
-  rec.from_site = deps_.twins.instance(tr.deployed).site;
+  rec.from_site = deps_.operation.twins.instance(tr.deployed).site;
   if (target == rec.from_site)
     return reject(rec, "already there");
   if (deps_.ledger.is_down(target))
@@ -308,7 +308,7 @@ wire::PolicySnapshot policy_world(const ManagerDeps& deps, BatchDecider& batch, 
   snap.totals.downtime_s = 0;
   snap.totals.vehicles_present = 0;
   for (StationId s = 0; s < deps.stations.size(); ++s) {
-    snap.totals.downtime_s += deps.twins.downtime(s, now);
+    snap.totals.downtime_s += deps.operation.twins.downtime(s, now);
     if (deps.stations.view(s).present && deps.stations.view(s).kind == StationKind::Vehicle)
       ++snap.totals.vehicles_present;
   }
@@ -344,10 +344,10 @@ void Manager::run_batched(BatchDecider& batch)
   std::unique_ptr<ManagerEvent> next;
   while (true) {
     events.clear();
-    events.push_back(next ? std::move(next) : deps_.inbox->get_unique<ManagerEvent>());
+    events.push_back(next ? std::move(next) : deps_.operation.manager->get_unique<ManagerEvent>());
     const double now = sg4::Engine::get_clock();
-    while (deps_.inbox->listen()) {
-      std::unique_ptr<ManagerEvent> ev = deps_.inbox->get_unique<ManagerEvent>();
+    while (deps_.operation.manager->listen()) {
+      std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get_unique<ManagerEvent>();
       if (sg4::Engine::get_clock() != now) {  // posted later (only with a delay between hosts): next instant
         next = std::move(ev);
         break;
@@ -381,7 +381,7 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
     asked.push_back(wire::StationState{s, deps_.stations.info(s).name, v.kind, trigger, v.x_m, v.y_m, v.speed_mps,
                                        v.heading_deg, index_or_none(v.rsu), index_or_none(v.rsu_site),
                                        index_or_none(v.twin_site), v.twin_busy, v.last_latency_s,
-                                       deps_.twins.age_of_information(s, now)});
+                                       deps_.operation.twins.age_of_information(s, now)});
   };
   // A station that appears at this instant is asked about at its appearance only, even when a tick comes first
   // (the built-in policies see it there without a twin: nothing to move).
@@ -397,7 +397,7 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
         break;
       case ManagerEvent::Type::Handover:
         if (deps_.stations.view(ev.station).present) {
-          if (deps_.twins.record(ev.station).busy) {  // kept for when the twin's operation ends (on_done)
+          if (deps_.operation.twins.record(ev.station).busy) {  // kept for when the twin's operation ends (on_done)
             if (handover_pending_.size() <= ev.station)
               handover_pending_.resize(ev.station + 1);
             handover_pending_[ev.station] = true;
@@ -488,7 +488,7 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
 void Manager::operator()()
 {
   daemonize_self();
-  manual_ = sorted_manual(deps_.scenario.migration.manual);
+  manual_ = sorted_manual(deps_.manual);
   if (BatchDecider* batch = deps_.policy.batch()) {
     try {
       // RSUs exist from t = 0: their twins are placed first, in one batch.
@@ -515,7 +515,7 @@ void Manager::operator()()
     if (deps_.stations.view(s).kind == StationKind::Rsu)
       on_appear(s);
   while (true) {
-    const std::unique_ptr<ManagerEvent> ev = deps_.inbox->get_unique<ManagerEvent>();
+    const std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get_unique<ManagerEvent>();
     handle(*ev);
   }
 }
@@ -554,7 +554,7 @@ void ManagerClock::operator()()
 // ---- MigrationRun ----
 
 MigrationRun::MigrationRun(Kind kind, Operations::Entry& entry, InstanceId current, Mechanism* mechanism,
-                           const ManagerDeps& deps)
+                           const OperationDeps& deps)
     : kind_(kind), entry_(&entry), record_(entry.record), current_(current), mechanism_(mechanism), deps_(deps)
 {
 }
@@ -624,10 +624,10 @@ void MigrationRun::stop_serving()
 
 void MigrationRun::restore(InstanceId instance, double bytes)
 {
-  if (deps_.scenario.twin.restore_bps <= 0 || bytes <= 0)
+  if (deps_.restore_bps <= 0 || bytes <= 0)
     return;
   const double start = now();
-  sg4::this_actor::sleep_for(bytes / deps_.scenario.twin.restore_bps);
+  sg4::this_actor::sleep_for(bytes / deps_.restore_bps);
   deps_.recorder.phase(PhaseRecord{record_.id, fixed_name("restore"), deps_.twins.instance(instance).site, start,
                                    now(), 0});
 }
@@ -691,7 +691,7 @@ void MigrationRun::operator()()
   deps_.recorder.migration(record_);
   const StationId station = record_.station;
   deps_.operations.finished(record_.id);  // record_ is gone with its entry
-  deps_.inbox->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, station}).release(), 0)
+  deps_.manager->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, station}).release(), 0)
       ->detach(delete_payload<ManagerEvent>);
 }
 

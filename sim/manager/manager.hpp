@@ -18,22 +18,31 @@
 
 namespace v2x {
 
-struct ManagerDeps {
-  const Scenario& scenario;
-  const Infrastructure& infra;
-  const Platform& platform;
-  StationTable& stations;
+/// What one operation on a twin (a MigrationRun: placement, migration, removal) acts on; the manager uses the
+/// twins, the plane, the subscriptions and the recorder through it too.
+struct OperationDeps {
+  const Platform& platform;       // the sites' hosts (state transfers, post-copy fetch times)
   TwinBook& twins;
-  MecLedger& ledger;
-  Policy& policy;
-  Mechanism& mechanism;
-  Recorder& recorder;
-  simgrid::s4u::Mailbox* inbox;
-  simgrid::s4u::Mailbox* orchestrator;
   TelemetryPlane& plane;          // caught up before every decision; QoS 1 sessions, dashboards
   Subscriptions& subscriptions;   // a twin's session starts with its placement and ends with its removal
   NetworkView& network;           // state transfers are bulk flows
+  Recorder& recorder;
   Operations& operations;         // the operations in flight (recorded as unfinished if the run ends first)
+  simgrid::s4u::Mailbox* orchestrator;  // instantiate/terminate requests
+  simgrid::s4u::Mailbox* manager;       // where an operation reports that it is done
+  double restore_bps = 0;         // twin.restore_bps
+};
+
+/// What the manager itself needs besides its operations'.
+struct ManagerDeps {
+  const Infrastructure& infra;
+  StationTable& stations;
+  MecLedger& ledger;
+  Policy& policy;
+  Mechanism& mechanism;
+  OperationDeps operation;              // handed to every operation it starts; its `manager` is the inbox
+  std::vector<ManualMigrationConfig> manual;  // migration.manual: the scripted requests (the manager's API)
+  bool cold_start = false;              // twin.cold_start (false: steady-state start at t = 0)
   std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
   std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
   FaultState* faults = nullptr;            // faults: twins lost to them (null: no faults in the run)
@@ -112,7 +121,7 @@ class MigrationRun final : public MigrationContext {
 public:
   enum class Kind { Place, Migrate, Remove };
   /// `entry` (in deps.operations) holds the operation's record while it runs.
-  MigrationRun(Kind kind, Operations::Entry& entry, InstanceId current, Mechanism* mechanism, const ManagerDeps& deps);
+  MigrationRun(Kind kind, Operations::Entry& entry, InstanceId current, Mechanism* mechanism, const OperationDeps& deps);
   void operator()();
 
   double now() const override;
@@ -138,7 +147,7 @@ private:
   MigrationRecord& record_;  // entry_->record
   InstanceId current_;
   Mechanism* mechanism_;
-  ManagerDeps deps_;
+  OperationDeps deps_;
   simgrid::s4u::Mailbox* reply_ = nullptr;
 };
 

@@ -241,9 +241,14 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                                                    twins, recorder, scenario.seed, fault_state},
                                   orchestrator_box));
   Operations operations;
-  ManagerDeps manager_deps{scenario,  *infra,   *platform,   stations,         twins, ledger,        *policy,
-                           *mechanism, recorder, manager_box, orchestrator_box, plane, subscriptions, network,
-                           operations, &error};
+  const OperationDeps operation_deps{*platform, twins,      plane,           subscriptions,
+                                     network,   recorder,   operations,      orchestrator_box,
+                                     manager_box, scenario.twin.restore_bps};
+  ManagerDeps manager_deps{*infra,          stations,
+                           ledger,          *policy,
+                           *mechanism,      operation_deps,
+                           scenario.migration.manual, scenario.twin.cold_start,
+                           &error};
   // The latency policy's default threshold: each RSU's uncongested latency to the MEC behind it, as the telemetry
   // plane computes it with nothing else on the way: a 300 B frame's exchange on an idle channel at the rate of
   // half the cell radius (AIFS + airtime + SIFS + ACK), the route's latency, the broker's and the twin's service.

@@ -49,6 +49,7 @@ public:
   /// Latency of RSU r's cell link (radio access).
   double cell_latency(RsuId r) const { return cell_latency_[r]; }
 
+private:
   std::vector<sg4::Host*> cell_hosts_;
   std::vector<sg4::Host*> radio_hosts_;  // RSU-major, radio_steps_ per RSU
   std::size_t radio_steps_ = 0;
@@ -58,8 +59,6 @@ public:
   sg4::Host* registry_host_ = nullptr;
   sg4::Host* control_host_ = nullptr;
   std::vector<double> cell_latency_; // per RSU, latency of its cell link
-
-private:
   std::size_t site_count_ = 0;
   std::vector<SiteId> broker_site_;      // per broker
   std::vector<double> rsu_site_latency_; // [r * site_count_ + s]: route latency from RSU r's host to site s's

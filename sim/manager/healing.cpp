@@ -19,14 +19,14 @@ void Manager::heal(StationId s)
     return;
   if (s >= deps_.stations.size() || !deps_.stations.view(s).present)
     return;
-  TwinRecord& tr = deps_.twins.record(s);
+  TwinRecord& tr = deps_.operation.twins.record(s);
   if (tr.busy || tr.removal_pending || tr.serving != kNone)
     return;  // an operation runs (on_done calls again), or it serves again already
   const double now = sg4::Engine::get_clock();
   const double due = faults->lost_since(s) + deps_.healing->detection_delay_s;
   if (now < due) {
     // Not detected yet: the health check finds it at `due`.
-    sg4::Mailbox* inbox = deps_.inbox;
+    sg4::Mailbox* inbox = deps_.operation.manager;
     sg4::Actor::create("detect-" + std::to_string(s), sg4::this_actor::get_host(), [inbox, s, due] {
       sg4::this_actor::sleep_until(due);
       inbox->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Recover, s}).release(), 0)
@@ -42,7 +42,7 @@ void Manager::heal(StationId s)
     target = v.rsu_site != kNone && !deps_.ledger.is_down(v.rsu_site) ? v.rsu_site : deps_.infra.cloud();
   else
     target = deps_.policy.place(snapshot(MigrationTrigger::Fault, s), s);
-  const SiteId lost_site = tr.deployed != kNone ? deps_.twins.instance(tr.deployed).site : kNone;
+  const SiteId lost_site = tr.deployed != kNone ? deps_.operation.twins.instance(tr.deployed).site : kNone;
   MigrationRecord rec = new_record(s, lost_site, target, MigrationReason::Recovery, MigrationTrigger::Fault);
   std::string note = "cold start: state lost";
   if (target >= deps_.infra.sites().size() || !deps_.ledger.can_host(target)) {

@@ -680,13 +680,13 @@ void MigrationRun::operator()()
   if (failed_) {
     record_.outcome = MigrationOutcome::Failed;
     const SiteId to = record_.to_site;
-    record_.note = fixed_name("fault: " + (to < deps_.infra.sites().size() ? deps_.infra.sites()[to].name
-                                                                             : std::string("target")) + " down");
+    record_.note = fixed_name("fault: " + (to != kNone ? deps_.platform.site_host(to)->get_name()
+                                                      : std::string("target")) + " down");
     // The deployed instance is the one that still serves, if any (none: the twin is lost, the manager heals it).
     TwinRecord& tr = deps_.twins.record(record_.station);
     const InstanceId serving = deps_.twins.serving(record_.station);
     if (serving != kNone)
-      tr.deployed = serving;
+      tr.deployed = serving;  // (the lost ones' deployed instance stays the dead one: its removal finds it gone)
   }
   deps_.recorder.migration(record_);
   const StationId station = record_.station;

@@ -31,6 +31,7 @@ struct OperationDeps {
   simgrid::s4u::Mailbox* orchestrator;  // instantiate/terminate requests
   simgrid::s4u::Mailbox* manager;       // where an operation reports that it is done
   double restore_bps = 0;         // twin.restore_bps
+  FaultState* faults = nullptr;   // faults (null: none in the run): lost twins serving again, downed sites
 };
 
 /// What the manager itself needs besides its operations'.

@@ -243,7 +243,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   Operations operations;
   const OperationDeps operation_deps{*platform, twins,      plane,           subscriptions,
                                      network,   recorder,   operations,      orchestrator_box,
-                                     manager_box, scenario.twin.restore_bps};
+                                     manager_box, scenario.twin.restore_bps, fault_state};
   ManagerDeps manager_deps{*infra,          stations,
                            ledger,          *policy,
                            *mechanism,      operation_deps,

@@ -276,6 +276,8 @@ struct HealingConfig {
   double detection_delay_s{};
   bool keep_image_cache{};
   bool recover{};
+  std::string broker_fallback;  // empty: clients of a downed broker wait for it
+  double reconnect_s{};
 };
 
 struct Scenario {

@@ -172,6 +172,9 @@ public:
     }
     const HealingConfig& h = s_.healing;
     time("healing.detection_delay_s", h.detection_delay_s);
+    time("healing.reconnect_s", h.reconnect_s);
+    if (!h.broker_fallback.empty() && !xml_ && brokers_.count(h.broker_fallback) == 0)
+      fail("healing.broker_fallback", h.broker_fallback, "unknown broker; brokers: " + list(brokers_));
   }
 
 private:

@@ -100,6 +100,7 @@ void FaultInjector::begin(const FaultEvent& f)
     for (BrokerId b = 0; b < deps_.infra.brokers().size(); ++b)
       if (deps_.infra.brokers()[b].site == f.index) {
         st.set_broker_down(b, true);
+        st.set_reconnect_at(b, sg4::Engine::get_clock() + deps_.healing.reconnect_s);
         deps_.plane.broker_failed(b);
       }
     kill_site(f);
@@ -109,6 +110,7 @@ void FaultInjector::begin(const FaultEvent& f)
     break;
   case FaultKind::BrokerDown:
     st.set_broker_down(f.index, true);
+    st.set_reconnect_at(f.index, sg4::Engine::get_clock() + deps_.healing.reconnect_s);
     deps_.plane.broker_failed(f.index);
     break;
   case FaultKind::RsuDown:

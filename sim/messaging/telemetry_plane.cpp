@@ -213,13 +213,15 @@ void TelemetryPlane::generate_rsu(RsuId rsu, double t)
   rec.rsu = rsu;
   rec.broker = info.broker;
   rec.size_b = static_cast<std::uint32_t>(config_.rsu_message_b);
-  if (faults_ != nullptr && faults_->active() && cut(platform_.rsu_host(rsu), platform_.broker_host(info.broker))) {
+  if (faults_ != nullptr && faults_->active())
+    rec.broker = faults_->effective_broker(info.broker, t);  // reconnected to the fallback broker
+  if (faults_ != nullptr && faults_->active() && cut(platform_.rsu_host(rsu), platform_.broker_host(rec.broker))) {
     finish_message(i, MessageOutcome::Lost, MessageCause::Fault);
     calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
     return;
   }
-  calendar_.push(t + network_.transfer_time(platform_.rsu_host(rsu), platform_.broker_host(info.broker), rec.size_b, t),
-                 Event{Ev::BrokerArrive, i, info.broker});
+  calendar_.push(t + network_.transfer_time(platform_.rsu_host(rsu), platform_.broker_host(rec.broker), rec.size_b, t),
+                 Event{Ev::BrokerArrive, i, rec.broker});
   // Fixed schedule from the RSU's own phase: t_k = t_0 + k / rate (the next slot after t).
   calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
 }
@@ -432,6 +434,8 @@ void TelemetryPlane::channel_event(RsuId rsu, double t)
     MessageRecord& rec = messages_[msg].rec;
     rec.at_rsu = o.done_s;
     const RsuId r = rec.rsu;
+    if (faults_ != nullptr && faults_->active())
+      rec.broker = faults_->effective_broker(rec.broker, o.done_s);  // reconnected to the fallback broker
     if (faults_ != nullptr && faults_->active() && cut(platform_.rsu_host(r), platform_.broker_host(rec.broker))) {
       finish_message(msg, MessageOutcome::Lost, MessageCause::Fault);
       continue;
@@ -496,7 +500,9 @@ void TelemetryPlane::deliver(std::uint32_t msg, BrokerId from, double t)
 {
   Message& m = messages_[msg];
   const SiteId site = twins_.instance(m.target).site;
-  const BrokerId sub = infra_.broker_of_site(site);
+  const BrokerId sub = faults_ != nullptr && faults_->active()
+                           ? faults_->effective_broker(infra_.broker_of_site(site), t)  // twin reconnected
+                           : infra_.broker_of_site(site);
   if (faults_ != nullptr && faults_->active() &&
       (faults_->broker_down(sub) ||
        cut(platform_.broker_host(from), sub != from ? platform_.broker_host(sub) : platform_.site_host(site)))) {

@@ -140,6 +140,13 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   const std::vector<FaultEvent> fault_schedule = build_fault_schedule(scenario, *infra, scenario.duration_s);
   FaultState faults(infra->sites().size(), infra->rsus().size(), infra->brokers().size());
   FaultState* fault_state = fault_schedule.empty() ? nullptr : &faults;  // no faults: the models' paths unchanged
+  if (!scenario.healing.broker_fallback.empty()) {
+    const auto b = infra->find_broker(scenario.healing.broker_fallback);
+    if (!b)
+      throw InputError({scenario.source_file}, "healing.broker_fallback", scenario.healing.broker_fallback,
+                       "unknown broker");
+    faults.set_fallback(*b);
+  }
 
   // Mobility.
   MobilityOptions mobility_options;

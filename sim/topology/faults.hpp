@@ -92,6 +92,21 @@ public:
     rsu_down_[r] = down;
   }
   void set_broker_down(BrokerId b, bool down) { broker_down_[b] = down; }
+  /// healing.broker_fallback: the clients of a downed broker b reconnect to `fallback` from `at` on.
+  void set_fallback(BrokerId fallback) { fallback_ = fallback; }
+  void set_reconnect_at(BrokerId b, double at)
+  {
+    if (reconnect_at_.size() <= b)
+      reconnect_at_.resize(b + 1, std::numeric_limits<double>::infinity());
+    reconnect_at_[b] = at;
+  }
+  /// The broker b's clients use at t: b, or the fallback once they have reconnected while b is down.
+  BrokerId effective_broker(BrokerId b, double t) const
+  {
+    if (fallback_ == kNone || fallback_ == b || !broker_down(b) || b >= reconnect_at_.size() || t < reconnect_at_[b])
+      return b;
+    return fallback_;
+  }
   void set_orchestrator_down(bool down) { orchestrator_down_ = down; }
 
   // Twins lost to a fault: from the instant their instance went to the instant one serves again (recovery
@@ -128,6 +143,8 @@ private:
   std::vector<bool> rsu_down_;
   std::uint32_t rsus_down_ = 0;
   std::vector<bool> broker_down_;
+  BrokerId fallback_ = kNone;
+  std::vector<double> reconnect_at_;
   bool orchestrator_down_ = false;
   std::vector<double> lost_since_;
   std::vector<std::uint32_t> lost_fault_;

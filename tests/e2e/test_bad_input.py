@@ -88,6 +88,7 @@ SCENARIO_FIELDS = [
                                      "random_fault[0].mtbf_s=5", "random_fault[0].mttr_s=1"],
      ["random_fault[0].target[0]", "r9", "unknown RSU"]),
     ("healing_delay_negative", ["healing.detection_delay_s=-5"], ["healing.detection_delay_s", "-5"]),
+    ("healing_unknown_fallback", ["healing.broker_fallback=broker-nope"], ["healing.broker_fallback", "broker-nope"]),
 ]
 
 

@@ -311,3 +311,26 @@ def test_faults_sweep_parses_and_a_reduced_copy_compares_policies(run_cli, repo,
         assert any(b"refused (down): mec_sw" in n for n in rec["note"])
         assert rec["downtime"] == pytest.approx(40.0 + rec["finished"] - rec["requested"], abs=1e-9)
         assert float(f["summary"].attrs["recovery_mean_s"]) == pytest.approx(rec["downtime"].mean(), abs=1e-9)
+
+
+def test_broker_fallback_takes_the_clients_after_the_reconnect_delay(run_cli, tiny, tmp_path):
+    """broker-mec0 down 20..30 s with healing.broker_fallback = broker-cloud, reconnect 1 s: r0's messages reaching
+    broker-mec0 in the first second are lost (cause fault); from 21 s they go through broker-cloud (the twins on
+    mec0 subscribe there too) and are delivered; from 30 s through broker-mec0 again."""
+    out = tmp_path / "fallback.h5"
+    run_cli("run", os.path.join(tiny, "two_cells.textproto"), "--fault", "broker_down:broker-mec0@20+10",
+            "--set", "healing.broker_fallback=broker-cloud", "-o", out, "-q", check=0)
+    with h5py.File(out, "r") as f:
+        msgs = f["messages"][:]
+        cause = enum_names(f["messages"], "cause")
+        brokers = names(f, "infrastructure/brokers")
+        down, cloud = brokers.index("broker-mec0"), brokers.index("broker-cloud")
+        r0 = names(f, "infrastructure/rsus").index("r0")
+        mine = msgs[msgs["rsu"] == r0]
+        first = mine[(mine["at_rsu"] > 20.01) & (mine["at_rsu"] < 20.99)]
+        assert len(first) > 5 and all(cause[int(c)] == "fault" for c in first["cause"])
+        moved = mine[(mine["at_rsu"] > 21.01) & (mine["at_rsu"] < 29.99)]
+        assert len(moved) > 50 and (moved["broker"] == cloud).all()
+        assert sum(cause[int(c)] == "ok" for c in moved["cause"]) > 0.95 * len(moved)
+        back = mine[mine["at_rsu"] > 30.01]
+        assert len(back) > 50 and (back["broker"] == down).all()

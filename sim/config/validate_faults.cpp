@@ -32,7 +32,9 @@ const char* kind_text(FaultKind k)
 
 class FaultChecker {
 public:
-  FaultChecker(const Scenario& s, const ValidationContext& context) : s_(s), context_(context)
+  FaultChecker(const Scenario& s, const ValidationContext& context)
+      : s_(s)
+      , context_(context)
   {
     const InfrastructureConfig& inf = s.infrastructure;
     xml_ = !inf.platform.empty();
@@ -53,7 +55,7 @@ public:
       links_.emplace("registry-" + m.id, k);
       links_.emplace(m.id + "-registry", k++);
     }
-    if (inf.mecs.empty()) {  // the registry then links to the cloud
+    if (inf.mecs.empty()) { // the registry then links to the cloud
       links_.emplace("registry-cloud", k);
       links_.emplace("cloud-registry", k);
     }
@@ -73,8 +75,8 @@ public:
       if (name == "cloud")
         fail(path, name, std::string("the cloud is not a MEC (") + kind_text(kind) + " names a MEC id)");
       if (!xml_ && mecs_.count(name) == 0)
-        fail(path, name, std::string("unknown MEC (") + kind_text(kind) + " names a MEC id; MECs: " + list(mecs_) +
-                             ")");
+        fail(path, name,
+             std::string("unknown MEC (") + kind_text(kind) + " names a MEC id; MECs: " + list(mecs_) + ")");
       return "mec:" + name;
     case FaultKind::RsuDown:
       if (!xml_ && rsus_.count(name) == 0)
@@ -90,11 +92,12 @@ public:
       return "orchestrator";
     case FaultKind::LinkDown: {
       if (xml_)
-        return "link:" + name;  // checked against the platform's links when the run builds it
+        return "link:" + name; // checked against the platform's links when the run builds it
       const auto it = links_.find(name);
       if (it == links_.end())
-        fail(path, name, "unknown backhaul link (LINK_DOWN names a link \"A-B\" between two nodes the scenario "
-                         "links, either order, or \"registry-<site>\")");
+        fail(path, name,
+             "unknown backhaul link (LINK_DOWN names a link \"A-B\" between two nodes the scenario "
+             "links, either order, or \"registry-<site>\")");
       return "link:" + std::to_string(it->second);
     }
     }
@@ -135,7 +138,8 @@ public:
       by_target[id].push_back(Interval{f.at_s, f.at_s + f.for_s, i});
     }
     for (auto& [id, list] : by_target) {
-      std::stable_sort(list.begin(), list.end(), [](const Interval& a, const Interval& b) { return a.start < b.start; });
+      std::stable_sort(list.begin(), list.end(),
+                       [](const Interval& a, const Interval& b) { return a.start < b.start; });
       for (std::size_t k = 1; k < list.size(); ++k)
         if (list[k].start < list[k - 1].end) {
           const std::size_t later = std::max(list[k].index, list[k - 1].index);

@@ -14,7 +14,10 @@ namespace v2x {
 
 namespace sg4 = simgrid::s4u;
 
-FaultInjector::FaultInjector(FaultInjectorDeps deps) : deps_(std::move(deps)) {}
+FaultInjector::FaultInjector(FaultInjectorDeps deps)
+    : deps_(std::move(deps))
+{
+}
 
 void FaultInjector::operator()()
 {
@@ -23,7 +26,7 @@ void FaultInjector::operator()()
   // starts, each in schedule order.
   struct Step {
     double time;
-    int start;  // 0: end, 1: start
+    int start; // 0: end, 1: start
     std::uint32_t fault;
   };
   std::vector<Step> steps;
@@ -36,7 +39,7 @@ void FaultInjector::operator()()
   });
   for (const Step& step : steps) {
     sg4::this_actor::sleep_until(step.time);
-    deps_.plane.sync();  // the plane's events before now see the world as it was
+    deps_.plane.sync(); // the plane's events before now see the world as it was
     const FaultEvent& f = deps_.schedule[step.fault];
     if (step.start == 1)
       begin(f);
@@ -64,7 +67,7 @@ void FaultInjector::kill_site(const FaultEvent& f)
       continue;
     const StationId station = in.station;
     if (deps_.twins.kill(i, now)) {
-      deps_.ledger.release(site);  // the pod's reservation goes with the cluster
+      deps_.ledger.release(site); // the pod's reservation goes with the cluster
       if (deps_.twins.serving(station) == kNone && std::find(left.begin(), left.end(), station) == left.end())
         left.push_back(station);
     }
@@ -96,7 +99,7 @@ void FaultInjector::begin(const FaultEvent& f)
     st.set_site_down(f.index, true, f.id);
     deps_.ledger.set_down(f.index, true);
     if (!deps_.healing.keep_image_cache)
-      deps_.ledger.load(f.index).cached = false;  // it comes back empty: the image is pulled again
+      deps_.ledger.load(f.index).cached = false; // it comes back empty: the image is pulled again
     for (BrokerId b = 0; b < deps_.infra.brokers().size(); ++b)
       if (deps_.infra.brokers()[b].site == f.index) {
         st.set_broker_down(b, true);
@@ -124,7 +127,7 @@ void FaultInjector::begin(const FaultEvent& f)
   case FaultKind::LinkDown: {
     sg4::Link* link = link_of(f);
     deps_.network.set_link_up(link, false);
-    link->turn_off();  // SimGrid fails the bulk flows on it (NetworkView::bulk_transfer starts them again)
+    link->turn_off(); // SimGrid fails the bulk flows on it (NetworkView::bulk_transfer starts them again)
     break;
   }
   }

@@ -12,7 +12,6 @@
 #include "topology/platform.hpp"
 
 #include <simgrid/s4u.hpp>
-
 #include <vector>
 
 namespace v2x {

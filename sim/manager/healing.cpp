@@ -1,10 +1,9 @@
 // Self-healing (issue 12): the manager's health check finds a twin whose instance a fault took, after the
 // detection delay, and re-places it through the policy with reason `recovery`. The state went with the instance,
 // so the new one starts cold (instantiate, serve) whatever the mechanism; the record names the mechanism in use.
-#include "manager/manager.hpp"
-
 #include "core/log.hpp"
 #include "core/payload.hpp"
+#include "manager/manager.hpp"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_manager_healing, v2x_manager, "Manager: self-healing after faults");
 
@@ -21,7 +20,7 @@ void Manager::heal(StationId s)
     return;
   TwinRecord& tr = deps_.operation.twins.record(s);
   if (tr.busy || tr.removal_pending || tr.serving != kNone)
-    return;  // an operation runs (on_done calls again), or it serves again already
+    return; // an operation runs (on_done calls again), or it serves again already
   const double now = sg4::Engine::get_clock();
   const double due = faults->lost_since(s) + deps_.healing->detection_delay_s;
   if (now < due) {
@@ -48,7 +47,8 @@ void Manager::heal(StationId s)
   if (target >= deps_.infra.sites().size() || !deps_.ledger.can_host(target)) {
     const SiteId cloud = deps_.infra.cloud();
     if (target < deps_.infra.sites().size())
-      note = (deps_.ledger.is_down(target) ? "refused (down): " : "refused (full): ") + deps_.infra.sites()[target].name;
+      note =
+          (deps_.ledger.is_down(target) ? "refused (down): " : "refused (full): ") + deps_.infra.sites()[target].name;
     else
       note = "policy chose no site";
     if (target == cloud || !deps_.ledger.can_host(cloud)) {

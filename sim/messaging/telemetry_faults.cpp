@@ -49,7 +49,7 @@ void TelemetryPlane::rsu_failed(RsuId rsu)
     Obu& obu = obus_[slot];
     if (obu.rsu != rsu)
       continue;
-    withdraw(obu, MessageCause::Fault);  // frames in the cell's MAC go with it
+    withdraw(obu, MessageCause::Fault); // frames in the cell's MAC go with it
     if (obu.held != kNone) {
       finish_message(obu.held, MessageOutcome::Lost, MessageCause::Fault);
       obu.held = kNone;
@@ -65,7 +65,7 @@ void TelemetryPlane::broker_failed(BrokerId broker)
       if (session[k].broker == broker) {
         MessageRecord m = session[k];
         m.outcome = MessageOutcome::Lost;
-        m.cause = MessageCause::Fault;  // the QoS 1 session went with the broker
+        m.cause = MessageCause::Fault; // the QoS 1 session went with the broker
         recorder_.message(m);
       } else {
         session[kept++] = session[k];

@@ -36,8 +36,8 @@ void translate_faults(const pb::Scenario& m, Scenario& s)
                                                 std::vector<std::string>(r.target().begin(), r.target().end()),
                                                 r.mtbf_s(), r.mttr_s(), r.factor(), r.start_s(), r.end_s()});
   const pb::Healing& h = m.healing();
-  s.healing = HealingConfig{h.detection_delay_s(), h.keep_image_cache(), h.recover(), h.broker_fallback(),
-                            h.reconnect_s()};
+  s.healing =
+      HealingConfig{h.detection_delay_s(), h.keep_image_cache(), h.recover(), h.broker_fallback(), h.reconnect_s()};
 }
 
 } // namespace v2x

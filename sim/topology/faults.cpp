@@ -12,8 +12,8 @@ namespace v2x {
 
 namespace {
 
-constexpr std::array<const char*, 6> kKindNames{"mec_down",  "link_down",         "broker_down",
-                                                "rsu_down",  "orchestrator_down", "mec_degraded"};
+constexpr std::array<const char*, 6> kKindNames{"mec_down", "link_down",         "broker_down",
+                                                "rsu_down", "orchestrator_down", "mec_degraded"};
 
 /// An exponential variate of mean `mean` (inversion; 1 - U is in (0, 1]).
 double exponential(RandomStream& rng, double mean)
@@ -28,8 +28,9 @@ double parse_number(const std::string& text, const std::string& arg, const char*
   const char* e = b + text.size();
   const auto r = std::from_chars(b, e, v);
   if (text.empty() || r.ec != std::errc() || r.ptr != e)
-    throw InputError({}, "--fault", arg, std::string("expected KIND:TARGET@AT+FOR[*FACTOR]: ") + what +
-                                             " is not a number ('" + text + "')");
+    throw InputError({}, "--fault", arg,
+                     std::string("expected KIND:TARGET@AT+FOR[*FACTOR]: ") + what + " is not a number ('" + text +
+                         "')");
   return v;
 }
 
@@ -72,8 +73,8 @@ FaultConfig parse_fault_option(const std::string& arg)
         "' (mec_down, link_down, broker_down, rsu_down, orchestrator_down, mec_degraded)");
   f.target = arg.substr(colon + 1, at - colon - 1);
   f.at_s = parse_number(arg.substr(at + 1, plus - at - 1), arg, "AT");
-  f.for_s = parse_number(arg.substr(plus + 1, star == std::string::npos ? std::string::npos : star - plus - 1), arg,
-                         "FOR");
+  f.for_s =
+      parse_number(arg.substr(plus + 1, star == std::string::npos ? std::string::npos : star - plus - 1), arg, "FOR");
   f.factor = star == std::string::npos ? 0.5 : parse_number(arg.substr(star + 1), arg, "FACTOR");
   return f;
 }
@@ -146,8 +147,7 @@ std::vector<FaultEvent> build_fault_schedule(const Scenario& s, const Infrastruc
     e.id = static_cast<std::uint32_t>(out.size());
     e.kind = f.kind;
     e.target = f.kind == FaultKind::OrchestratorDown ? "orchestrator" : f.target;
-    e.index = resolve_fault_target(f.kind, f.target, infra, "fault[" + std::to_string(i) + "].target",
-                                   s.source_file);
+    e.index = resolve_fault_target(f.kind, f.target, infra, "fault[" + std::to_string(i) + "].target", s.source_file);
     e.start = f.at_s;
     e.end = f.at_s + f.for_s;
     e.factor = f.kind == FaultKind::MecDegraded ? f.factor : 1.0;
@@ -180,7 +180,11 @@ std::vector<FaultEvent> build_fault_schedule(const Scenario& s, const Infrastruc
 // ---- FaultState ----
 
 FaultState::FaultState(std::size_t sites, std::size_t rsus, std::size_t brokers)
-    : site_down_(sites, false), site_fault_(sites, kNone), site_speed_(sites, 1.0), rsu_down_(rsus, false), broker_down_(brokers, false)
+    : site_down_(sites, false)
+    , site_fault_(sites, kNone)
+    , site_speed_(sites, 1.0)
+    , rsu_down_(rsus, false)
+    , broker_down_(brokers, false)
 {
 }
 

@@ -34,13 +34,13 @@ FaultConfig parse_fault_option(const std::string& arg);
 
 /// One outage of the run, resolved.
 struct FaultEvent {
-  std::uint32_t id = 0;        // row of /faults (scheduled faults first, in scenario order, then random ones)
+  std::uint32_t id = 0; // row of /faults (scheduled faults first, in scenario order, then random ones)
   FaultKind kind = FaultKind::MecDown;
   std::string target;          // as written (the link's SimGrid name for LINK_DOWN)
   std::uint32_t index = kNone; // SiteId, RsuId, BrokerId, or the link's edge number in the graph's edge order
   double start = 0;
   double end = 0;
-  double factor = 1;           // MEC_DEGRADED: share of the CPU speed left
+  double factor = 1; // MEC_DEGRADED: share of the CPU speed left
   bool random = false;
 };
 
@@ -64,7 +64,7 @@ class FaultState {
 public:
   FaultState(std::size_t sites, std::size_t rsus, std::size_t brokers);
 
-  bool active() const { return active_ > 0; }  // some fault is under way (the models' fast path when not)
+  bool active() const { return active_ > 0; } // some fault is under way (the models' fast path when not)
   void begin() { ++active_; }
   void end() { --active_; }
 
@@ -112,7 +112,10 @@ public:
   // Twins lost to a fault: from the instant their instance went to the instant one serves again (recovery
   // time), or to the station's leaving or the run's end (counted as downtime, not as a recovery).
   bool twin_lost(StationId s) const { return s < lost_since_.size() && !std::isnan(lost_since_[s]); }
-  double lost_since(StationId s) const { return twin_lost(s) ? lost_since_[s] : std::numeric_limits<double>::quiet_NaN(); }
+  double lost_since(StationId s) const
+  {
+    return twin_lost(s) ? lost_since_[s] : std::numeric_limits<double>::quiet_NaN();
+  }
   std::uint32_t lost_fault(StationId s) const { return twin_lost(s) ? lost_fault_[s] : kNone; }
   /// `s`'s twin has no instance since `t` because of fault `fault` (no effect when it is already lost).
   void lose_twin(StationId s, double t, std::uint32_t fault);
@@ -123,9 +126,9 @@ public:
   /// Ends every loss at `t` (the end of the run).
   void close(double t);
 
-  double downtime_s() const { return downtime_s_; }     // twin-seconds without an instance because of faults
+  double downtime_s() const { return downtime_s_; } // twin-seconds without an instance because of faults
   std::uint64_t twins_lost() const { return twins_lost_; }
-  const std::vector<double>& recoveries() const { return recoveries_; }  // fault -> serving again, s
+  const std::vector<double>& recoveries() const { return recoveries_; } // fault -> serving again, s
   std::uint64_t unrecovered() const { return unrecovered_; }
   /// Per fault id: twins it took down, and how many of them served again.
   std::uint32_t lost_by(std::uint32_t fault) const { return fault < lost_by_.size() ? lost_by_[fault] : 0; }

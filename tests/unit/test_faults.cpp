@@ -6,7 +6,6 @@
 #include "topology/infrastructure.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 using namespace v2x;
@@ -43,7 +42,7 @@ TEST_CASE("the fault option KIND:TARGET@AT+FOR[*FACTOR] is parsed, bad forms nam
   const FaultConfig d = parse_fault_option("MEC_DEGRADED:m0@1.5+2*0.25");
   CHECK(d.kind == FaultKind::MecDegraded);
   CHECK(d.factor == 0.25);
-  CHECK(parse_fault_option("link_down:r0-m0@3+4").target == "r0-m0");  // a '-' in the target is no sign
+  CHECK(parse_fault_option("link_down:r0-m0@3+4").target == "r0-m0"); // a '-' in the target is no sign
   for (const char* bad : {"mec_down", "mec_down:m0", "mec_down:m0@1", "nope:m0@1+2", "mec_down:m0@x+2",
                           "mec_down:m0@1+2*", "mec_down:m0@1+2s"}) {
     INFO(bad);
@@ -78,15 +77,15 @@ TEST_CASE("fault targets resolve by kind, and a kind that does not fit its targe
 TEST_CASE("random faults: measured availability matches MTBF / (MTBF + MTTR) within its confidence interval",
           "[faults]")
 {
-  const double U = 100, D = 20;  // MTBF, MTTR (s)
-  const double A = U / (U + D);  // 0.8333
+  const double U = 100, D = 20; // MTBF, MTTR (s)
+  const double A = U / (U + D); // 0.8333
   SECTION("one long run: within 3 sd (a 0.3 % chance of failing by luck; the seed is fixed, so it does not)")
   {
-    const double T = 1e6;  // about 8,300 cycles
+    const double T = 1e6; // about 8,300 cycles
     RandomStream rng(1, StreamPurpose::Fault, 0);
     const auto down = random_down_intervals(rng, U, D, 0, T);
     const double measured = 1 - down_fraction(down, 0, T);
-    const double sd = availability_sd(U, D, T);  // 0.00215
+    const double sd = availability_sd(U, D, T); // 0.00215
     INFO("measured " << measured << ", expected " << A << " +- " << 3 * sd);
     CHECK(std::abs(measured - A) < 3 * sd);
     // The pieces: mean up time and mean repair time.
@@ -97,7 +96,7 @@ TEST_CASE("random faults: measured availability matches MTBF / (MTBF + MTTR) wit
       last = b;
     }
     const double n = static_cast<double>(down.size());
-    CHECK(std::abs(up / n - U) < 3 * U / std::sqrt(n));      // exponential: sd = mean
+    CHECK(std::abs(up / n - U) < 3 * U / std::sqrt(n)); // exponential: sd = mean
     CHECK(std::abs(repair / n - D) < 3 * D / std::sqrt(n));
   }
   SECTION("the 95 % interval covers the true availability in about 95 % of 400 independent runs")
@@ -128,7 +127,7 @@ TEST_CASE("random faults start up at start_s and no failure starts at or after t
     CHECK(down[k].first < 400);
     CHECK(down[k].second > down[k].first);
     if (k > 0)
-      CHECK(down[k].first > down[k - 1].second);  // alternating: never two failures at once
+      CHECK(down[k].first > down[k - 1].second); // alternating: never two failures at once
   }
 }
 
@@ -136,13 +135,13 @@ TEST_CASE("FaultState: downtime runs from the loss to serving again, or to leavi
 {
   FaultState st(2, 1, 1);
   st.lose_twin(3, 10.0, 0);
-  st.lose_twin(3, 12.0, 0);  // already lost: no effect
+  st.lose_twin(3, 12.0, 0); // already lost: no effect
   st.lose_twin(5, 10.0, 0);
   CHECK(st.twin_lost(3));
   CHECK(st.lost_since(3) == 10.0);
-  st.twin_serving(3, 17.5);  // recovered after 7.5 s
-  st.twin_serving(3, 20.0);  // no longer lost: nothing
-  st.twin_gone(5, 30.0);     // left after 20 s, never recovered
+  st.twin_serving(3, 17.5); // recovered after 7.5 s
+  st.twin_serving(3, 20.0); // no longer lost: nothing
+  st.twin_gone(5, 30.0);    // left after 20 s, never recovered
   CHECK(st.recoveries() == std::vector<double>{7.5});
   CHECK(st.downtime_s() == 27.5);
   CHECK(st.twins_lost() == 2);

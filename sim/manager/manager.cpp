@@ -506,7 +506,7 @@ void Manager::operator()()
       if (!*deps_.error)
         *deps_.error = std::current_exception();
       XBT_VERB("the batch policy failed: the run stops");
-      sg4::Actor::kill_all();
+      drain();
     }
     return;
   }
@@ -517,6 +517,21 @@ void Manager::operator()()
   while (true) {
     const std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get_unique<ManagerEvent>();
     handle(*ev);
+  }
+}
+
+void Manager::drain()
+{
+  // The run stops without killing anyone: the mobility driver sees the error at its next step and ends the
+  // trace, and the daemons go with it, as at a normal end. Killing every actor here (Actor::kill_all) would kill
+  // senders in the middle of a detached put whose comm SimGrid then never starts, so that nothing frees its
+  // payload (LeakSanitizer, make asan). Until then every event is received and dropped, and the driver's Finish
+  // is answered at once.
+  while (true) {
+    const std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get_unique<ManagerEvent>();
+    if (ev->type == ManagerEvent::Type::Finish && ev->reply != nullptr)
+      ev->reply->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Finish}).release(), 0)
+          ->detach(delete_payload<ManagerEvent>);
   }
 }
 

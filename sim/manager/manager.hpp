@@ -85,6 +85,8 @@ private:
   /// Self-healing (manager/healing.cpp): re-places `s`'s twin, lost to a fault, once the detection delay has
   /// passed and no operation runs for it; earlier, it asks to be called again when the delay is over.
   void heal(StationId s);
+  /// After a batch policy failed: drops every event until the run ends (see manager.cpp).
+  [[noreturn]] void drain();
 
   ManagerDeps deps_;
   std::uint32_t next_id_ = 0;

@@ -44,6 +44,8 @@ void MobilityDriver::replay()
     if (std::isinf(t) || (end_s_ > 0 && t > end_s_))
       return;
     sg4::this_actor::sleep_until(t);
+    if (error_)
+      return;  // the manager's policy failed: the run stops here (the manager answers the Finish at once)
     deps_.plane.sync();  // plane events before t see the trace as it was before t
     events.clear();
     tracker.pop_events(t, events);

@@ -13,7 +13,7 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
-from test_v2xh5 import METADATA, SCHEMA, SUMMARY, numpy_type, rows
+from test_v2xh5 import METADATA, SCHEMA, SUMMARY, numpy_type, rows, units_of
 
 NONE = 4294967295
 NAN = float("nan")
@@ -103,6 +103,7 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
             if not extended and table in ("/channels", "/faults"):
                 continue  # the plain fixture is a file of an older simulator: no /channels, /faults, /messages.cause
             data = rows(table, tables.get(table, []))
+            units = units_of(table, data.dtype)
             if not extended and table == "/messages":
                 keep = [n for n in data.dtype.names if n != "cause"]
                 data = np.array(data[keep].tolist(), dtype=np.dtype([(n, data.dtype.fields[n][0]) for n in keep]))

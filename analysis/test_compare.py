@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare  # noqa: E402
 import report  # noqa: E402
-from test_v2xh5 import METADATA, SCHEMA, SUMMARY, compound, numpy_type, rows  # noqa: E402
+from test_v2xh5 import METADATA, SCHEMA, SUMMARY, compound, numpy_type, rows, units_of  # noqa: E402, units_of
 
 import h5py  # noqa: E402
 
@@ -87,8 +87,8 @@ def write_run(path, latencies_s, lost=0, migrations=(), vehicle_seconds=7200.0, 
             if table == "/summary":
                 continue
             data = rows(table, tables.get(table, []))
-            dset = f.create_dataset(table, data=data, maxshape=(None,), dtype=compound(table), chunks=True)
-            dset.attrs["units"] = ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[table])
+            dset = f.create_dataset(table, data=data, maxshape=(None,), dtype=data.dtype, chunks=True)
+            dset.attrs["units"] = units_of(table, data.dtype)
             dset.attrs["doc"] = "test"
         group = f.create_group("summary")
         for name, type_text, _ in SCHEMA["/summary"]:

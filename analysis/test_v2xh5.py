@@ -63,13 +63,27 @@ def numpy_type(type_text):
     return h5py.enum_dtype({name: value for value, name in enumerate(names)}, basetype="u1")
 
 
-def compound(path):
-    return np.dtype([(name, numpy_type(t)) for name, t, _ in SCHEMA[path]])
+# Columns a file of an older simulator lacks (trailing in SCHEMA order): fixture tuples that stop before them make
+# a table without them, as such a file has.
+OPTIONAL_TRAILING = {"/mecs": ("energy_j",)}
+
+
+def compound(path, width=None):
+    cols = SCHEMA[path]
+    if width is not None and width < len(cols):
+        dropped = [name for name, _, _ in cols[width:]]
+        assert all(n in OPTIONAL_TRAILING.get(path, ()) for n in dropped), f"{path}: tuples lack {dropped}"
+        cols = cols[:width]
+    return np.dtype([(name, numpy_type(t)) for name, t, _ in cols])
+
+
+def units_of(path, dtype):
+    return ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[path] if name in dtype.names)
 
 
 def rows(path, values):
     """A structured array for table `path` from tuples in SCHEMA column order (strings as str)."""
-    dtype = compound(path)
+    dtype = compound(path, len(values[0]) if values else None)
     converted = [
         tuple(v.encode("utf-8") if isinstance(v, str) else v for v in row) for row in values
     ]
@@ -98,7 +112,9 @@ FIXTURE = {
     ],
     "/migration_phases": [(0, "instantiate.image_pull", 0, 0.6, 3.6, 1.5e8)],
     "/twins": [(1.0, 1, NONE, 1, NAN), (2.0, 1, 0, 2, 0.25)],
-    "/mecs": [(1.0, 0, 0.5, 256.0, 1, 1, 0.125)],
+    "/mecs": [(1.0, 0, 0.5, 256.0, 1, 1, 0.125, 36.0)],
+    # migration station state_carried served state_age_s rebuild_s duplicates cloud_age_s
+    "/continuity": [(0, 1, 0, 5.0, NAN, 10.2, 0, NAN)],
     # time rsu busy frames attempts retries failures collisions contending
     "/channels": [(1.0, 0, 0.25, 10, 12, 2, 0, 1, 3)],
 }
@@ -148,6 +164,24 @@ SUMMARY = {
     "recovery_mean_s": 0.0,
     "recovery_p95_s": 0.0,
     "recovery_max_s": 0.0,
+    "energy_total_j": 360.0,
+    "energy_per_vehicle_hour_j": 136421.05,
+    "cloud_aoi_mean_s": 0.0,
+    "cloud_aoi_p95_s": 0.0,
+    "sync_batches": 0,
+    "sync_bytes": 0.0,
+    "sync_bytes_per_vehicle_hour": 0.0,
+    "cloud_twins_rejected": 0,
+    "tsdb_points": 0,
+    "tsdb_bytes_stored": 0.0,
+    "tsdb_bytes_per_vehicle_hour": 0.0,
+    "tsdb_lag_p50_s": 0.0,
+    "tsdb_lag_p95_s": 0.0,
+    "continuity_migrations": 1,
+    "state_lost": 1,
+    "state_rebuilt": 1,
+    "state_rebuild_mean_s": 10.2,
+    "duplicate_deliveries": 0,
     "simulated_s": 10.0,
     "wall_s": 0.25,
     "peak_rss_kb": 20480,
@@ -180,7 +214,7 @@ def write_run(path, schema_version=1, with_summary=True):
                 table,
                 shape=(0,),
                 maxshape=(None,),
-                dtype=compound(table),
+                dtype=data.dtype,
                 chunks=(2,),
                 compression="gzip",
                 compression_opts=1,
@@ -192,7 +226,7 @@ def write_run(path, schema_version=1, with_summary=True):
                 dset.resize((dset.shape[0] + len(part),))
                 if len(part):
                     dset[-len(part):] = part
-            dset.attrs["units"] = ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[table])
+            dset.attrs["units"] = units_of(table, data.dtype)
             dset.attrs["doc"] = f"fixture rows of {table}"
         if with_summary:
             group = f.create_group("summary", track_order=False)

@@ -66,14 +66,17 @@ TABLES = (
     "mecs",
     "channels",
     "faults",
+    "continuity",
 )
 
-#: Tables that newer simulators write and older files lack (check with ``Run.has_table``): the fault log.
+#: Tables that newer simulators write and older files lack (check with ``Run.has_table``): the fault log, the
+#: state continuity rows.
 #: Readers use them when present and work without them. (/channels, per-RSU radio channel samples, is in every
 #: file of this schema; files of older simulators lack it, so readers check for it too.)
 OPTIONAL_TABLES = (
     "channels",
     "faults",
+    "continuity",
 )
 
 _METADATA_STRINGS = (
@@ -324,7 +327,8 @@ def _main(argv: Sequence[str]) -> int:
             if key == "scenario_text":
                 value = f"<{len(str(value))} characters>"
             print(f"{key:18} {value}")
-        for table in TABLES + tuple(t for t in OPTIONAL_TABLES if run.has_table(t) and t not in TABLES):
+        for table in tuple(t for t in TABLES if t not in OPTIONAL_TABLES or run.has_table(t)) + tuple(
+                t for t in OPTIONAL_TABLES if run.has_table(t) and t not in TABLES):
             print(f"{'/' + table:26} {run.rows(table):>12} rows")
         if run.has_summary():
             units = run.summary_units()

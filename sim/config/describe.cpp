@@ -99,11 +99,19 @@ std::string describe(const Scenario& s)
     << (s.twin.dashboard_period_s > 0 ? "every " + number_text(s.twin.dashboard_period_s) + " s x " +
                                             number_text(s.twin.dashboard_message_b) + " B"
                                       : std::string("off"))
-    << "\n";
+    << "\n  mode " << (s.twin.mode == TwinMode::Hybrid ? "HYBRID (edge twin + cloud twin, sync every " +
+                                                            number_text(s.twin.hybrid.sync_period_s) + " s)"
+                       : s.twin.mode == TwinMode::Cloud ? std::string("CLOUD")
+                                                         : std::string("EDGE"))
+    << ", state window " << number_text(s.twin.state_window_s) << " s"
+    << (s.tsdb.enabled ? ", time-series store on " + s.tsdb.site : std::string()) << "\n";
 
   const OrchestratorConfig& orch = s.orchestrator;
   o << "orchestrator: request " << orch.request.describe() << ", scheduling " << orch.scheduling.describe()
-    << ", container start " << orch.container_start.describe() << ", readiness " << orch.readiness.describe()
+    << ", container start " << orch.container_start.describe() << ", readiness "
+    << (orch.readiness_from_probe ? "probe every " + number_text(orch.readiness_period_s) + " s after " +
+                                        number_text(orch.readiness_initial_delay_s) + " s"
+                                  : orch.readiness.describe())
     << "\n  terminate: request " << orch.terminate_request.describe() << ", container stop "
     << orch.container_stop.describe() << ", cleanup " << orch.cleanup.describe() << "\n  image cache "
     << (orch.image_cache ? "on" : "off") << ", prepulled on: ";

@@ -45,6 +45,9 @@ struct MecConfig {
   double memory_mb{};
   std::uint32_t pod_slots{};
   std::uint32_t max_concurrent_ops{};
+  double idle_w{};  // 0 = EnergyConfig::idle_w_per_core x cores
+  double full_w{};  // 0 = EnergyConfig::full_w_per_core x cores
+  double off_w{};   // EnergyConfig::off_w_per_core x cores
 };
 
 struct CloudConfig {
@@ -56,6 +59,9 @@ struct CloudConfig {
   std::uint32_t max_concurrent_ops{};
   double link_bandwidth_bps{};
   double link_latency_s{};
+  double idle_w{};
+  double full_w{};
+  double off_w{};
 };
 
 struct LinkConfig {
@@ -120,6 +126,19 @@ struct MessagingConfig {
   bool exponential_service{};   // broker work exponential of mean service_flops
 };
 
+enum class TwinMode { Edge, Cloud, Hybrid };
+
+// twin.hybrid (documented in scenario.proto, Hybrid).
+struct HybridConfig {
+  double cloud_cpu_cores{};
+  double cloud_memory_mb{};
+  double sync_period_s{};
+  double sync_header_b{};
+  double sync_point_b{};
+  double sync_flops{};
+  double cloud_point_flops{};
+};
+
 struct TwinConfig {
   std::uint32_t cooperation_areas{};  // areas around the station whose CAMs the twin also subscribes to
   double cpu_cores{};
@@ -131,7 +150,27 @@ struct TwinConfig {
   double dashboard_message_b{};
   double dirty_rate_bps{};
   double restore_bps{};  // 0 = restoring transferred state takes no time
+  TwinMode mode{};
+  double state_window_s{};
+  HybridConfig hybrid;
   bool cold_start{};     // false: the twins of stations present at t = 0 serve from t = 0 (steady state)
+};
+
+// Power of the sites (scenario.proto, Energy).
+struct EnergyConfig {
+  double idle_w_per_core{};
+  double full_w_per_core{};
+  double off_w_per_core{};
+};
+
+// The time-series store (scenario.proto, TimeSeriesStore).
+struct TsdbConfig {
+  bool enabled{};
+  std::string site;  // MEC id or "cloud"
+  double point_period_s{};
+  double point_b{};
+  double write_flops{};
+  double cores{};
 };
 
 struct OrchestratorConfig {
@@ -144,6 +183,11 @@ struct OrchestratorConfig {
   Distribution cleanup;
   bool image_cache{};
   std::vector<std::string> prepulled;
+  bool readiness_from_probe{};     // readiness absent: from the probe below (else the distribution `readiness`)
+  double readiness_initial_delay_s{};
+  double readiness_period_s{};
+  double termination_grace_period_s{};
+  double termination_shutdown_s{}; // < 0: the twin does not exit on SIGTERM
 };
 
 struct ManualMigrationConfig {
@@ -293,6 +337,8 @@ struct Scenario {
   NetworkConfig network;
   OutputConfig output;
   MessagingConfig messaging;
+  EnergyConfig energy;
+  TsdbConfig tsdb;
   std::vector<std::string> engine_args;  // extra SimGrid arguments (scenario field engine_arg)
   std::vector<FaultConfig> faults;
   std::vector<RandomFaultConfig> random_faults;

@@ -214,6 +214,14 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     if (mec_ids.count(r.mec) == 0)
       c.fail(p + ".mec", r.mec, "unknown MEC" + mec_choices);
   }
+  // A site's power after the per-core defaults were applied (scenario.proto, Energy): 0 <= idle <= full.
+  constexpr double kMaxWatts = 1e12;
+  auto power = [&](const std::string& p, double idle_w, double full_w) {
+    c.range(p + ".idle_w", idle_w, 0, kMaxWatts, false, " W");
+    c.range(p + ".full_w", full_w, 0, kMaxWatts, false, " W");
+    if (full_w < idle_w)
+      c.fail(p + ".full_w", number_text(full_w), "must be at least idle_w (" + number_text(idle_w) + " W)");
+  };
   for (std::size_t i = 0; i < inf.mecs.size(); ++i) {
     const MecConfig& m = inf.mecs[i];
     const std::string p = indexed("infrastructure.mec", i);
@@ -224,6 +232,7 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     c.range(p + ".memory_mb", m.memory_mb, 0, bounds::kMaxMemoryMb, true, " MB");
     c.count(p + ".pod_slots", m.pod_slots, 1, bounds::kMaxPodSlots);
     c.count(p + ".max_concurrent_ops", m.max_concurrent_ops, 1, bounds::kMaxConcurrentOps);
+    power(p, m.idle_w, m.full_w);
   }
   const CloudConfig& cloud = inf.cloud;
   c.coordinate("infrastructure.cloud.x_m", cloud.x_m);
@@ -236,6 +245,10 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.count("infrastructure.cloud.max_concurrent_ops", cloud.max_concurrent_ops, 1, bounds::kMaxConcurrentOps);
   c.bandwidth("infrastructure.cloud.link_bandwidth_bps", cloud.link_bandwidth_bps);
   c.latency("infrastructure.cloud.link_latency_s", cloud.link_latency_s);
+  power("infrastructure.cloud", cloud.idle_w, cloud.full_w);
+  c.range("energy.idle_w_per_core", s.energy.idle_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.full_w_per_core", s.energy.full_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.off_w_per_core", s.energy.off_w_per_core, 0, kMaxWatts, false, " W");
 
   for (std::size_t i = 0; i < inf.brokers.size(); ++i) {
     const BrokerConfig& b = inf.brokers[i];
@@ -314,6 +327,24 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.range("twin.restore_bps", s.twin.restore_bps, 0, bounds::kMaxBandwidthBps, false, " B/s (0 = instantaneous)");
   c.count("twin.cooperation_areas", s.twin.cooperation_areas, 0, bounds::kMaxCooperationAreas,
           " (areas each side: a twin subscribes to (2k+1)^2 areas)");
+  c.range("twin.state_window_s", s.twin.state_window_s, 0, bounds::kMaxDurationS, false, " s");
+  const HybridConfig& hy = s.twin.hybrid;
+  c.range("twin.hybrid.cloud_cpu_cores", hy.cloud_cpu_cores, 0, bounds::kMaxCores, true, " cores");
+  c.range("twin.hybrid.cloud_memory_mb", hy.cloud_memory_mb, 0, bounds::kMaxMemoryMb, true, " MB");
+  c.period("twin.hybrid.sync_period_s", hy.sync_period_s, false);
+  c.size_b("twin.hybrid.sync_header_b", hy.sync_header_b, true);
+  c.size_b("twin.hybrid.sync_point_b", hy.sync_point_b, true);
+  c.range("twin.hybrid.sync_flops", hy.sync_flops, 0, bounds::kMaxFlops, false, " flop");
+  c.range("twin.hybrid.cloud_point_flops", hy.cloud_point_flops, 0, bounds::kMaxFlops, false, " flop");
+  // tsdb
+  if (s.tsdb.enabled) {
+    if (s.tsdb.site != "cloud" && mec_ids.count(s.tsdb.site) == 0)
+      c.fail("tsdb.site", s.tsdb.site, "unknown site: a MEC id or \"cloud\"" + mec_choices);
+    c.period("tsdb.point_period_s", s.tsdb.point_period_s, false);
+    c.size_b("tsdb.point_b", s.tsdb.point_b, true);
+    c.range("tsdb.write_flops", s.tsdb.write_flops, 0, bounds::kMaxFlops, false, " flop");
+    c.range("tsdb.cores", s.tsdb.cores, 0, bounds::kMaxCores, true, " cores");
+  }
 
   // orchestrator
   const OrchestratorConfig& o = s.orchestrator;
@@ -324,6 +355,12 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.distribution("orchestrator.terminate_request", o.terminate_request);
   c.distribution("orchestrator.container_stop", o.container_stop);
   c.distribution("orchestrator.cleanup", o.cleanup);
+  c.range("orchestrator.readiness_initial_delay_s", o.readiness_initial_delay_s, 0, bounds::kMaxDurationS, false, " s");
+  c.range("orchestrator.readiness_period_s", o.readiness_period_s, 0, bounds::kMaxDurationS, true, " s");
+  c.range("orchestrator.termination_grace_period_s", o.termination_grace_period_s, 0, bounds::kMaxDurationS, false, " s");
+  if (o.termination_shutdown_s != -1)
+    c.range("orchestrator.termination_shutdown_s", o.termination_shutdown_s, 0, bounds::kMaxDurationS, false,
+            " s (or -1: the twin does not exit on SIGTERM)");
   for (std::size_t i = 0; i < o.prepulled.size(); ++i)
     if (o.prepulled[i] != "*" && mec_ids.count(o.prepulled[i]) == 0)
       c.fail(indexed("orchestrator.prepulled", i), o.prepulled[i], "unknown MEC (or \"*\" for all)" + mec_choices);

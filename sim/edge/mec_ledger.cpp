@@ -38,29 +38,29 @@ void MecLedger::create_slots()
   }
 }
 
-bool MecLedger::can_host(SiteId s) const
+bool MecLedger::can_host(SiteId s, double cpu_cores, double memory_mb) const
 {
   const SiteLoad& l = loads_[s];
   const SiteInfo& i = sites_[s];
   if (l.down)
     return false;
-  return l.pods + 1 <= i.pod_slots && l.cpu_reserved + twin_.cpu_cores <= i.cores + 1e-9 &&
-         l.memory_reserved + twin_.memory_mb <= i.memory_mb + 1e-9;
+  return l.pods + 1 <= i.pod_slots && l.cpu_reserved + cpu_cores <= i.cores + 1e-9 &&
+         l.memory_reserved + memory_mb <= i.memory_mb + 1e-9;
 }
 
-void MecLedger::reserve(SiteId s)
+void MecLedger::reserve(SiteId s, double cpu_cores, double memory_mb)
 {
   loads_[s].pods += 1;
-  loads_[s].cpu_reserved += twin_.cpu_cores;
-  loads_[s].memory_reserved += twin_.memory_mb;
+  loads_[s].cpu_reserved += cpu_cores;
+  loads_[s].memory_reserved += memory_mb;
   refresh(s);
 }
 
-void MecLedger::release(SiteId s)
+void MecLedger::release(SiteId s, double cpu_cores, double memory_mb)
 {
   loads_[s].pods -= 1;
-  loads_[s].cpu_reserved = std::max(0.0, loads_[s].cpu_reserved - twin_.cpu_cores);
-  loads_[s].memory_reserved = std::max(0.0, loads_[s].memory_reserved - twin_.memory_mb);
+  loads_[s].cpu_reserved = std::max(0.0, loads_[s].cpu_reserved - cpu_cores);
+  loads_[s].memory_reserved = std::max(0.0, loads_[s].memory_reserved - memory_mb);
   refresh(s);
 }
 

@@ -32,9 +32,13 @@ public:
   /// Creates the SimGrid synchronisation objects (needs the engine).
   void create_slots();
 
-  bool can_host(SiteId s) const;
-  void reserve(SiteId s);
-  void release(SiteId s);
+  bool can_host(SiteId s) const { return can_host(s, twin_.cpu_cores, twin_.memory_mb); }
+  void reserve(SiteId s) { reserve(s, twin_.cpu_cores, twin_.memory_mb); }
+  void release(SiteId s) { release(s, twin_.cpu_cores, twin_.memory_mb); }
+  /// The same for a pod of another size (twin.mode HYBRID: the cloud twins, edge/sync.hpp).
+  bool can_host(SiteId s, double cpu_cores, double memory_mb) const;
+  void reserve(SiteId s, double cpu_cores, double memory_mb);
+  void release(SiteId s, double cpu_cores, double memory_mb);
   /// MEC_DOWN: a downed site admits nothing and shows as down in the policies' views.
   void set_down(SiteId s, bool down)
   {

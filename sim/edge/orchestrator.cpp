@@ -13,6 +13,14 @@ namespace v2x {
 
 namespace sg4 = simgrid::s4u;
 
+double probe_readiness_s(double u, double initial_delay_s, double period_s)
+{
+  const double first = u * period_s;
+  if (first >= initial_delay_s || period_s <= 0)
+    return std::max(first, initial_delay_s);
+  return first + std::ceil((initial_delay_s - first) / period_s) * period_s;
+}
+
 Orchestrator::Orchestrator(OrchestratorDeps deps, sg4::Mailbox* inbox) : deps_(deps), inbox_(inbox) {}
 
 void Orchestrator::operator()()
@@ -103,8 +111,15 @@ void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng
   record_phase(req, "instantiate.image_pull", start, bytes);
   if (!gone(instance))
     timed_phase(req, "instantiate.container_start", cfg.container_start, rng);
-  if (!gone(instance))
+  if (gone(instance)) {
+    // its MEC went down meanwhile: no readiness
+  } else if (cfg.readiness_from_probe) {
+    const double begin = sg4::Engine::get_clock();
+    sg4::this_actor::sleep_for(probe_readiness_s(rng.uniform(), cfg.readiness_initial_delay_s, cfg.readiness_period_s));
+    record_phase(req, "instantiate.readiness", begin, 0);
+  } else {
     timed_phase(req, "instantiate.readiness", cfg.readiness, rng);
+  }
   load.ops_in_flight--;
   load.op_slots->release();
   reply(bytes);
@@ -125,12 +140,14 @@ void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
   load.ops_in_flight++;
   if (sg4::Engine::get_clock() > start)
     record_phase(req, "terminate.queue", start, 0);
-  // SIGTERM: the container stops serving when its stop begins.
+  // SIGTERM: the container stops serving when its stop begins. The delete request is then done (helm uninstall
+  // returns once the resources are deleted, without --wait): the operation slot is free while the kubelet waits
+  // out the pod's termination (up to the grace period) and cleans up; the pod keeps its resources until then.
   deps_.twins.stop(req.instance, sg4::Engine::get_clock());
-  timed_phase(req, "terminate.container_stop", cfg.container_stop, rng);
-  timed_phase(req, "terminate.cleanup", cfg.cleanup, rng);
   load.ops_in_flight--;
   load.op_slots->release();
+  timed_phase(req, "terminate.container_stop", cfg.container_stop, rng);
+  timed_phase(req, "terminate.cleanup", cfg.cleanup, rng);
   if (!gone(req.instance)) {  // else its MEC went down meanwhile: the injector freed its reservation
     deps_.twins.retire(req.instance, sg4::Engine::get_clock());
     deps_.ledger.release(req.site);

@@ -14,6 +14,11 @@
 
 namespace v2x {
 
+/// Readiness delay after the container started, as the kubelet's prober gives it (sources in scenario.proto,
+/// Orchestrator): the probe worker's first probe at u x period (u in [0, 1): its random initial wait), then every
+/// period; probes earlier than initial_delay are skipped; the first one at or after it succeeds.
+double probe_readiness_s(double u, double initial_delay_s, double period_s);
+
 struct OrchestratorDeps {
   const OrchestratorConfig& config;
   const TwinConfig& twin;

@@ -77,7 +77,7 @@ InstanceId TwinBook::create(StationId station, SiteId site)
     id = static_cast<InstanceId>(instances_.size());
     instances_.emplace_back();
   }
-  instances_[id] = TwinInstance{station, site, true, 0.0, instances_[id].generation + 1, 0.0};
+  instances_[id] = TwinInstance{station, site, true, 0.0, instances_[id].generation + 1, 0.0, false};
   return id;
 }
 
@@ -110,6 +110,7 @@ void TwinBook::serve(StationId station, InstanceId instance, double now)
 
 void TwinBook::stop(InstanceId instance, double now)
 {
+  instances_[instance].stopped = true;
   const StationId station = instances_[instance].station;
   if (record(station).serving == instance)
     serve(station, kNone, now);
@@ -153,6 +154,15 @@ double TwinBook::process(InstanceId instance, double now)
   const double start = std::max(now, in.busy_until);
   // A faulting message holds the instance's server while its state arrives (the thread blocks on the fault).
   in.busy_until = start + in.fault_delay_s + service;
+  ledger_.add_busy(in.site, service * twin_.cpu_cores);
+  return in.busy_until;
+}
+
+double TwinBook::charge(InstanceId instance, double now, double flops)
+{
+  TwinInstance& in = instances_[instance];
+  const double service = flops / (sites_[in.site].core_speed_flops_per_s * twin_.cpu_cores);
+  in.busy_until = std::max(now, in.busy_until) + service;
   ledger_.add_busy(in.site, service * twin_.cpu_cores);
   return in.busy_until;
 }

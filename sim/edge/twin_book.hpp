@@ -24,6 +24,7 @@ struct TwinInstance {
   std::uint32_t generation = 0; // distinguishes reuses of the same InstanceId
   double fault_delay_s = 0;     // post-copy: each message first waits this long for its state (0: state here)
   bool killed = false;          // went with its MEC (a fault): never serves again, its id is not reused
+  bool stopped = false;         // its container received SIGTERM (it no longer subscribes)
 };
 
 struct TwinRecord {
@@ -97,6 +98,9 @@ public:
   /// `created` is its generation time, for the twin's age of information (NaN for another station's message,
   /// which costs CPU but is not fresher data about the twin's own station).
   double process(InstanceId instance, double now);
+  /// Other work of `flops` for `instance` (twin.mode HYBRID: building a sync message), queued on the same FCFS
+  /// server and counted as its site's CPU load; returns when it is done.
+  double charge(InstanceId instance, double now, double flops);
   /// The twin's serving instance finished processing, at `done`, a CAM of its station created at `created`:
   /// its age of information drops (vehicle twins feed the age statistics).
   void processed(StationId station, double created, double done);

@@ -603,9 +603,12 @@ void MigrationRun::serve(InstanceId instance)
     failed_ = true;  // a fault took the new instance before it could serve
     return;
   }
+  const InstanceId previous = deps_.twins.serving(record_.station);
   deps_.twins.serve(record_.station, instance, now());
   if (deps_.faults != nullptr)
     deps_.faults->twin_serving(record_.station, now());
+  if (kind_ == Kind::Migrate)
+    deps_.plane.migration_served(record_.id, record_.station, previous, instance);
   deps_.plane.flush_session(record_.station);
 }
 

@@ -47,6 +47,95 @@ TelemetryPlane::TelemetryPlane(PlaneConfig config, const Infrastructure& infra, 
         channels_[r].neighbours.push_back(q);
 }
 
+// ---- optional parts: HYBRID sync stream, time-series store, state continuity ----
+
+void TelemetryPlane::attach(CloudTwins* cloud, TsdbStore* tsdb, StateContinuity* continuity)
+{
+  cloud_ = cloud;
+  tsdb_ = tsdb;
+  continuity_ = continuity;
+  if (cloud_ != nullptr)
+    calendar_.push(cloud_->period_s(), Event{Ev::SyncTick, 0, 0});
+}
+
+void TelemetryPlane::migration_served(std::uint32_t migration, StationId station, InstanceId previous,
+                                      InstanceId fresh)
+{
+  if (continuity_ == nullptr)
+    return;
+  sync();
+  continuity_->served(migration, station, previous, fresh, now_);
+}
+
+std::uint32_t TelemetryPlane::new_batch(const CloudTwins::Batch& b)
+{
+  std::uint32_t i;
+  if (!free_batches_.empty()) {
+    i = free_batches_.back();
+    free_batches_.pop_back();
+    batches_[i] = b;
+  } else {
+    i = static_cast<std::uint32_t>(batches_.size());
+    batches_.push_back(b);
+  }
+  return i;
+}
+
+void TelemetryPlane::sync_tick(double t)
+{
+  calendar_.push(static_cast<double>(++sync_ticks_ + 1) * cloud_->period_s(), Event{Ev::SyncTick, 0, 0});
+  sg4::Host* cloud_host = platform_.site_host(cloud_->cloud());
+  for (StationId s = 0; s < stations_.size(); ++s) {
+    if (!cloud_->has_twin(s))
+      continue;
+    const InstanceId edge = twins_.serving(s);
+    if (edge == kNone)
+      continue;  // the edge twin is down: what it processed waits for the next tick
+    CloudTwins::Batch b = cloud_->take(s);
+    if (b.points == 0)
+      continue;
+    const double depart = twins_.charge(edge, t, cloud_->sync_flops());
+    b.sent = depart;
+    const SiteId site = twins_.instance(edge).site;
+    const double arrive =
+        depart + network_.transfer_time(platform_.site_host(site), cloud_host, cloud_->size_b(b), depart);
+    calendar_.push(arrive, Event{Ev::SyncArrive, new_batch(b), 0});
+  }
+}
+
+void TelemetryPlane::start_points(StationId station, double t)
+{
+  if (tsdb_ == nullptr)
+    return;
+  calendar_.push(t + tsdb_->period_s(), Event{Ev::TsdbPoint, station, tsdb_->next_epoch(station)});
+}
+
+void TelemetryPlane::tsdb_point(StationId station, double t)
+{
+  calendar_.push(t + tsdb_->period_s(), Event{Ev::TsdbPoint, station, tsdb_->epoch(station)});
+  SiteId from = kNone;
+  if (cloud_ != nullptr) {
+    if (cloud_->has_twin(station))
+      from = cloud_->cloud();  // HYBRID: the full twin writes the data
+  } else if (const InstanceId i = twins_.serving(station); i != kNone) {
+    from = twins_.instance(i).site;
+  }
+  if (from == kNone)
+    return;
+  std::uint32_t slot;
+  if (!free_points_.empty()) {
+    slot = free_points_.back();
+    free_points_.pop_back();
+    points_[slot] = t;
+  } else {
+    slot = static_cast<std::uint32_t>(points_.size());
+    points_.push_back(t);
+  }
+  const double arrive =
+      t + network_.transfer_time(platform_.site_host(from), platform_.site_host(tsdb_->site()), tsdb_->point_b(), t);
+  calendar_.push(arrive, Event{Ev::TsdbArrive, slot, 0});
+}
+
 // ---- the calendar ----
 
 void TelemetryPlane::advance_to(double t)
@@ -146,6 +235,24 @@ void TelemetryPlane::handle(double t, const Event& e)
       break;
     brokers_.serve(e.b, t);  // retained at the dashboard broker: its load is what matters here
     break;
+  case Ev::SyncTick:
+    sync_tick(t);
+    break;
+  case Ev::SyncArrive:
+    calendar_.push(cloud_->receive(batches_[e.a], t), Event{Ev::SyncDone, e.a, 0});
+    break;
+  case Ev::SyncDone:
+    cloud_->processed(batches_[e.a], t);
+    free_batches_.push_back(e.a);
+    break;
+  case Ev::TsdbPoint:
+    if (tsdb_->epoch(e.a) == e.b)
+      tsdb_point(e.a, t);
+    break;
+  case Ev::TsdbArrive:
+    tsdb_->write(points_[e.a], t);
+    free_points_.push_back(e.a);
+    break;
   }
 }
 
@@ -191,6 +298,9 @@ void TelemetryPlane::finish_message(std::uint32_t msg, MessageOutcome outcome, M
 void TelemetryPlane::rsu_station(RsuId rsu, StationId station)
 {
   rsu_station_[rsu] = station;
+  if (cloud_ != nullptr)
+    cloud_->appeared(station);
+  start_points(station, 0.0);
   if (config_.rsu_rate_hz <= 0)
     return;
   RandomStream rng(seed_, StreamPurpose::Telemetry, station);
@@ -228,6 +338,9 @@ void TelemetryPlane::generate_rsu(RsuId rsu, double t)
 
 void TelemetryPlane::vehicle_appeared(StationId station, double t)
 {
+  if (cloud_ != nullptr)
+    cloud_->appeared(station);
+  start_points(station, t);
   std::uint32_t slot;
   if (!free_obus_.empty()) {
     slot = free_obus_.back();
@@ -269,8 +382,12 @@ void TelemetryPlane::withdraw(Obu& obu, MessageCause cause)
   obu.queued = 0;
 }
 
-void TelemetryPlane::vehicle_left(StationId station, double)
+void TelemetryPlane::vehicle_left(StationId station, double t)
 {
+  if (cloud_ != nullptr)
+    cloud_->left(station, t);
+  if (tsdb_ != nullptr)
+    tsdb_->next_epoch(station);  // its pending point event finds a newer epoch
   const std::uint32_t slot = obu_of_station_[station];
   Obu& obu = obus_[slot];
   withdraw(obu, MessageCause::Radio);
@@ -493,6 +610,8 @@ void TelemetryPlane::broker_depart(std::uint32_t msg, BrokerId broker, double t)
   }
   messages_[msg].target = target;
   messages_[msg].generation = twins_.instance(target).generation;
+  if (continuity_ != nullptr)
+    continuity_->message(station);
   deliver(msg, broker, t);
 }
 
@@ -559,6 +678,10 @@ void TelemetryPlane::twin_done(std::uint32_t msg, double t)
   }
   m.rec.processed = t;
   twins_.processed(m.rec.station, m.rec.created, t);
+  if (cloud_ != nullptr)
+    cloud_->edge_processed(m.rec.station, m.rec.created);
+  if (continuity_ != nullptr)
+    continuity_->processed(m.rec.station, m.rec.created, t);
   stations_.view(m.rec.station).last_latency_s = t - m.rec.created;
   finish_message(msg, MessageOutcome::Delivered, MessageCause::Ok);
 }
@@ -652,6 +775,10 @@ void TelemetryPlane::finish(double end)
   for (StationId s = 0; s < sessions_.size(); ++s)
     drop_session(s);
   twins_.close_ages(end);
+  if (cloud_ != nullptr)
+    cloud_->close(end);
+  if (continuity_ != nullptr)
+    continuity_->finish(end);
 }
 
 void TelemetryPlane::sample_channels(double t, double period_s)

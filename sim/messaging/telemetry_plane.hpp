@@ -15,6 +15,9 @@
 // that a handover reaches the manager when it happens. SimGrid still carries every bulk flow (image pulls, state
 // transfers, session flushes) as real transfers.
 #include "core/calendar.hpp"
+#include "edge/continuity.hpp"
+#include "edge/sync.hpp"
+#include "edge/tsdb.hpp"
 #include "edge/twin_book.hpp"
 #include "messaging/broker.hpp"
 #include "messaging/subscriptions.hpp"
@@ -70,6 +73,12 @@ public:
                  Subscriptions& subscriptions, BrokerNet& brokers, TwinBook& twins, Recorder& recorder,
                  std::uint64_t seed);
 
+  /// Optional parts (each may be null; call before the run): the cloud twins and sync stream of twin.mode HYBRID,
+  /// the time-series store, the state-continuity bookkeeping. With all null the plane is what it was before them.
+  void attach(CloudTwins* cloud, TsdbStore* tsdb, StateContinuity* continuity);
+  /// A migration's new instance `fresh` of `station` serves from now (`previous` served just before).
+  void migration_served(std::uint32_t migration, StationId station, InstanceId previous, InstanceId fresh);
+
   /// Processes every plane event before the current simulated time.
   void sync() { advance_to(simgrid::s4u::Engine::get_clock()); }
   /// Processes every plane event before t.
@@ -122,7 +131,12 @@ private:
     TwinArrive,     // a: message
     TwinDone,       // a: message
     Dashboard,      // a: instance, b: generation
-    DashboardArrive // b: broker
+    DashboardArrive, // b: broker
+    SyncTick,       // HYBRID: every edge twin's sync at a multiple of hybrid.sync_period_s
+    SyncArrive,     // a: batch slot (at the cloud twin)
+    SyncDone,       // a: batch slot (processed by the cloud twin)
+    TsdbPoint,      // a: station, b: its point epoch
+    TsdbArrive      // a: point slot (at the store)
   };
   struct Event {
     Ev kind;
@@ -146,6 +160,10 @@ private:
   };
 
   void handle(double t, const Event& e);
+  void sync_tick(double t);
+  void tsdb_point(StationId station, double t);
+  void start_points(StationId station, double t);
+  std::uint32_t new_batch(const CloudTwins::Batch& b);
   void generate_cam(std::uint32_t slot, double t);
   void generate_rsu(RsuId rsu, double t);
   void offer(Obu& obu, std::uint32_t msg, double t);
@@ -204,6 +222,14 @@ private:
   std::uint64_t cooperative_ = 0;
   std::uint64_t events_ = 0;
   const FaultState* faults_ = nullptr;
+  CloudTwins* cloud_ = nullptr;
+  TsdbStore* tsdb_ = nullptr;
+  StateContinuity* continuity_ = nullptr;
+  std::uint64_t sync_ticks_ = 0;
+  std::vector<CloudTwins::Batch> batches_;    // sync batches in flight (slots)
+  std::vector<std::uint32_t> free_batches_;
+  std::vector<double> points_;                // time-series points in flight: their time (slots)
+  std::vector<std::uint32_t> free_points_;
 };
 
 /// The radios' beacon clock: at every beacon interval, catches the plane up and re-evaluates attachments, and

@@ -54,6 +54,7 @@ template <> const TableSpec& table_spec<StationRecord>();
 template <> const TableSpec& table_spec<TwinSample>();
 template <> const TableSpec& table_spec<MecSample>();
 template <> const TableSpec& table_spec<FaultRecord>();
+template <> const TableSpec& table_spec<ContinuityRecord>();
 
 /// The names of an enumeration column type's values, indexed by value (empty for the other types). These are
 /// the member names of the HDF5 enum types: lower-case snake_case of the C++ enumerators.

@@ -318,14 +318,14 @@ struct Hdf5Writer::Impl {
   std::string partial;
   Handle file;
   Table sites, rsus, brokers;
-  Table messages, handovers, migrations, phases, stations, twins, mecs, channels, faults;
+  Table messages, handovers, migrations, phases, stations, twins, mecs, channels, faults, continuity;
   bool sites_written = false, rsus_written = false, brokers_written = false, faults_written = false;
   bool committed = false;
 
   std::vector<Table*> tables()
   {
-    return {&sites,  &rsus, &brokers, &messages, &handovers, &migrations,
-            &phases, &stations, &twins, &mecs,     &channels,  &faults};
+    return {&sites,  &rsus,     &brokers, &messages, &handovers, &migrations, &phases,
+            &stations, &twins, &mecs,    &channels, &faults,    &continuity};
   }
 
   /// Root attributes and every (empty) table.
@@ -581,6 +581,7 @@ void Hdf5Writer::Impl::write_layout(const RunMetadata& meta, std::uint32_t chunk
   mecs = create_table(root, table_spec<MecSample>(), chunk_rows, compression, partial);
   channels = create_table(root, table_spec<ChannelSample>(), chunk_rows, compression, partial);
   faults = create_table(root, table_spec<FaultRecord>(), static_chunk, compression, partial);
+  continuity = create_table(root, table_spec<ContinuityRecord>(), chunk_rows, compression, partial);
 }
 
 Hdf5Writer::~Hdf5Writer()
@@ -655,6 +656,11 @@ void Hdf5Writer::write_faults(std::span<const FaultRecord> rows)
   if (std::exchange(impl_->faults_written, true))
     throw std::logic_error("HDF5 output " + impl_->path + ": write_faults() called twice");
   impl_->append(impl_->faults, rows);
+}
+
+void Hdf5Writer::append(std::span<const ContinuityRecord> rows)
+{
+  impl_->append(impl_->continuity, rows);
 }
 
 void Hdf5Writer::write_summary(const Summary& summary)

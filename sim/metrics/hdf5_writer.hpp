@@ -62,6 +62,7 @@ public:
   void append(std::span<const TwinSample> rows);      // /twins
   void append(std::span<const MecSample> rows);       // /mecs
   void append(std::span<const ChannelSample> rows);   // /channels
+  void append(std::span<const ContinuityRecord> rows); // /continuity
 
   void write_summary(const Summary& s); // attributes of group /summary (a second call replaces them)
   /// Flushes, closes and renames the file to its final name. Any call after it is a std::logic_error.

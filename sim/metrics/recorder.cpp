@@ -234,6 +234,11 @@ void Recorder::channel_sample(const ChannelSample& r)
   push(channels_, r);
 }
 
+void Recorder::continuity(const ContinuityRecord& r)
+{
+  push(continuity_, r);
+}
+
 void Recorder::mec_sample(const MecSample& r)
 {
   push(mecs_, r);
@@ -257,6 +262,7 @@ void Recorder::flush()
   hand_over(twins_);
   hand_over(mecs_);
   hand_over(channels_);
+  hand_over(continuity_);
 }
 
 Summary Recorder::summary() const

@@ -63,6 +63,7 @@ public:
   void twin_sample(const TwinSample& r);
   void mec_sample(const MecSample& r);
   void channel_sample(const ChannelSample& r);
+  void continuity(const ContinuityRecord& r);
   /// A vehicle present from `appeared` to `left` (its presence after the warm-up counts).
   void vehicle_left(double appeared, double left)
   {
@@ -92,6 +93,7 @@ private:
   std::vector<TwinSample> twins_;
   std::vector<MecSample> mecs_;
   std::vector<ChannelSample> channels_;
+  std::vector<ContinuityRecord> continuity_;
   LatencyHistogram latency_;
   LatencyHistogram downtime_;
   Summary summary_;

@@ -109,6 +109,14 @@ constexpr std::array kMecColumns{
     V2X_COLUMN(MecSample, pods, "count"),
     V2X_COLUMN(MecSample, ops_in_flight, "count"),
     V2X_COLUMN(MecSample, cpu_busy, "1"),
+    V2X_COLUMN(MecSample, energy_j, "J"),
+};
+
+constexpr std::array kContinuityColumns{
+    V2X_COLUMN(ContinuityRecord, migration, "id"),   V2X_COLUMN(ContinuityRecord, station, "id"),
+    V2X_COLUMN(ContinuityRecord, state_carried, "bool"), V2X_COLUMN(ContinuityRecord, served, "s"),
+    V2X_COLUMN(ContinuityRecord, state_age_s, "s"),  V2X_COLUMN(ContinuityRecord, rebuild_s, "s"),
+    V2X_COLUMN(ContinuityRecord, duplicates, "count"), V2X_COLUMN(ContinuityRecord, cloud_age_s, "s"),
 };
 
 constexpr std::array kChannelColumns{
@@ -154,6 +162,10 @@ const TableSpec kStations{"/stations", "one row per station (vehicle or RSU) whe
 const TableSpec kTwins{"/twins", "periodic sample of every twin: placement, state and age of information",
                        sizeof(TwinSample), kTwinColumns};
 const TableSpec kMecs{"/mecs", "periodic sample of every site's load", sizeof(MecSample), kMecColumns};
+const TableSpec kContinuity{"/continuity",
+                            "one row per migration that served again: whether the state was carried, its age, the "
+                            "time to rebuild it, and the messages delivered twice during an overlap",
+                            sizeof(ContinuityRecord), kContinuityColumns};
 const TableSpec kChannels{"/channels", "periodic sample of every RSU's 802.11p channel", sizeof(ChannelSample),
                           kChannelColumns};
 
@@ -162,9 +174,9 @@ const TableSpec kFaults{"/faults",
                         "scheduled start and end, and the twins it took down",
                         sizeof(FaultRecord), kFaultColumns};
 
-constexpr std::array<const TableSpec*, 12> kAllTables{&kSites,      &kRsus,   &kBrokers,  &kMessages, &kHandovers,
+constexpr std::array<const TableSpec*, 13> kAllTables{&kSites,      &kRsus,   &kBrokers,  &kMessages, &kHandovers,
                                                       &kMigrations, &kPhases, &kStations, &kTwins,    &kMecs,
-                                                      &kChannels,   &kFaults};
+                                                      &kChannels,   &kFaults,   &kContinuity};
 
 constexpr std::array<const char*, 4> kMessageOutcomeNames{"delivered", "lost", "dropped", "not_sent"};
 constexpr std::array<const char*, 11> kMessageCauseNames{
@@ -214,6 +226,7 @@ template <> const TableSpec& table_spec<SiteRecord>() { return kSites; }
 template <> const TableSpec& table_spec<RsuRecord>() { return kRsus; }
 template <> const TableSpec& table_spec<BrokerRecord>() { return kBrokers; }
 template <> const TableSpec& table_spec<MessageRecord>() { return kMessages; }
+template <> const TableSpec& table_spec<ContinuityRecord>() { return kContinuity; }
 template <> const TableSpec& table_spec<HandoverRecord>() { return kHandovers; }
 template <> const TableSpec& table_spec<MigrationRecord>() { return kMigrations; }
 template <> const TableSpec& table_spec<PhaseRecord>() { return kPhases; }

@@ -90,6 +90,20 @@ struct MecSample {
   std::uint32_t pods = 0;
   std::uint32_t ops_in_flight = 0; // orchestrator operations running there
   double cpu_busy = 0;             // fraction of the site's cores busy processing messages over the last period
+  double energy_j = 0;             // J consumed by the site from t = 0 to this sample (edge/energy.hpp)
+};
+
+/// State continuity of one migration (edge/continuity.hpp).
+struct ContinuityRecord {
+  std::uint32_t migration = 0;    // MigrationRecord::id
+  std::uint32_t station = 0;
+  std::uint8_t state_carried = 0; // 1: the mechanism carried the state; 0: the new instance started without it
+  double served = 0;              // the new instance started serving
+  double state_age_s = 0;         // carried: age of the newest CAM in the state at `served`; NaN when lost
+  double rebuild_s = 0;           // lost: s from `served` until it processed CAMs spanning twin.state_window_s;
+                                  // 0 when carried; NaN when not rebuilt before the row was closed
+  std::uint32_t duplicates = 0;   // messages MQTT delivered to the old instance too while both subscribed
+  double cloud_age_s = 0;         // twin.mode HYBRID: the cloud twin's age of information at `served`; else NaN
 };
 
 /// One RSU channel over one sample period (channel busy ratio and the MAC's counts in it).

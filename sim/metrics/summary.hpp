@@ -55,6 +55,28 @@ struct Summary {
   double recovery_mean_s = 0;
   double recovery_p95_s = 0;
   double recovery_max_s = 0;
+  // Energy (edge/energy.hpp): every site from t = 0 to the end; per vehicle-hour = energy_total_j / vehicle h.
+  double energy_total_j = 0;
+  double energy_per_vehicle_hour_j = 0;
+  // twin.mode HYBRID (edge/sync.hpp): the cloud twins' age of information (vehicles) and the sync stream.
+  double cloud_aoi_mean_s = 0;
+  double cloud_aoi_p95_s = 0;
+  std::uint64_t sync_batches = 0;
+  double sync_bytes = 0;                  // B on the backhaul, edge twins to cloud twins
+  double sync_bytes_per_vehicle_hour = 0;
+  std::uint64_t cloud_twins_rejected = 0; // stations whose cloud twin found no room in the cloud
+  // Time-series store (edge/tsdb.hpp).
+  std::uint64_t tsdb_points = 0;
+  double tsdb_bytes_stored = 0;
+  double tsdb_bytes_per_vehicle_hour = 0;
+  double tsdb_lag_p50_s = 0;  // ingest lag: written - the point's time
+  double tsdb_lag_p95_s = 0;
+  // State continuity (edge/continuity.hpp, /continuity).
+  std::uint64_t continuity_migrations = 0; // migrations that served again
+  std::uint64_t state_lost = 0;            // of which the new instance started without the state
+  std::uint64_t state_rebuilt = 0;         // of those, rebuilt its state window before the end
+  double state_rebuild_mean_s = 0;
+  std::uint64_t duplicate_deliveries = 0;  // messages delivered to two instances during make-before-break
   double simulated_s = 0;
   double wall_s = 0;
   std::uint64_t peak_rss_kb = 0;

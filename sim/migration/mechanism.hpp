@@ -45,6 +45,8 @@ class Mechanism {
 public:
   virtual ~Mechanism() = default;
   virtual std::string_view name() const = 0;
+  /// Whether the new instance serves with the twin's state (moved over the network) rather than without it.
+  virtual bool carries_state() const { return false; }
   /// Runs the migration from ctx.source() to ctx.target().
   void execute(MigrationContext& ctx);
 

@@ -1,5 +1,6 @@
 // ScenarioDocument: the scenario file as a Protobuf message, with where each field was written (for errors),
 // `--set` overrides through reflection, and the translation to config/scenario.hpp's plain structs.
+#include <algorithm>
 #include "proto/scenario_document.hpp"
 #include "proto/first_error.hpp"
 #include "proto/scenario_defaults.hpp"
@@ -663,6 +664,8 @@ MecConfig to_mec(const pb::Mec& e)
   c.memory_mb = e.memory_mb();
   c.pod_slots = e.pod_slots();
   c.max_concurrent_ops = e.max_concurrent_ops();
+  c.idle_w = e.idle_w();
+  c.full_w = e.full_w();
   return c;
 }
 
@@ -727,6 +730,20 @@ Scenario ScenarioDocument::to_scenario() const
   is.cloud.memory_mb = cloud.memory_mb();
   is.cloud.pod_slots = cloud.pod_slots();
   is.cloud.max_concurrent_ops = cloud.max_concurrent_ops();
+  is.cloud.idle_w = cloud.idle_w();
+  is.cloud.full_w = cloud.full_w();
+  // Site power: a site's own figures, else the per-core defaults x its cores (scenario.proto, Energy).
+  s.energy = EnergyConfig{m.energy().idle_w_per_core(), m.energy().full_w_per_core(), m.energy().off_w_per_core()};
+  auto resolve_power = [&](auto& site) {
+    if (site.idle_w == 0)
+      site.idle_w = s.energy.idle_w_per_core * site.cores;
+    if (site.full_w == 0)
+      site.full_w = s.energy.full_w_per_core * site.cores;
+    site.off_w = s.energy.off_w_per_core * site.cores;
+  };
+  for (MecConfig& mec : is.mecs)
+    resolve_power(mec);
+  resolve_power(is.cloud);
   is.cloud.link_bandwidth_bps = cloud.link_bandwidth_bps();
   is.cloud.link_latency_s = cloud.link_latency_s();
   for (const pb::Broker& b : inf.broker())
@@ -774,6 +791,15 @@ Scenario ScenarioDocument::to_scenario() const
   s.twin.restore_bps = twin.restore_bps();
   s.twin.cooperation_areas = twin.cooperation_areas();
   s.twin.cold_start = twin.cold_start();
+  s.twin.mode = twin.mode() == pb::TwinSpec::HYBRID ? TwinMode::Hybrid
+                : twin.mode() == pb::TwinSpec::CLOUD ? TwinMode::Cloud
+                                                     : TwinMode::Edge;
+  s.twin.state_window_s = twin.state_window_s();
+  const pb::Hybrid& hy = twin.hybrid();
+  s.twin.hybrid = HybridConfig{hy.cloud_cpu_cores(), hy.cloud_memory_mb(), hy.sync_period_s(), hy.sync_header_b(),
+                               hy.sync_point_b(),    hy.sync_flops(),      hy.cloud_point_flops()};
+  const pb::TimeSeriesStore& ts = m.tsdb();
+  s.tsdb = TsdbConfig{ts.enabled(), ts.site(), ts.point_period_s(), ts.point_b(), ts.write_flops(), ts.cores()};
 
   const pb::Orchestrator& orch = m.orchestrator();
   OrchestratorConfig& oc = s.orchestrator;
@@ -781,10 +807,21 @@ Scenario ScenarioDocument::to_scenario() const
   oc.scheduling = orch.has_scheduling() ? to_distribution(orch.scheduling()) : default_exponential(0.05);
   oc.container_start =
       orch.has_container_start() ? to_distribution(orch.container_start()) : default_lognormal(2.0, 0.35, 0, 30);
-  oc.readiness = orch.has_readiness() ? to_distribution(orch.readiness()) : Distribution::uniform(0, 1);
+  // Absent readiness / container_stop: from the probe and the grace period (the orchestrator samples them).
+  oc.readiness = orch.has_readiness() ? to_distribution(orch.readiness()) : Distribution::constant(0);
+  oc.readiness_from_probe = !orch.has_readiness();
+  oc.readiness_initial_delay_s = orch.readiness_initial_delay_s();
+  oc.readiness_period_s = orch.readiness_period_s();
+  oc.termination_grace_period_s = orch.termination_grace_period_s();
+  oc.termination_shutdown_s = orch.termination_shutdown_s();
   oc.terminate_request =
       orch.has_terminate_request() ? to_distribution(orch.terminate_request()) : Distribution::uniform(0.2, 0.4);
-  oc.container_stop = orch.has_container_stop() ? to_distribution(orch.container_stop()) : Distribution::constant(0.5);
+  oc.container_stop = orch.has_container_stop()
+                          ? to_distribution(orch.container_stop())
+                          : Distribution::constant(oc.termination_shutdown_s < 0
+                                                       ? oc.termination_grace_period_s
+                                                       : std::min(oc.termination_shutdown_s,
+                                                                  oc.termination_grace_period_s));
   oc.cleanup = orch.has_cleanup() ? to_distribution(orch.cleanup()) : Distribution::constant(0.1);
   oc.image_cache = orch.image_cache();
   oc.prepulled.assign(orch.prepulled().begin(), orch.prepulled().end());

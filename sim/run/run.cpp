@@ -1,6 +1,10 @@
 #include "run/run.hpp"
 
+#include "edge/continuity.hpp"
+#include "edge/energy.hpp"
 #include "edge/orchestrator.hpp"
+#include "edge/sync.hpp"
+#include "edge/tsdb.hpp"
 #include "run/sampler.hpp"
 #include "run/version.hpp"
 #include "stations/station_table.hpp"
@@ -63,6 +67,8 @@ std::vector<std::string> engine_arguments(const Scenario& s, const RunOptions& o
   args.emplace_back("--log=root.fmt:[%10.6r]%e[%c/%p]%e%m%n");
   // A run_until() end leaves actors alive by design; SimGrid warns about it at exit.
   args.emplace_back("--log=ker_engine.thresh:error");
+  // Relay hosts (RSUs, cells, the registry) have no power figures by design: the plugin warns about each.
+  args.emplace_back("--log=host_energy.thresh:error");
   for (const auto& a : s.engine_args)
     args.push_back(a);
   for (const auto& a : options.engine_args)
@@ -110,6 +116,12 @@ PlaneConfig plane_config(const Scenario& s, std::size_t rsus)
   return c;
 }
 
+/// The policy that runs: twin.mode CLOUD puts every twin in the cloud and keeps it there (the `cloud` policy).
+std::string policy_name(const Scenario& s)
+{
+  return s.twin.mode == TwinMode::Cloud ? "cloud" : s.migration.policy;
+}
+
 } // namespace
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
@@ -122,6 +134,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());
+  EnergyMeter::init_plugin();  // before the platform: the plugin meters the hosts created from now on
 
   // Infrastructure and platform.
   std::optional<Infrastructure> infra;
@@ -182,7 +195,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   std::unique_ptr<Hdf5Writer> writer;
   if (options.write_output) {
     RunMetadata meta{version_text(), options.command_line,         scenario.name,
-                     scenario.source_text, scenario.seed, scenario.migration.policy,
+                     scenario.source_text, scenario.seed, policy_name(scenario),
                      scenario.migration.mechanism};
     writer = std::make_unique<Hdf5Writer>(out_path, meta, scenario.output.chunk_rows, scenario.output.compression);
     std::vector<SiteRecord> sites;
@@ -218,6 +231,18 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   Subscriptions subscriptions(stations, scenario.telemetry.area_size_m, scenario.twin.cooperation_areas);
   TelemetryPlane plane(plane_config(scenario, infra->rsus().size()), *infra, *platform, network, tracker, cell_index,
                        stations, subscriptions, brokers, twins, recorder, scenario.seed);
+  // Optional parts: the cloud twins of HYBRID, the time-series store, state continuity (always on: it only records).
+  std::optional<CloudTwins> cloud_twins;
+  if (scenario.twin.mode == TwinMode::Hybrid)
+    cloud_twins.emplace(scenario.twin.hybrid, infra->sites(), infra->cloud(), ledger, stations);
+  std::optional<TsdbStore> tsdb;
+  if (scenario.tsdb.enabled) {
+    const std::optional<SiteId> site = infra->find_site(scenario.tsdb.site);
+    if (!site)
+      throw InputError({scenario.source_file}, "tsdb.site", scenario.tsdb.site, "no MEC or \"cloud\" has this name");
+    tsdb.emplace(scenario.tsdb, infra->sites(), *site, ledger);
+  }
+  EnergyMeter energy(*platform, infra->sites(), ledger);
   // Control changes first catch the plane up to now (see messaging/telemetry_plane.hpp).
   twins.set_before_change([&plane] { plane.sync(); });
   twins.set_faults(fault_state);
@@ -226,7 +251,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   twins.set_warmup(scenario.output.warmup_s);
   subscriptions.set_before_change([&plane] { plane.sync(); });
 
-  const PolicyInfo* policy_info = find_policy(scenario.migration.policy);
+  const PolicyInfo* policy_info = find_policy(policy_name(scenario));
   const MechanismInfo* mechanism_info = find_mechanism(scenario.migration.mechanism);
   if (policy_info == nullptr)
     throw InputError({scenario.source_file}, "migration.policy", scenario.migration.policy, "unknown policy");
@@ -235,6 +260,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                      "unknown mechanism");
   std::unique_ptr<Policy> policy = policy_info->make(scenario);
   std::unique_ptr<Mechanism> mechanism = mechanism_info->make(scenario);
+  StateContinuity continuity(scenario.twin.state_window_s, mechanism->carries_state(), twins, recorder);
+  continuity.set_cloud(cloud_twins ? &*cloud_twins : nullptr);
+  plane.attach(cloud_twins ? &*cloud_twins : nullptr, tsdb ? &*tsdb : nullptr, &continuity);
   if (BatchDecider* batch = policy->batch())  // external: start the process and connect, before the run
     batch->open();
   std::exception_ptr error;  // from the mobility driver (a bad trace line) or the manager (a failing policy)
@@ -291,14 +319,15 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
                        ManagerClock(scenario.migration.decision_interval_s, scenario.migration.manual, manager_box));
   // The orchestrator, the manager, its clock, the sampler and the RSU publishers are daemons (they daemonize
   // themselves, see core/daemon.hpp): the run ends with the mobility driver, or at duration_s.
-  if (scenario.output.sample_period_s > 0)
-    sg4::Actor::create("sampler", control,
-                       Sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder,
-                               plane,
-                               options.progress ? std::function<void(double)>([&](double t) {
-                                 options.progress(RunProgress{t, recorder.summary().messages_created});
-                               })
-                                                : std::function<void(double)>()));
+  if (scenario.output.sample_period_s > 0) {
+    Sampler sampler(scenario.output.sample_period_s, stations, twins, ledger, infra->sites(), recorder, plane,
+                    options.progress ? std::function<void(double)>([&](double t) {
+                      options.progress(RunProgress{t, recorder.summary().messages_created});
+                    })
+                                     : std::function<void(double)>());
+    sampler.set_energy(&energy);
+    sg4::Actor::create("sampler", control, sampler);
+  }
   sg4::Actor::create("telemetry-clock", control, TelemetryClock(plane, manager_box));
 
   // RSUs are stations from t = 0, with twins of their own.
@@ -365,6 +394,31 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
       result.summary.recovery_max_s = r.back();
     }
   }
+  const double vehicle_hours = result.summary.vehicle_seconds / 3600.0;
+  auto per_vehicle_hour = [&](double x) { return vehicle_hours > 0 ? x / vehicle_hours : 0.0; };
+  result.summary.energy_total_j = energy.total_j();
+  result.summary.energy_per_vehicle_hour_j = per_vehicle_hour(result.summary.energy_total_j);
+  if (cloud_twins) {
+    result.summary.cloud_aoi_mean_s = cloud_twins->ages().mean();
+    result.summary.cloud_aoi_p95_s = cloud_twins->ages().quantile(0.95);
+    result.summary.sync_batches = cloud_twins->batches();
+    result.summary.sync_bytes = cloud_twins->bytes();
+    result.summary.sync_bytes_per_vehicle_hour = per_vehicle_hour(cloud_twins->bytes());
+    result.summary.cloud_twins_rejected = cloud_twins->rejected();
+  }
+  if (tsdb) {
+    result.summary.tsdb_points = tsdb->points();
+    result.summary.tsdb_bytes_stored = tsdb->bytes_stored();
+    result.summary.tsdb_bytes_per_vehicle_hour = per_vehicle_hour(tsdb->bytes_stored());
+    result.summary.tsdb_lag_p50_s = tsdb->lag().quantile(0.50);
+    result.summary.tsdb_lag_p95_s = tsdb->lag().quantile(0.95);
+  }
+  result.summary.continuity_migrations = continuity.migrations();
+  result.summary.state_lost = continuity.state_lost();
+  result.summary.state_rebuilt = continuity.rebuilt();
+  result.summary.state_rebuild_mean_s =
+      continuity.rebuilt() > 0 ? continuity.rebuild_total_s() / static_cast<double>(continuity.rebuilt()) : 0.0;
+  result.summary.duplicate_deliveries = continuity.duplicates();
   // The only figures that differ between two runs of the same scenario and seed (datasets are bit-identical).
   result.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   result.summary.peak_rss_kb = peak_rss_kb();

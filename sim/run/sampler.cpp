@@ -21,6 +21,7 @@ void Sampler::operator()()
   if (period_s_ <= 0)
     return;
   std::vector<double> busy_before(sites_.size(), 0.0);
+  std::vector<MecSample> rows(sites_.size());
   for (double t = period_s_;; t += period_s_) {
     sg4::this_actor::sleep_until(t);
     plane_.sync();
@@ -50,11 +51,20 @@ void Sampler::operator()()
       row.ops_in_flight = l.ops_in_flight;
       row.cpu_busy = (l.busy_core_s - busy_before[site]) / (period_s_ * sites_[site].cores);
       busy_before[site] = l.busy_core_s;
-      recorder_.mec_sample(row);
+      rows[site] = row;
     }
     plane_.sample_channels(t, period_s_);
     if (on_sample_)
       on_sample_(t);
+    // Energy last: reading the plugin's meter is a simcall (the sampler yields), so nothing the sampler reads from
+    // the plane comes after it. The busy term uses the busy core-seconds read above, at t.
+    if (energy_ != nullptr)
+      energy_->update_all();
+    for (SiteId site = 0; site < sites_.size(); ++site) {
+      if (energy_ != nullptr)
+        rows[site].energy_j = energy_->energy_j(site, busy_before[site]);
+      recorder_.mec_sample(rows[site]);
+    }
   }
 }
 

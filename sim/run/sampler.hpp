@@ -1,4 +1,5 @@
 #pragma once
+#include "edge/energy.hpp"
 #include "edge/mec_ledger.hpp"
 #include "stations/station_table.hpp"
 #include "edge/twin_book.hpp"
@@ -17,17 +18,20 @@ public:
   Sampler(double period_s, const StationTable& stations, TwinBook& twins, MecLedger& ledger,
           const std::vector<SiteInfo>& sites, Recorder& recorder, TelemetryPlane& plane,
           std::function<void(double)> on_sample = {});
+  /// /mecs energy_j from `meter` (may be null: 0).
+  void set_energy(const EnergyMeter* meter) { energy_ = meter; }
   void operator()();
 
 private:
+  const EnergyMeter* energy_ = nullptr;
   double period_s_;
   const StationTable& stations_;
   TwinBook& twins_;
   MecLedger& ledger_;
   const std::vector<SiteInfo>& sites_;
   Recorder& recorder_;
-  std::function<void(double)> on_sample_;
   TelemetryPlane& plane_;
+  std::function<void(double)> on_sample_;
 };
 
 } // namespace v2x

@@ -73,14 +73,14 @@ void check_non_negative(double v, const std::string& field)
 
 SiteInfo site_of(const MecConfig& m)
 {
-  return SiteInfo{
-      m.id, false, m.x_m, m.y_m, m.cores, m.core_speed_flops_per_s, m.memory_mb, m.pod_slots, m.max_concurrent_ops};
+  return SiteInfo{m.id,        false,       m.x_m,     m.y_m,     m.cores,  m.core_speed_flops_per_s,
+                  m.memory_mb, m.pod_slots, m.max_concurrent_ops, m.idle_w, m.full_w, m.off_w};
 }
 
 SiteInfo site_of(const CloudConfig& c)
 {
-  return SiteInfo{
-      "cloud", true, c.x_m, c.y_m, c.cores, c.core_speed_flops_per_s, c.memory_mb, c.pod_slots, c.max_concurrent_ops};
+  return SiteInfo{"cloud",     true,        c.x_m,     c.y_m,     c.cores,  c.core_speed_flops_per_s,
+                  c.memory_mb, c.pod_slots, c.max_concurrent_ops, c.idle_w, c.full_w, c.off_w};
 }
 
 } // namespace

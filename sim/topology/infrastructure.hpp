@@ -23,6 +23,9 @@ struct SiteInfo {
   double memory_mb = 0;
   std::uint32_t pod_slots = 0;
   std::uint32_t max_concurrent_ops = 0;
+  // W, for SimGrid's host energy plugin (host properties wattage_per_state "idle:full", wattage_off); all 0 =
+  // no properties set (a platform XML's own, if any, apply).
+  double idle_w = 0, full_w = 0, off_w = 0;
 };
 
 struct RsuInfo {

@@ -3,6 +3,7 @@
 // the number of routes grows as RSUs x sites, not RSUs squared.
 #include "core/log.hpp"
 #include "topology/platform.hpp"
+#include "topology/site_power.hpp"
 
 #include <stdexcept>
 #include <unordered_map>
@@ -34,9 +35,11 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
     p.rsu_hosts_.push_back(zone->create_host(r.name, kRelayHostSpeed)->seal());
     p.cell_latency_.push_back(r.cell_latency_s);
   }
-  for (const SiteInfo& s : sites)
-    p.site_hosts_.push_back(
-        zone->create_host(s.name, s.core_speed_flops_per_s)->set_core_count(static_cast<int>(s.cores))->seal());
+  for (const SiteInfo& s : sites) {
+    sg4::Host* h = zone->create_host(s.name, s.core_speed_flops_per_s)->set_core_count(static_cast<int>(s.cores));
+    set_power_properties(h, s);  // before seal(): the energy plugin reads them when the host is created
+    p.site_hosts_.push_back(h->seal());
+  }
   p.registry_host_ = zone->create_host("registry", kRelayHostSpeed)->seal();
   p.control_host_ = p.site_hosts_[infra.cloud()];
   for (const BrokerInfo& b : infra.brokers()) {

@@ -222,15 +222,24 @@ def _start_loss(path, horizon_s):
 def test_vehicles_present_at_the_start_lose_at_most_5_percent_in_the_first_30_s(run_cli, repo, tmp_path):
     # Issue 15's check on the default scenario: with a steady-state start their twins serve from t = 0. The
     # cold start (twin.cold_start) queues every one of them behind the orchestrator instead: far more loss.
+    # The 5 % bound was set with the orchestrator delays before issue 13 (readiness 0..1 s, stop 0.5 s), which a fast
+    # cluster's probe and SIGTERM handling give exactly (scenarios/profiles/fast_cluster.textproto): the loss in
+    # the first 30 s is that of the migrations' downtime. With the Kubernetes defaults (10 s probes, 30 s grace
+    # period) each stateless restart is down about 38 s instead of 3.5 s: measured 9.8 % (3.4 % with the fast
+    # values), still far below a cold start.
     default = os.path.join(repo, "scenarios", "default.textproto")
-    warm, cold = tmp_path / "warm.h5", tmp_path / "cold.h5"
-    run_cli("run", default, "--duration", "30", "-q", "-o", warm, check=0)
-    run_cli("run", default, "--duration", "30", "--set", "twin.cold_start=true", "-q", "-o", cold, check=0)
+    fast = ["--set", "orchestrator.readiness_period_s=1", "--set", "orchestrator.termination_shutdown_s=0.5"]
+    warm, cold, k8s = tmp_path / "warm.h5", tmp_path / "cold.h5", tmp_path / "k8s.h5"
+    run_cli("run", default, "--duration", "30", *fast, "-q", "-o", warm, check=0)
+    run_cli("run", default, "--duration", "30", "--set", "twin.cold_start=true", *fast, "-q", "-o", cold, check=0)
+    run_cli("run", default, "--duration", "30", "-q", "-o", k8s, check=0)
     warm_loss, n = _start_loss(warm, 30.0)
     cold_loss, _ = _start_loss(cold, 30.0)
+    k8s_loss, _ = _start_loss(k8s, 30.0)
     assert n > 1000  # dozens of vehicles at t = 0, 10 Hz
     assert warm_loss <= 0.05, warm_loss
     assert cold_loss > 0.2, cold_loss
+    assert warm_loss < k8s_loss < cold_loss, (warm_loss, k8s_loss, cold_loss)
     with h5py.File(warm, "r") as f:
         mig = f["migrations"][:]
         initial = _enum(f, "migrations", "reason")["initial"]

@@ -107,6 +107,7 @@ inline OrchestratorConfig constant_orchestrator(double request, double schedulin
   o.terminate_request = Distribution::constant(terminate_request);
   o.container_stop = Distribution::constant(stop);
   o.cleanup = Distribution::constant(cleanup);
+  o.readiness_from_probe = false;  // the readiness given, not the probe's law (as a scenario that sets it)
   return o;
 }
 

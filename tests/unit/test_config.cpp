@@ -2,6 +2,7 @@
 // defaults, derived defaults, validation errors naming file:line:column and value, telemetry wire sizes.
 // Expected line:column values are read off the files in tests/data/scenarios/ (1-based, as editors show them).
 #include "config/loader.hpp"
+#include "edge/orchestrator.hpp"
 #include "proto/scenario_document.hpp"
 #include "proto/wire_size.hpp"
 
@@ -53,6 +54,17 @@ InputError set_error(v2x::ScenarioDocument& doc, const std::string& path, const 
 }
 
 } // namespace
+
+TEST_CASE("the readiness probe's law: first probe at u x period, every period after, none before the initial delay",
+          "[config][orchestrator]")
+{
+  // By hand from the kubelet prober's schedule (scenario.proto, Orchestrator): probes at u P, u P + P, ...
+  CHECK(v2x::probe_readiness_s(0.25, 0, 10) == 2.5);   // the first probe, no initial delay
+  CHECK(v2x::probe_readiness_s(0.25, 12, 10) == 12.5); // 2.5 is before the 12 s delay (skipped), 12.5 succeeds
+  CHECK(v2x::probe_readiness_s(0.25, 2.5, 10) == 2.5); // exactly at the initial delay: that probe succeeds
+  CHECK(v2x::probe_readiness_s(0.0, 0, 10) == 0.0);
+  CHECK(v2x::probe_readiness_s(0.5, 3, 1) == 3.5);     // 0.5, 1.5, 2.5 skipped; 3.5 succeeds
+}
 
 TEST_CASE("good scenario: values as written, schema defaults, derived defaults", "[config]")
 {
@@ -114,10 +126,14 @@ TEST_CASE("good scenario: values as written, schema defaults, derived defaults",
   CHECK(o.request.max == 0.4);
   CHECK(o.scheduling.kind == Kind::Exponential);
   CHECK(o.scheduling.value == 0.05);
-  CHECK(o.readiness.kind == Kind::Uniform);
-  CHECK(o.readiness.max == 1);
+  // readiness from the Kubernetes default probe (periodSeconds 10, initialDelaySeconds 0), container stop at the
+  // end of the default 30 s termination grace period (a twin that does not exit on SIGTERM)
+  CHECK(o.readiness_from_probe);
+  CHECK(o.readiness_period_s == 10);
+  CHECK(o.readiness_initial_delay_s == 0);
   CHECK(o.terminate_request.kind == Kind::Uniform);
-  CHECK(o.container_stop.value == 0.5);
+  CHECK(o.container_stop.kind == Kind::Constant);
+  CHECK(o.container_stop.value == 30);
   CHECK(o.cleanup.value == 0.1);
   CHECK(o.prepulled == std::vector<std::string>{"m2"});
 

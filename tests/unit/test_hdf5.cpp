@@ -85,6 +85,7 @@ struct Rows {
   std::vector<TwinSample> twins;
   std::vector<MecSample> mecs;
   std::vector<ChannelSample> channels;
+  std::vector<ContinuityRecord> continuity;
   Summary summary;
 };
 
@@ -233,7 +234,20 @@ Rows sample_rows(unsigned char pattern)
     m.pods = 1;
     m.ops_in_flight = 1;
     m.cpu_busy = 0.03125;
+    m.energy_j = 1234.5;
     r.mecs.push_back(m);
+  }
+  {
+    auto c = patterned<ContinuityRecord>(pattern);
+    c.migration = 3;
+    c.station = 0;
+    c.state_carried = 0;
+    c.served = 12.5;
+    c.state_age_s = std::numeric_limits<double>::quiet_NaN();
+    c.rebuild_s = 10.25;
+    c.duplicates = 4;
+    c.cloud_age_s = 1.5;
+    r.continuity.push_back(c);
   }
   for (std::uint32_t i = 0; i < 2; ++i) {
     auto c = patterned<ChannelSample>(pattern);
@@ -294,6 +308,7 @@ void write_file(const std::string& path, const Rows& r, std::uint32_t chunk_rows
   w.append(std::span<const TwinSample>(r.twins));
   w.append(std::span<const MecSample>(r.mecs));
   w.append(std::span<const ChannelSample>(r.channels));
+  w.append(std::span<const ContinuityRecord>(r.continuity));
   w.write_summary(r.summary);
   w.commit();
 }
@@ -563,8 +578,16 @@ TEST_CASE("the writer writes every dataset and the reader gets the same values b
                              {f64("time", HOFFSET(C, time)), u32("site", HOFFSET(C, site)),
                               f64("cpu_reserved_cores", HOFFSET(C, cpu_reserved_cores)),
                               f64("memory_reserved_mb", HOFFSET(C, memory_reserved_mb)), u32("pods", HOFFSET(C, pods)),
-                              u32("ops_in_flight", HOFFSET(C, ops_in_flight)), f64("cpu_busy", HOFFSET(C, cpu_busy))}),
+                              u32("ops_in_flight", HOFFSET(C, ops_in_flight)), f64("cpu_busy", HOFFSET(C, cpu_busy)),
+                              f64("energy_j", HOFFSET(C, energy_j))}),
                rows.mecs);
+    using Q = ContinuityRecord;
+    check_same(read_table<Q>(file.id, "/continuity",
+                             {u32("migration", HOFFSET(Q, migration)), u32("station", HOFFSET(Q, station)),
+                              u8("state_carried", HOFFSET(Q, state_carried)), f64("served", HOFFSET(Q, served)),
+                              f64("state_age_s", HOFFSET(Q, state_age_s)), f64("rebuild_s", HOFFSET(Q, rebuild_s)),
+                              u32("duplicates", HOFFSET(Q, duplicates)), f64("cloud_age_s", HOFFSET(Q, cloud_age_s))}),
+               rows.continuity);
     using K = ChannelSample;
     check_same(read_table<K>(file.id, "/channels",
                              {f64("time", HOFFSET(K, time)), u32("rsu", HOFFSET(K, rsu)), f64("busy", HOFFSET(K, busy)),

@@ -23,6 +23,7 @@ public:
   {
   }
   std::string_view name() const override { return "pre-copy"; }
+  bool carries_state() const override { return true; }
 
 private:
   void do_execute(MigrationContext& ctx) override

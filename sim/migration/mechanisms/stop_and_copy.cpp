@@ -13,6 +13,7 @@ public:
   {
   }
   std::string_view name() const override { return "stop-and-copy"; }
+  bool carries_state() const override { return true; }
 
 private:
   void do_execute(MigrationContext& ctx) override

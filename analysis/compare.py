@@ -28,7 +28,8 @@ The figures of one run (all computed here from the tables, by the definitions in
 | MEC CPU busy % | mean of `cpu_busy` over the same samples |
 | not delivered by cause (% of created) | messages of each `cause` (when /messages has that column; else of each outcome other than delivered), as a percentage of the messages created |
 | energy (kJ), when /mecs has `energy_j` | energy of all sites over the run: per site the last sample minus the first when the samples never decrease (a cumulative meter, as SimGrid's energy plugin gives), else their sum (energy per period) |
-| faults, when the file has /faults | rows of /faults; recovery migrations: completed migrations with reason `recovery`, and their mean downtime |
+| faults, when the file has /faults | rows of /faults (a run without faults has none: the fault figures are then left out); recovery migrations: completed migrations with reason `recovery`, and their mean downtime |
+| fault downtime (twin-s), recovery time mean/p95/max (s) | /summary `fault_downtime_twin_s` (twin-seconds without an instance because of faults) and `recovery_mean_s`, `recovery_p95_s`, `recovery_max_s` (fault -> twin serving again, over the twins that served again), when /summary has them and the run had faults |
 
 **Warm-up.** When the run file has a `warmup_s` attribute (on /summary, else the root), everything before it is
 left out: messages created, migrations requested and samples taken before `warmup_s`; the vehicle-hours are then
@@ -79,11 +80,22 @@ OPTIONAL_FIGURES = (
     ("faults", "faults", "count"),
     ("recovery_migrations", "recovery migrations", "count"),
     ("recovery_downtime_mean_s", "recovery downtime", "s"),
+    ("fault_downtime_twin_s", "fault downtime", "twin-s"),
+    ("recovery_mean_s", "recovery time mean", "s"),
+    ("recovery_p95_s", "recovery time p95", "s"),
+    ("recovery_max_s", "recovery time max", "s"),
 )
 
 #: Figures of the grid views (policy rows x mechanism columns) of the report.
 HEADLINE = ("latency_p95_ms", "downtime_s_per_vehicle_hour", "migrations_per_vehicle_hour", "messages_lost_pct",
             "aoi_mean_s", "mec_cpu_reserved_pct")
+#: Headline figures of sweeps with faults (in the grids when the sweep's runs have them: fault-caused downtime and
+#: recovery time per policy x mechanism).
+FAULT_HEADLINE = ("fault_downtime_twin_s", "recovery_mean_s", "recovery_p95_s")
+
+
+def is_headline(key: str) -> bool:
+    return key in HEADLINE or key in FAULT_HEADLINE
 
 #: Age-of-information histogram bins for its distribution plot: log-spaced from 1 ms to 10^4 s.
 AOI_BINS_S = np.logspace(-3, 4, 701)
@@ -298,7 +310,7 @@ def read_run(path: str) -> RunData:
         )
         mec_load = pd.Series(reserved_pct, index=mecs.time.to_numpy(dtype=float)).groupby(level=0).mean()
         faults = None
-        if run.has_table("faults"):
+        if run.has_table("faults") and run.rows("faults") > 0:
             faults = run.table("faults")
             start = next((c for c in ("start", "time", "at") if c in faults.columns), None)
             if warmup > 0 and start is not None:
@@ -330,6 +342,9 @@ def read_run(path: str) -> RunData:
         "recovery_migrations": float(len(recovery)) if faults is not None or len(recovery) else float("nan"),
         "recovery_downtime_mean_s": float(recovery.downtime.mean()) if len(recovery) else float("nan"),
     }
+    for key in ("fault_downtime_twin_s", "recovery_mean_s", "recovery_p95_s", "recovery_max_s"):
+        recovered = key == "fault_downtime_twin_s" or int(summary.get("fault_recoveries", 0)) > 0
+        figures[key] = float(summary[key]) if faults is not None and key in summary and recovered else float("nan")
     return RunData(
         figures=figures,
         latency_hist=hist,
@@ -503,7 +518,7 @@ def markdown_table(cmp: Comparison) -> str:
         + "\n\nMean over seeds ± half-width of the 95 % confidence interval (Student t, n - 1 degrees of freedom),"
         " rounded to the interval's first significant digit; (exact): every seed gave the same value.\n"
         + "".join(f"\n## {heading} ({unit})\n\n{grid_markdown(cmp, key)}" for key, heading, unit in cmp.figures
-                  if key in HEADLINE and grid_axes(cmp))
+                  if is_headline(key) and grid_axes(cmp))
     )
 
 

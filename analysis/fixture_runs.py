@@ -4,7 +4,7 @@ simulators add: /channels, /messages.cause, /mecs.energy_j, /faults and a `warmu
 
 The columns of those new datasets are this module's assumption of their layout (they are not in SCHEMA.md yet):
 /channels (time s, rsu id, busy 1, frames, retries, failures count), /messages.cause an enum appended after
-`outcome`, /mecs.energy_j a float64 J appended, /faults (start s, end s, target text, kind enum). The readers find
+`outcome`, /mecs.energy_j a float64 J appended, a /faults row (mec1 down 13..15 s). The readers find
 columns by name and keep working when a column is absent.
 """
 
@@ -83,6 +83,8 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
         "/mecs": mecs,
         "/channels": [(float(t), r, 0.05 * r + 0.01 * t, 20 + t, 21 + t, t % 3, 1 if t == 10 else 0, 0, 1)
                       for t in range(1, 21) for r in (0, 1)] if extended else [],
+        # fault kind target target_index start end factor random twins_lost twins_recovered
+        "/faults": [(0, 0, "mec1", 1, 13.0, 15.0, 1.0, 0, 0, 0)] if extended else [],
     }
     summary = dict(SUMMARY, vehicles=2, rsus=2, messages_created=len(msgs), simulated_s=20.0, vehicle_seconds=39.5,
                    messages_delivered=sum(1 for m in msgs if m[11] == 0),
@@ -97,8 +99,9 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
         for table in SCHEMA:
             if table == "/summary":
                 continue
-            if not extended and table == "/channels":
-                continue  # the plain fixture is a file of an older simulator: no /channels, no /messages.cause
+            units = ",".join(f"{name}:{unit}" for name, _, unit in SCHEMA[table])
+            if not extended and table in ("/channels", "/faults"):
+                continue  # the plain fixture is a file of an older simulator: no /channels, /faults, /messages.cause
             data = rows(table, tables.get(table, []))
             units = units_of(table, data.dtype)
             if not extended and table == "/messages":
@@ -127,10 +130,6 @@ def write(path, extended=False, warmup_s=None, names=("veh0", "veh1")):
             ch = [(float(t), r, 0.05 * r + 0.01 * t, 20 + t, t % 3, 1 if t == 10 else 0)
                   for t in range(1, 21) for r in (0, 1)]
             _table(f, "/channels", ch_dt, ch, "time:s,rsu:id,busy:1,frames:count,retries:count,failures:count")
-        if extended:
-            fault_dt = np.dtype([("start", "<f8"), ("end", "<f8"), ("target", h5py.string_dtype("utf-8", 32)),
-                                 ("kind", h5py.enum_dtype({"mec": 0, "link": 1, "broker": 2}, basetype="u1"))])
-            _table(f, "/faults", fault_dt, [(13.0, 15.0, b"mec1", 0)], "start:s,end:s,target:text,kind:enum")
         group = f.create_group("summary")
         for name, type_text, _ in SCHEMA["/summary"]:
             group.attrs[name] = np.array(summary[name], dtype=numpy_type(type_text))

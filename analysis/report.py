@@ -71,7 +71,7 @@ def grid_views(cmp: compare.Comparison) -> str:
            + "; columns: mechanism. Shading from the smallest (white) to the largest mean of each grid.</p>",
            '<div class="grids">']
     for key, heading, unit in cmp.figures:
-        if key not in compare.HEADLINE:
+        if not compare.is_headline(key):
             continue
         rows, cols, cells = compare.grid(cmp, key)
         means = [m for m, _ in cells.values() if math.isfinite(m)]

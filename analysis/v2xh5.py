@@ -65,6 +65,7 @@ TABLES = (
     "twins",
     "mecs",
     "channels",
+    "faults",
     "continuity",
 )
 

@@ -14,11 +14,14 @@ import v2xpolicy as v2x  # noqa: E402
 class Nearest(v2x.Policy):
     def decide(self, snap):
         intents = []
+        down = v2x.downed_sites(snap)  # a MEC a fault took down: never chosen (the built-in's rule too)
         for st in snap.stations:
             if st.trigger == v2x.APPEAR:
-                intents.append((st.id, st.rsu_site if st.rsu_site >= 0 else snap.cloud_site))
+                up = st.rsu_site >= 0 and st.rsu_site not in down
+                intents.append((st.id, st.rsu_site if up else snap.cloud_site))
             elif (st.trigger in (v2x.HANDOVER, v2x.TICK) and st.kind == v2x.VEHICLE and not st.twin_busy
-                  and st.twin_site >= 0 and st.rsu_site >= 0 and st.rsu_site != st.twin_site):
+                  and st.twin_site >= 0 and st.rsu_site >= 0 and st.rsu_site != st.twin_site
+                  and st.rsu_site not in down):
                 intents.append((st.id, st.rsu_site))
         return intents
 

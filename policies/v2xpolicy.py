@@ -11,7 +11,8 @@ Two ways to use it, with nothing but Debian's python3-zmq and python3-protobuf (
 
 A Snapshot holds every station that needs a decision at one simulated instant (APPEAR: where to place its twin;
 HANDOVER, TICK: whether to move it; API: a scripted request moved it, informational), every site, the candidate
-sites, and the rejections of earlier intents with their reasons. Intents are (station id, site index) pairs, or a
+sites, and the rejections of earlier intents with their reasons. A site a fault took down has `down` set
+(`downed_sites(snapshot)`); the manager admits nothing there. Intents are (station id, site index) pairs, or a
 dict {station id: site index}; a site of None or -1 is "no site". A station left out: nothing to do, except on
 APPEAR, where the twin goes to the MEC behind its RSU (else the cloud).
 
@@ -75,6 +76,11 @@ class Policy:
 
     def done(self, snapshot):
         """The run is over (snapshot.done); its totals are final."""
+
+
+def downed_sites(snapshot):
+    """The indices of the sites a fault has taken down (Site.down; absent from peers that predate faults)."""
+    return {site.id for site in snapshot.sites if site.HasField("down") and site.down}
 
 
 def parse_snapshot(data):

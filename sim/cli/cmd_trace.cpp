@@ -1,6 +1,7 @@
 // `v2xsim trace info FILE` and the trace options of `v2xsim run` (--trace, --trace-format, --rsu-sites,
 // --rsu-grid): a user's own trace and RSU placement swapped into a scenario in one command.
 #include "cli/commands.hpp"
+#include "topology/faults.hpp"
 #include "config/validate.hpp"
 #include "mobility/projection.hpp"
 #include "mobility/rsu_sites.hpp"
@@ -147,7 +148,7 @@ std::string position_text(const std::string& id, double x, double y, const GeoPr
 
 } // namespace
 
-std::vector<Override> base_overrides(const RunArgs& args, std::size_t engine_args_in_file)
+std::vector<Override> base_overrides(const RunArgs& args, std::size_t engine_args_in_file, std::size_t faults_in_file)
 {
   std::vector<Override> overrides;
   if (!args.trace.empty()) {
@@ -168,6 +169,20 @@ std::vector<Override> base_overrides(const RunArgs& args, std::size_t engine_arg
   for (std::size_t i = 0; i < args.engine_args.size(); ++i)
     overrides.push_back(
         Override{"engine_arg[" + std::to_string(engine_args_in_file + i) + "]", args.engine_args[i]});
+  // --fault KIND:TARGET@AT+FOR[*FACTOR]: one fault { } appended after the file's (written into the stored scenario).
+  for (std::size_t i = 0; i < args.faults.size(); ++i) {
+    const FaultConfig f = parse_fault_option(args.faults[i]);
+    const std::string p = "fault[" + std::to_string(faults_in_file + i) + "].";
+    std::string kind = fault_kind_name(f.kind);
+    for (char& c : kind)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    overrides.push_back(Override{p + "kind", kind});
+    overrides.push_back(Override{p + "target", f.target});
+    overrides.push_back(Override{p + "at_s", exact(f.at_s)});
+    overrides.push_back(Override{p + "for_s", exact(f.for_s)});
+    if (f.kind == FaultKind::MecDegraded)
+      overrides.push_back(Override{p + "factor", exact(f.factor)});
+  }
   return overrides;
 }
 
@@ -192,8 +207,8 @@ Scenario load_for_run(const RunArgs& args, double* trace_span_s)
     mec_sites = read_rsu_sites(args.mec_sites, "MEC");
 
   // 2. The scenario with the trace and the plain overrides, validated (pass 1).
-  const std::size_t file_engine_args = ScenarioDocument::load(args.scenario).to_scenario().engine_args.size();
-  std::vector<Override> overrides = base_overrides(args, file_engine_args);
+  const Scenario in_file = ScenarioDocument::load(args.scenario).to_scenario();
+  std::vector<Override> overrides = base_overrides(args, in_file.engine_args.size(), in_file.faults.size());
   Scenario scenario = load_scenario(args.scenario, overrides, known_names());
   if (!new_trace && !layout_change)
     return scenario;

@@ -31,6 +31,7 @@ struct RunArgs {
   double cell_radius_m = 0;   // --cell-radius R: every RSU's radius, m (0 = not given)
   int mec_grid = 0;           // --mec-grid K: one MEC per K x K RSUs of --rsu-grid (0 = not given)
   std::string mec_sites;      // --mec-sites FILE.csv: replaces the scenario's MECs
+  std::vector<std::string> faults;  // --fault KIND:TARGET@AT+FOR[*FACTOR]: fault { } entries appended
 };
 
 struct SweepArgs {

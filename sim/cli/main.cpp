@@ -57,6 +57,9 @@ int main(int argc, char* argv[])
   const auto add_inputs = [](CLI::App* cmd, v2x::cli::RunArgs& a, Sugar& sugar) {
     cmd->add_option("scenario", a.scenario, "Scenario file (Protobuf text format)")->required();
     cmd->add_option("--set", a.sets, "Override a scalar field: field.path=value (repeatable)");
+    cmd->add_option("--fault", a.faults,
+                    "Inject a fault: KIND:TARGET@AT+FOR[*FACTOR], e.g. mec_down:mec0@100+60 (repeatable; kinds "
+                    "mec_down, link_down, broker_down, rsu_down, orchestrator_down, mec_degraded)");
     cmd->add_option("--seed", a.seed, "Master seed (overrides the scenario's)")
         ->check(CLI::Range(0LL, 9223372036854775807LL));
     cmd->add_option("--duration", a.duration_s,

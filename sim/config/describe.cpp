@@ -125,6 +125,25 @@ std::string describe(const Scenario& s)
     << number_text(s.migration.decision_interval_s) << " s, " << s.migration.manual.size()
     << " scripted manual migrations\n";
 
+  if (!s.faults.empty() || !s.random_faults.empty()) {
+    static const char* const kinds[] = {"MEC_DOWN", "LINK_DOWN", "BROKER_DOWN", "RSU_DOWN", "ORCHESTRATOR_DOWN",
+                                        "MEC_DEGRADED"};
+    o << "faults: " << s.faults.size() << " scheduled, " << s.random_faults.size()
+      << " random entries; healing: detection after " << number_text(s.healing.detection_delay_s) << " s"
+      << (s.healing.recover ? "" : ", no recovery") << "\n";
+    for (const FaultConfig& f : s.faults)
+      o << "  " << kinds[static_cast<int>(f.kind)] << " " << (f.target.empty() ? "orchestrator" : f.target)
+        << " at " << number_text(f.at_s) << " s for " << number_text(f.for_s) << " s"
+        << (f.kind == FaultKind::MecDegraded ? " (CPU x " + number_text(f.factor) + ")" : std::string()) << "\n";
+    for (const RandomFaultConfig& r : s.random_faults) {
+      o << "  random " << kinds[static_cast<int>(r.kind)] << " on";
+      for (const auto& t : r.targets)
+        o << " " << t;
+      o << ": MTBF " << number_text(r.mtbf_s) << " s, MTTR " << number_text(r.mttr_s) << " s (availability "
+        << number_text(r.mtbf_s / (r.mtbf_s + r.mttr_s)) << ")\n";
+    }
+  }
+
   o << "network: " << (s.network.model == NetworkModel::Cm02 ? "CM02 (latencies as given)" : "LV08 (SimGrid TCP model)")
     << "; radio rate by distance:";
   for (const RateStep& r : s.network.rate_steps)

@@ -5,6 +5,7 @@
 // (ScenarioDocument::to_scenario) fills every field from the schema, defaults included. Code that needs a
 // default without a file takes it from proto/scenario_defaults.hpp (schema_defaults(), schema_rsu(), ...).
 #include "core/distribution.hpp"
+#include "core/enums.hpp"
 #include "metrics/message_rows.hpp"
 
 #include <cstdint>
@@ -295,6 +296,34 @@ struct OutputConfig {
   double warmup_s{};  // s: excluded from the summary (rows flagged)
 };
 
+// Faults and healing (documented, with their defaults, in sim/proto/scenario.proto: Fault, RandomFaults, Healing).
+
+struct FaultConfig {
+  FaultKind kind{};
+  std::string target;
+  double at_s{};
+  double for_s{};
+  double factor{};
+};
+
+struct RandomFaultConfig {
+  FaultKind kind{};
+  std::vector<std::string> targets;
+  double mtbf_s{};
+  double mttr_s{};
+  double factor{};
+  double start_s{};
+  double end_s{};  // 0 = duration_s
+};
+
+struct HealingConfig {
+  double detection_delay_s{};
+  bool keep_image_cache{};
+  bool recover{};
+  std::string broker_fallback;  // empty: clients of a downed broker wait for it
+  double reconnect_s{};
+};
+
 struct Scenario {
   std::string name{};
   std::uint64_t seed{};
@@ -311,6 +340,9 @@ struct Scenario {
   EnergyConfig energy;
   TsdbConfig tsdb;
   std::vector<std::string> engine_args;  // extra SimGrid arguments (scenario field engine_arg)
+  std::vector<FaultConfig> faults;
+  std::vector<RandomFaultConfig> random_faults;
+  HealingConfig healing;
 
   std::string source_file;  // the scenario file as given
   std::string source_text;  // its text after --set overrides (recorded in the output)

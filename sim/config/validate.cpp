@@ -460,6 +460,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   if (s.duration_s > 0 && s.output.warmup_s >= s.duration_s)
     c.fail("output.warmup_s", number_text(s.output.warmup_s),
            "must be shorter than duration_s (" + number_text(s.duration_s) + " s): nothing would be measured");
+
+  validate_faults(s, context);
 }
 
 } // namespace v2x

@@ -48,6 +48,8 @@ struct ValidationContext {
 };
 
 void validate_scenario(const Scenario& s, const KnownNames& known, const ValidationContext& context);
+/// The faults, random faults and healing (config/validate_faults.cpp); called by validate_scenario.
+void validate_faults(const Scenario& s, const ValidationContext& context);
 
 /// Shortest text that reads back as the same double (for error messages and summaries).
 std::string number_text(double v);

@@ -32,6 +32,7 @@ enum class MigrationReason : std::uint8_t {
   Policy = 1,  // the policy asked for it
   Manual = 2,  // scripted in the scenario (the manager's API)
   Removal = 3, // the station left: twin deleted
+  Recovery = 4, // self-healing: the twin's instance was lost to a fault, re-placed (cold: its state went with it)
 };
 
 enum class MigrationTrigger : std::uint8_t {
@@ -40,12 +41,24 @@ enum class MigrationTrigger : std::uint8_t {
   Tick = 2,     // manager's periodic decision tick
   Api = 3,      // manual request
   Leave = 4,    // station left
+  Fault = 5,    // the manager detected a twin lost to a fault (healing.detection_delay_s after it)
 };
 
 enum class MigrationOutcome : std::uint8_t {
   Completed = 0,
   Rejected = 1, // refused before starting (no capacity, already migrating, ...)
   Unfinished = 2,  // still running when the run ended (recorded then, with what it had done)
+  Failed = 3,      // a fault took the instance it deployed (its MEC went down): note "fault: <site> down"
+};
+
+/// What a fault takes down (scenario.proto, Fault.Kind; names in /faults: mec_down, link_down, ...).
+enum class FaultKind : std::uint8_t {
+  MecDown = 0,
+  LinkDown = 1,
+  BrokerDown = 2,
+  RsuDown = 3,
+  OrchestratorDown = 4,
+  MecDegraded = 5,
 };
 
 enum class TwinState : std::uint8_t { Absent = 0, Starting = 1, Serving = 2, Migrating = 3, Stopping = 4 };

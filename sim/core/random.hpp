@@ -13,6 +13,7 @@ enum class StreamPurpose : std::uint64_t {
   Mechanism = 4,
   Broker = 5,
   Radio = 6, // backoff draws and frame errors of the radio channels (entity: the channel)
+  Fault = 7, // random faults (entity: random_fault entry << 20 | target)
   Test = 99,
 };
 

@@ -42,6 +42,8 @@ bool MecLedger::can_host(SiteId s, double cpu_cores, double memory_mb) const
 {
   const SiteLoad& l = loads_[s];
   const SiteInfo& i = sites_[s];
+  if (l.down)
+    return false;
   return l.pods + 1 <= i.pod_slots && l.cpu_reserved + cpu_cores <= i.cores + 1e-9 &&
          l.memory_reserved + memory_mb <= i.memory_mb + 1e-9;
 }

@@ -20,6 +20,7 @@ struct SiteLoad {
   std::uint32_t ops_in_flight = 0;
   double busy_core_s = 0;  // core-seconds spent processing messages (brokers and twins)
   bool cached = false;     // the twin image is in this site's cache
+  bool down = false;       // MEC_DOWN: admits nothing (a fault)
   simgrid::s4u::SemaphorePtr op_slots;
   simgrid::s4u::MutexPtr pull_lock;
 };
@@ -38,6 +39,13 @@ public:
   bool can_host(SiteId s, double cpu_cores, double memory_mb) const;
   void reserve(SiteId s, double cpu_cores, double memory_mb);
   void release(SiteId s, double cpu_cores, double memory_mb);
+  /// MEC_DOWN: a downed site admits nothing and shows as down in the policies' views.
+  void set_down(SiteId s, bool down)
+  {
+    loads_[s].down = down;
+    views_[s].down = down;
+  }
+  bool is_down(SiteId s) const { return loads_[s].down; }
   void add_busy(SiteId s, double core_seconds) { loads_[s].busy_core_s += core_seconds; }
   SiteLoad& load(SiteId s) { return loads_[s]; }
   const SiteLoad& load(SiteId s) const { return loads_[s]; }

@@ -28,6 +28,14 @@ void Orchestrator::operator()()
   daemonize_self();
   while (true) {
     std::unique_ptr<OrchestratorRequest> req = inbox_->get_unique<OrchestratorRequest>();
+    if (deps_.faults != nullptr && sg4::Engine::get_clock() < deps_.faults->orchestrator_down_until()) {
+      // ORCHESTRATOR_DOWN: this request and every later one wait, in order, until it is back.
+      const double start = sg4::Engine::get_clock();
+      sg4::this_actor::sleep_until(deps_.faults->orchestrator_down_until());
+      record_phase(*req, req->op == OrchestratorRequest::Op::Instantiate ? "instantiate.orchestrator_down"
+                                                                         : "terminate.orchestrator_down",
+                   start, 0);
+    }
     // One stream per operation, numbered in arrival order: reproducible for a given seed.
     auto op = std::make_shared<OrchestratorRequest>(*req);
     const std::uint64_t number = operations_++;
@@ -54,14 +62,35 @@ void Orchestrator::timed_phase(const OrchestratorRequest& req, const char* name,
   record_phase(req, name, start, 0);
 }
 
+bool Orchestrator::gone(InstanceId instance) const
+{
+  return deps_.faults != nullptr && deps_.twins.instance(instance).killed;
+}
+
 void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng)
 {
   const auto& cfg = deps_.config;
   SiteLoad& load = deps_.ledger.load(req.site);
   const InstanceId instance = deps_.twins.create(req.station, req.site);
+  const auto reply = [&](double bytes) {
+    req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{instance, bytes}).release(), 0)
+        ->detach(delete_payload<OrchestratorReply>);
+  };
+  if (deps_.faults != nullptr && deps_.faults->site_down(req.site)) {
+    // Asked for at the instant its MEC went down (the manager admits no downed site): the pod never exists.
+    const double now = sg4::Engine::get_clock();
+    deps_.twins.kill(instance, now);
+    deps_.ledger.release(req.site);
+    if (deps_.twins.serving(req.station) == kNone)
+      deps_.faults->lose_twin(req.station, now, deps_.faults->site_fault(req.site));
+    reply(0);
+    return;
+  }
 
   timed_phase(req, "instantiate.request", cfg.request, rng);
   timed_phase(req, "instantiate.scheduling", cfg.scheduling, rng);
+  if (gone(instance))
+    return reply(0);  // its MEC went down meanwhile (the fault injector killed it)
   double start = sg4::Engine::get_clock();
   load.op_slots->acquire();
   load.ops_in_flight++;
@@ -80,8 +109,11 @@ void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng
     }
   }
   record_phase(req, "instantiate.image_pull", start, bytes);
-  timed_phase(req, "instantiate.container_start", cfg.container_start, rng);
-  if (cfg.readiness_from_probe) {
+  if (!gone(instance))
+    timed_phase(req, "instantiate.container_start", cfg.container_start, rng);
+  if (gone(instance)) {
+    // its MEC went down meanwhile: no readiness
+  } else if (cfg.readiness_from_probe) {
     const double begin = sg4::Engine::get_clock();
     sg4::this_actor::sleep_for(probe_readiness_s(rng.uniform(), cfg.readiness_initial_delay_s, cfg.readiness_period_s));
     record_phase(req, "instantiate.readiness", begin, 0);
@@ -90,14 +122,18 @@ void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng
   }
   load.ops_in_flight--;
   load.op_slots->release();
-
-  req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{instance, bytes}).release(), 0)->detach(delete_payload<OrchestratorReply>);
+  reply(bytes);
 }
 
 void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
 {
   const auto& cfg = deps_.config;
   SiteLoad& load = deps_.ledger.load(req.site);
+  if (gone(req.instance)) {  // went with its MEC: nothing left to delete
+    req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{req.instance, 0}).release(), 0)
+        ->detach(delete_payload<OrchestratorReply>);
+    return;
+  }
   timed_phase(req, "terminate.request", cfg.terminate_request, rng);
   double start = sg4::Engine::get_clock();
   load.op_slots->acquire();
@@ -112,8 +148,10 @@ void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
   load.op_slots->release();
   timed_phase(req, "terminate.container_stop", cfg.container_stop, rng);
   timed_phase(req, "terminate.cleanup", cfg.cleanup, rng);
-  deps_.twins.retire(req.instance, sg4::Engine::get_clock());
-  deps_.ledger.release(req.site);
+  if (!gone(req.instance)) {  // else its MEC went down meanwhile: the injector freed its reservation
+    deps_.twins.retire(req.instance, sg4::Engine::get_clock());
+    deps_.ledger.release(req.site);
+  }
   req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{req.instance, 0}).release(), 0)->detach(delete_payload<OrchestratorReply>);
 }
 

@@ -28,6 +28,7 @@ struct OrchestratorDeps {
   TwinBook& twins;
   Recorder& recorder;
   std::uint64_t seed;
+  FaultState* faults = nullptr;  // ORCHESTRATOR_DOWN holds requests; a downed MEC fails operations there
 };
 
 class Orchestrator {
@@ -41,6 +42,8 @@ private:
   /// Sleeps for a sample of `d` and records the phase.
   void timed_phase(const OrchestratorRequest& req, const char* name, const Distribution& d, RandomStream& rng);
   void record_phase(const OrchestratorRequest& req, const char* name, double start, double bytes);
+  /// A fault took `instance` (or its MEC is down): the deployment stops, its reply says so (a dead instance).
+  bool gone(InstanceId instance) const;
 
   OrchestratorDeps deps_;
   simgrid::s4u::Mailbox* inbox_;

@@ -118,9 +118,23 @@ void TwinBook::stop(InstanceId instance, double now)
 
 void TwinBook::retire(InstanceId instance, double now)
 {
+  if (instances_[instance].killed)
+    return;  // gone with its MEC; its id stays out of reuse
   stop(instance, now);
   instances_[instance].alive = false;
   free_.push_back(instance);
+}
+
+bool TwinBook::kill(InstanceId instance, double now)
+{
+  TwinInstance& in = instances_[instance];
+  if (!in.alive || in.killed)
+    return false;
+  stop(instance, now);
+  changing();
+  in.alive = false;
+  in.killed = true;
+  return true;
 }
 
 double TwinBook::downtime(StationId station, double now) const
@@ -135,7 +149,8 @@ double TwinBook::process(InstanceId instance, double now)
 {
   TwinInstance& in = instances_[instance];
   const SiteInfo& site = sites_[in.site];
-  const double service = twin_.message_flops / (site.core_speed_flops_per_s * twin_.cpu_cores);
+  const double speed = faults_ != nullptr ? faults_->site_speed(in.site) : 1.0;  // MEC_DEGRADED
+  const double service = twin_.message_flops / (site.core_speed_flops_per_s * speed * twin_.cpu_cores);
   const double start = std::max(now, in.busy_until);
   // A faulting message holds the instance's server while its state arrives (the thread blocks on the fault).
   in.busy_until = start + in.fault_delay_s + service;

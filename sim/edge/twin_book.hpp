@@ -7,6 +7,7 @@
 #include "config/scenario.hpp"
 #include "metrics/records.hpp"
 #include "migration/mechanism.hpp"
+#include "topology/faults.hpp"
 #include "topology/infrastructure.hpp"
 
 #include <functional>
@@ -22,6 +23,7 @@ struct TwinInstance {
   double busy_until = 0;        // FCFS server of this instance
   std::uint32_t generation = 0; // distinguishes reuses of the same InstanceId
   double fault_delay_s = 0;     // post-copy: each message first waits this long for its state (0: state here)
+  bool killed = false;          // went with its MEC (a fault): never serves again, its id is not reused
   bool stopped = false;         // its container received SIGTERM (it no longer subscribes)
 };
 
@@ -76,6 +78,12 @@ public:
   /// The instance stops serving (if it was).
   void stop(InstanceId instance, double now);
   void retire(InstanceId instance, double now);
+  /// A fault took the instance (its MEC went down): it stops serving, is dead, and its id is never reused (an
+  /// operation under way may still hold it). Returns whether it was alive.
+  bool kill(InstanceId instance, double now);
+  std::size_t instance_count() const { return instances_.size(); }
+  /// MEC_DEGRADED: the instance's CPU speed is multiplied by faults->site_speed(site) (null: no faults).
+  void set_faults(const FaultState* faults) { faults_ = faults; }
 
   InstanceId serving(StationId station) const
   {
@@ -112,6 +120,7 @@ private:
   std::vector<InstanceId> free_;
   std::vector<TwinRecord> records_;
   AgeStats ages_;
+  const FaultState* faults_ = nullptr;
   double warmup_s_ = 0;
   std::function<void()> before_change_;
   void changing()

@@ -19,6 +19,7 @@ struct ManagerEvent {
     Finish,    // MobilityDriver -> Manager: the trace is over; reply on `reply` once every vehicle twin is gone
     Tick,      // ManagerClock -> Manager: periodic decision
     Manual,    // ManagerClock -> Manager: scripted request number `index` is due (the manager's API)
+    Recover,   // FaultInjector -> Manager: the health check finds `station`'s twin lost to a fault (heal it)
   };
   Type type = Type::Appear;
   StationId station = kNone;

@@ -42,7 +42,8 @@ MigrationRecord Manager::new_record(StationId s, SiteId from, SiteId to, Migrati
   r.to_site = to;
   r.reason = reason;
   r.trigger = trigger;
-  r.mechanism = fixed_name(reason == MigrationReason::Policy || reason == MigrationReason::Manual
+  r.mechanism = fixed_name(reason == MigrationReason::Policy || reason == MigrationReason::Manual ||
+                                   reason == MigrationReason::Recovery
                                ? std::string(deps_.mechanism.name())
                                : std::string(reason == MigrationReason::Initial ? "place" : "remove"));
   r.policy = fixed_name(std::string(deps_.policy.name()));
@@ -82,7 +83,9 @@ void Manager::start(MigrationRecord rec, InstanceId current, bool use_mechanism)
   TwinRecord& tr = deps_.operation.twins.record(rec.station);
   tr.busy = true;
   deps_.stations.view(rec.station).twin_busy = true;
-  const MigrationRun::Kind kind = rec.reason == MigrationReason::Initial   ? MigrationRun::Kind::Place
+  const MigrationRun::Kind kind = rec.reason == MigrationReason::Initial ||
+                                          rec.reason == MigrationReason::Recovery
+                                      ? MigrationRun::Kind::Place
                                   : rec.reason == MigrationReason::Removal ? MigrationRun::Kind::Remove
                                                                            : MigrationRun::Kind::Migrate;
   Operations::Entry& entry = deps_.operation.operations.started(rec, kind == MigrationRun::Kind::Migrate);
@@ -109,7 +112,7 @@ void Manager::place(StationId s, SiteId site)
       reject(rec, "no capacity on " + deps_.infra.sites()[site].name);
       return;
     }
-    rec.note = fixed_name("full: " + deps_.infra.sites()[site].name);
+    rec.note = fixed_name((deps_.ledger.is_down(site) ? "down: " : "full: ") + deps_.infra.sites()[site].name);
     site = rec.to_site = deps_.infra.cloud();
   }
   XBT_VERB("t=%.6f place station %u on %s", rec.requested, s, deps_.infra.sites()[site].name.c_str());
@@ -158,6 +161,8 @@ void Manager::on_done(StationId s)
   tr.busy = false;
   deps_.stations.view(s).twin_busy = false;
   if (tr.deployed == kNone) {  // removed
+    if (deps_.faults != nullptr)
+      deps_.faults->twin_gone(s, sg4::Engine::get_clock());  // it left while lost to a fault
     if (deps_.stations.view(s).kind == StationKind::Vehicle)
       --vehicle_twins_;
     maybe_finish();
@@ -168,6 +173,8 @@ void Manager::on_done(StationId s)
     on_leave(s);
     return;
   }
+  if (deps_.faults != nullptr && deps_.faults->twin_lost(s))
+    heal(s);
   if (s < handover_pending_.size() && handover_pending_[s]) {
     // The handover that arrived during the operation: the policy hears of it now (through the mailbox, so that
     // a batch policy gets it in the snapshot of this instant like any other trigger).
@@ -206,6 +213,8 @@ void Manager::request_move(StationId s, SiteId target, MigrationReason reason, M
   rec.from_site = deps_.operation.twins.instance(tr.deployed).site;
   if (target == rec.from_site)
     return reject(rec, "already there");
+  if (deps_.ledger.is_down(target))
+    return reject(rec, "site down: " + deps_.infra.sites()[target].name);
   if (!deps_.ledger.can_host(target))
     return reject(rec, "no capacity on " + deps_.infra.sites()[target].name);
   deps_.ledger.reserve(target);
@@ -274,6 +283,9 @@ void Manager::handle(const ManagerEvent& ev)
     case ManagerEvent::Type::Manual:
       manual(manual_[ev.index]);
       break;
+    case ManagerEvent::Type::Recover:
+      heal(ev.station);
+      break;
   }
 }
 
@@ -287,7 +299,7 @@ wire::PolicySnapshot policy_world(const ManagerDeps& deps, BatchDecider& batch, 
     const bool can_host = deps.ledger.can_host(i);
     snap.sites.push_back(wire::SiteState{i, std::string(v.name), v.is_cloud, v.x_m, v.y_m, v.cpu_free_cores,
                                          v.memory_free_mb, v.pods_free, v.utilisation,
-                                         deps.ledger.load(i).ops_in_flight, can_host});
+                                         deps.ledger.load(i).ops_in_flight, can_host, v.down});
     if (can_host)
       snap.candidate_sites.push_back(i);
   }
@@ -407,6 +419,7 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
       case ManagerEvent::Type::Leave:
       case ManagerEvent::Type::Done:
       case ManagerEvent::Type::Finish:
+      case ManagerEvent::Type::Recover:
         break;
     }
   }
@@ -460,6 +473,7 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
       case ManagerEvent::Type::Leave:
       case ManagerEvent::Type::Done:
       case ManagerEvent::Type::Finish:
+      case ManagerEvent::Type::Recover:
         handle(ev);
         break;
       default:
@@ -585,8 +599,14 @@ InstanceId MigrationRun::instantiate(SiteId site)
 
 void MigrationRun::serve(InstanceId instance)
 {
+  if (instance != kNone && !deps_.twins.instance(instance).alive) {
+    failed_ = true;  // a fault took the new instance before it could serve
+    return;
+  }
   const InstanceId previous = deps_.twins.serving(record_.station);
   deps_.twins.serve(record_.station, instance, now());
+  if (deps_.faults != nullptr)
+    deps_.faults->twin_serving(record_.station, now());
   if (kind_ == Kind::Migrate)
     deps_.plane.migration_served(record_.id, record_.station, previous, instance);
   deps_.plane.flush_session(record_.station);
@@ -594,6 +614,8 @@ void MigrationRun::serve(InstanceId instance)
 
 void MigrationRun::terminate(InstanceId instance)
 {
+  if (failed_ && deps_.twins.serving(record_.station) == instance)
+    return;  // the new instance was lost to a fault: the one serving stays (make-before-break)
   call(OrchestratorRequest::Op::Terminate, deps_.twins.instance(instance).site, instance);
   TwinRecord& tr = deps_.twins.record(record_.station);
   if (tr.deployed == instance)
@@ -603,6 +625,11 @@ void MigrationRun::terminate(InstanceId instance)
 void MigrationRun::transfer(SiteId from, SiteId to, double bytes, std::string_view name)
 {
   const double start = now();
+  if (deps_.faults != nullptr && (deps_.faults->site_down(from) || deps_.faults->site_down(to))) {
+    // A MEC at one end is down: its state is gone, nothing to send (the new instance starts without it).
+    deps_.recorder.phase(PhaseRecord{record_.id, fixed_name(std::string(name) + ".lost"), to, start, start, 0});
+    return;
+  }
   deps_.network.bulk_transfer(deps_.platform.site_host(from), deps_.platform.site_host(to), bytes);
   record_.bytes += bytes;
   deps_.recorder.phase(PhaseRecord{record_.id, fixed_name(std::string(name)), to, start, now(), bytes});
@@ -648,6 +675,8 @@ void MigrationRun::operator()()
 {
   reply_ = sg4::Mailbox::by_name("operation-" + std::to_string(record_.station));
   const double down_before = entry_->down_before = deps_.twins.downtime(record_.station, now());
+  if (record_.reason == MigrationReason::Recovery)
+    lost_since_ = deps_.faults->lost_since(record_.station);
   switch (kind_) {
     case Kind::Place:
       serve(instantiate(record_.to_site));
@@ -664,6 +693,19 @@ void MigrationRun::operator()()
   record_.finished = now();
   record_.downtime = kind_ == Kind::Migrate ? deps_.twins.downtime(record_.station, now()) - down_before : 0.0;
   record_.outcome = MigrationOutcome::Completed;
+  if (record_.reason == MigrationReason::Recovery && !failed_)
+    record_.downtime = now() - lost_since_;  // fault -> serving again: detection delay + this re-placement
+  if (failed_) {
+    record_.outcome = MigrationOutcome::Failed;
+    const SiteId to = record_.to_site;
+    record_.note = fixed_name("fault: " + (to != kNone ? deps_.platform.site_host(to)->get_name()
+                                                      : std::string("target")) + " down");
+    // The deployed instance is the one that still serves, if any (none: the twin is lost, the manager heals it).
+    TwinRecord& tr = deps_.twins.record(record_.station);
+    const InstanceId serving = deps_.twins.serving(record_.station);
+    if (serving != kNone)
+      tr.deployed = serving;  // (the lost ones' deployed instance stays the dead one: its removal finds it gone)
+  }
   deps_.recorder.migration(record_);
   const StationId station = record_.station;
   deps_.operations.finished(record_.id);  // record_ is gone with its entry

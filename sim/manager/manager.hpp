@@ -31,6 +31,7 @@ struct OperationDeps {
   simgrid::s4u::Mailbox* orchestrator;  // instantiate/terminate requests
   simgrid::s4u::Mailbox* manager;       // where an operation reports that it is done
   double restore_bps = 0;         // twin.restore_bps
+  FaultState* faults = nullptr;   // faults (null: none in the run): lost twins serving again, downed sites
 };
 
 /// What the manager itself needs besides its operations'.
@@ -45,6 +46,8 @@ struct ManagerDeps {
   bool cold_start = false;              // twin.cold_start (false: steady-state start at t = 0)
   std::exception_ptr* error = nullptr; // where a failing batch policy's error goes (then every actor is killed)
   std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
+  FaultState* faults = nullptr;            // faults: twins lost to them (null: no faults in the run)
+  const HealingConfig* healing = nullptr;  // detection delay, whether lost twins are re-placed
 };
 
 /// The world as a batch policy sees it at `now` (sites, totals, cloud), without stations: the manager adds the
@@ -79,6 +82,9 @@ private:
   void reject(MigrationRecord rec, const std::string& why);
   MigrationRecord new_record(StationId s, SiteId from, SiteId to, MigrationReason reason, MigrationTrigger trigger);
   void maybe_finish();
+  /// Self-healing (manager/healing.cpp): re-places `s`'s twin, lost to a fault, once the detection delay has
+  /// passed and no operation runs for it; earlier, it asks to be called again when the delay is over.
+  void heal(StationId s);
   /// After a batch policy failed: drops every event until the run ends (see manager.cpp).
   [[noreturn]] void drain();
 
@@ -138,6 +144,8 @@ private:
   OrchestratorReply call(OrchestratorRequest::Op op, SiteId site, InstanceId instance);
 
   Kind kind_;
+  bool failed_ = false;  // a fault took the instance this operation deployed (it is recorded as failed)
+  double lost_since_ = 0;  // a recovery: when the twin was lost (its downtime runs from there)
   Operations::Entry* entry_;
   MigrationRecord& record_;  // entry_->record
   InstanceId current_;

@@ -20,7 +20,9 @@ double BrokerNet::serve(BrokerId b, double arrival)
 {
   Server& s = servers_[b];
   const double start = std::max(arrival, s.busy_until);
-  const double service = exponential_ ? -s.service_s * std::log(1.0 - s.rng.uniform()) : s.service_s;
+  double service = exponential_ ? -s.service_s * std::log(1.0 - s.rng.uniform()) : s.service_s;
+  if (faults_ != nullptr && faults_->active())
+    service /= faults_->site_speed(s.site);  // MEC_DEGRADED
   s.busy_until = start + service;
   ledger_.add_busy(s.site, service);
   return s.busy_until;

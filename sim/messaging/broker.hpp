@@ -4,6 +4,7 @@
 // the message's own carrier (the publishing actor) waits until the broker has served it (see telemetry.hpp).
 #include "edge/mec_ledger.hpp"
 #include "core/random.hpp"
+#include "topology/faults.hpp"
 #include "topology/infrastructure.hpp"
 
 #include <vector>
@@ -18,6 +19,8 @@ public:
   /// A message arriving at broker b at `arrival`: returns when the broker has served it (Lindley recursion:
   /// start = max(arrival, previous departure), departure = start + service).
   double serve(BrokerId b, double arrival);
+  /// MEC_DEGRADED: a broker's service time is divided by faults->site_speed(its site) (null: no faults).
+  void set_faults(const FaultState* faults) { faults_ = faults; }
 
 private:
   struct Server {
@@ -29,6 +32,7 @@ private:
   bool exponential_;
   std::vector<Server> servers_;
   MecLedger& ledger_;
+  const FaultState* faults_ = nullptr;
 };
 
 } // namespace v2x

@@ -186,6 +186,10 @@ void TelemetryPlane::handle(double t, const Event& e)
   }
   case Ev::BrokerArrive: {
     Message& m = messages_[e.a];
+    if (faults_ != nullptr && faults_->broker_down(e.b)) {
+      lose_to_fault(e.a);
+      break;
+    }
     m.rec.at_broker = t;
     calendar_.push(brokers_.serve(e.b, t), Event{Ev::BrokerDepart, e.a, e.b});
     break;
@@ -194,12 +198,16 @@ void TelemetryPlane::handle(double t, const Event& e)
     broker_depart(e.a, e.b, t);
     break;
   case Ev::BridgeArrive: {
-    const double served = brokers_.serve(e.b, t);
     Message& m = messages_[e.a];
     const SiteId site = twins_.instance(m.target).site;
-    const auto& route = cached_route(broker_site_routes_, e.b * infra_.sites().size() + site,
-                                     platform_.broker_host(e.b), platform_.site_host(site));
-    calendar_.push(served + network_.transfer_time(route, m.rec.size_b, served),
+    if (faults_ != nullptr && faults_->active() &&
+        (faults_->broker_down(e.b) || cut(platform_.broker_host(e.b), platform_.site_host(site)))) {
+      lose_to_fault(e.a);
+      break;
+    }
+    const double served = brokers_.serve(e.b, t);
+    calendar_.push(served + network_.transfer_time(platform_.broker_host(e.b), platform_.site_host(site), m.rec.size_b,
+                                                    served),
                    Event{Ev::TwinArrive, e.a, 0});
     break;
   }
@@ -217,6 +225,9 @@ void TelemetryPlane::handle(double t, const Event& e)
     if (twins_.serving(in.station) != e.a)
       break;
     const BrokerId dashboard = infra_.broker_of_site(infra_.cloud());
+    if (faults_ != nullptr && faults_->active() &&
+        (faults_->broker_down(dashboard) || cut(platform_.site_host(in.site), platform_.broker_host(dashboard))))
+      break;  // the dashboard misses this report
     const double age = twins_.age_of_information(in.station, t);  // NaN until its first CAM
     const double last_update = std::isnan(age) ? 0.0 : t - age;
     const std::uint32_t size = twin_report_wire_size(in.station, t, last_update, in.site, 0, 0);
@@ -227,6 +238,8 @@ void TelemetryPlane::handle(double t, const Event& e)
     break;
   }
   case Ev::DashboardArrive:
+    if (faults_ != nullptr && faults_->broker_down(e.b))
+      break;
     brokers_.serve(e.b, t);  // retained at the dashboard broker: its load is what matters here
     break;
   case Ev::SyncTick:
@@ -305,6 +318,10 @@ void TelemetryPlane::generate_rsu(RsuId rsu, double t)
 {
   const StationId s = rsu_station_[rsu];
   const RsuInfo& info = infra_.rsus()[rsu];
+  if (faults_ != nullptr && faults_->rsu_down(rsu)) {  // a downed RSU publishes nothing
+    calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+    return;
+  }
   const std::uint32_t i = new_message();
   MessageRecord& rec = messages_[i].rec;
   rec.station = s;
@@ -313,9 +330,15 @@ void TelemetryPlane::generate_rsu(RsuId rsu, double t)
   rec.rsu = rsu;
   rec.broker = info.broker;
   rec.size_b = static_cast<std::uint32_t>(config_.rsu_message_b);
-  const auto& route = cached_route(rsu_routes_, rsu, platform_.rsu_host(rsu), platform_.broker_host(info.broker));
-  calendar_.push(t + network_.transfer_time(route, rec.size_b, t),
-                 Event{Ev::BrokerArrive, i, info.broker});
+  if (faults_ != nullptr && faults_->active())
+    rec.broker = faults_->effective_broker(info.broker, t);  // reconnected to the fallback broker
+  if (faults_ != nullptr && faults_->active() && cut(platform_.rsu_host(rsu), platform_.broker_host(rec.broker))) {
+    finish_message(i, MessageOutcome::Lost, MessageCause::Fault);
+    calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+    return;
+  }
+  calendar_.push(t + network_.transfer_time(platform_.rsu_host(rsu), platform_.broker_host(rec.broker), rec.size_b, t),
+                 Event{Ev::BrokerArrive, i, rec.broker});
   // Fixed schedule from the RSU's own phase: t_k = t_0 + k / rate (the next slot after t).
   calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
 }
@@ -396,7 +419,9 @@ void TelemetryPlane::beacon_tick(double t, std::vector<StationId>& handovers)
     v.speed_mps = k.speed_mps;
     v.heading_deg = k.heading_deg;
     subscriptions_.moved(obu.station);
-    const RsuId next = roam(cells_, infra_.rsus(), obu.rsu, k.x_m, k.y_m, config_.roaming_margin_db, loss_);
+    const RsuId next = faults_ != nullptr && faults_->any_rsu_down()
+                           ? roam_up(obu.rsu, k.x_m, k.y_m)
+                           : roam(cells_, infra_.rsus(), obu.rsu, k.x_m, k.y_m, config_.roaming_margin_db, loss_);
     if (next == obu.rsu)
       continue;
     recorder_.handover(HandoverRecord{t, obu.station, obu.rsu, next, k.x_m, k.y_m});
@@ -461,6 +486,10 @@ void TelemetryPlane::generate_cam(std::uint32_t slot, double t)
     return;
   }
   rec.broker = infra_.rsus()[obu.rsu].broker;
+  if (faults_ != nullptr && faults_->rsu_down(obu.rsu)) {  // sent into a cell that is off (until the next beacon)
+    finish_message(i, MessageOutcome::Lost, MessageCause::Fault);
+    return;
+  }
   if (t < obu.associated_at_s) {  // re-associating: the OBU holds its newest CAM
     if (obu.held != kNone)
       finish_message(obu.held, MessageOutcome::NotSent, MessageCause::Superseded);
@@ -529,9 +558,14 @@ void TelemetryPlane::channel_event(RsuId rsu, double t)
     MessageRecord& rec = messages_[msg].rec;
     rec.at_rsu = o.done_s;
     const RsuId r = rec.rsu;
-    // rec.broker is the RSU's broker (generate_cam), the one rsu_routes_ holds the route to
-    const auto& route = cached_route(rsu_routes_, r, platform_.rsu_host(r), platform_.broker_host(rec.broker));
-    calendar_.push(o.done_s + network_.transfer_time(route, rec.size_b, o.done_s),
+    if (faults_ != nullptr && faults_->active())
+      rec.broker = faults_->effective_broker(rec.broker, o.done_s);  // reconnected to the fallback broker
+    if (faults_ != nullptr && faults_->active() && cut(platform_.rsu_host(r), platform_.broker_host(rec.broker))) {
+      finish_message(msg, MessageOutcome::Lost, MessageCause::Fault);
+      continue;
+    }
+    calendar_.push(o.done_s + network_.transfer_time(platform_.rsu_host(r), platform_.broker_host(rec.broker),
+                                                      rec.size_b, o.done_s),
                    Event{Ev::BrokerArrive, msg, rec.broker});
   }
   wake(rsu);
@@ -542,6 +576,8 @@ void TelemetryPlane::channel_event(RsuId rsu, double t)
 MessageCause TelemetryPlane::no_instance_cause(StationId station)
 {
   const TwinRecord& r = twins_.record(station);
+  if (faults_ != nullptr && faults_->twin_lost(station))
+    return MessageCause::Fault;  // its instance went with a MEC and has not been replaced yet
   if (r.ever_served)
     return MessageCause::Migration;
   return r.busy ? MessageCause::NoTwinYet : MessageCause::Capacity;
@@ -590,7 +626,15 @@ void TelemetryPlane::deliver(std::uint32_t msg, BrokerId from, double t)
 {
   Message& m = messages_[msg];
   const SiteId site = twins_.instance(m.target).site;
-  const BrokerId sub = infra_.broker_of_site(site);
+  const BrokerId sub = faults_ != nullptr && faults_->active()
+                           ? faults_->effective_broker(infra_.broker_of_site(site), t)  // twin reconnected
+                           : infra_.broker_of_site(site);
+  if (faults_ != nullptr && faults_->active() &&
+      (faults_->broker_down(sub) ||
+       cut(platform_.broker_host(from), sub != from ? platform_.broker_host(sub) : platform_.site_host(site)))) {
+    lose_to_fault(msg);  // the twin's broker is down, or the way to it is cut
+    return;
+  }
   if (sub != from) {  // bridge to the broker where the twin subscribes, then its service
     const auto& route = cached_route(broker_routes_, from * infra_.brokers().size() + sub, platform_.broker_host(from),
                                      platform_.broker_host(sub));
@@ -635,7 +679,7 @@ void TelemetryPlane::twin_done(std::uint32_t msg, double t)
     if (m.subscriber != kNone)
       free_message(msg);
     else
-      finish_message(msg, MessageOutcome::Lost, MessageCause::Migration);
+      finish_message(msg, MessageOutcome::Lost, in.killed ? MessageCause::Fault : MessageCause::Migration);
     return;
   }
   if (m.subscriber != kNone) {

@@ -31,6 +31,7 @@
 #include "radio/rate_table.hpp"
 #include "stations/obu.hpp"
 #include "stations/station_table.hpp"
+#include "topology/faults.hpp"
 #include "topology/network_view.hpp"
 #include "topology/platform.hpp"
 
@@ -105,6 +106,14 @@ public:
   void finish(double end);
   /// Appends one /channels row per RSU for the period ending at t (call sync() first).
   void sample_channels(double t, double period_s);
+
+  /// Faults (messaging/telemetry_faults.cpp): what is down is read from `faults` (null: no faults). A message
+  /// that meets a downed broker, RSU or link, or whose twin a fault took, is lost with cause `fault`.
+  void set_faults(const FaultState* faults) { faults_ = faults; }
+  /// RSU_DOWN at now (call sync() first): frames in its MAC are lost; its vehicles roam at the next beacon.
+  void rsu_failed(RsuId rsu);
+  /// BROKER_DOWN at now (call sync() first): the QoS 1 messages kept for twins at it are lost.
+  void broker_failed(BrokerId broker);
 
   std::uint64_t cooperative_deliveries() const { return cooperative_; }
   /// CAMs the OBUs created (every one is recorded in /messages, whatever its fate).
@@ -181,6 +190,12 @@ private:
       table[i] = r = &network_.route(from, to);
     return *r;
   }
+  /// A downed link on the route from a to b (faults only).
+  bool cut(const simgrid::s4u::Host* a, const simgrid::s4u::Host* b);
+  /// The message is lost to a fault (a cooperating copy is only freed).
+  void lose_to_fault(std::uint32_t msg);
+  /// roam() among the RSUs that are up.
+  RsuId roam_up(RsuId current, double x_m, double y_m) const;
 
   PlaneConfig config_;
   const Infrastructure& infra_;
@@ -220,6 +235,7 @@ private:
   bool advancing_ = false;
   std::uint64_t cooperative_ = 0;
   std::uint64_t events_ = 0;
+  const FaultState* faults_ = nullptr;
   CloudTwins* cloud_ = nullptr;
   TsdbStore* tsdb_ = nullptr;
   StateContinuity* continuity_ = nullptr;

@@ -23,6 +23,7 @@ enum class ColumnType : std::uint8_t {
   MigrationOutcome,
   StationKind,
   TwinState,
+  FaultKind,
 };
 
 struct Column {
@@ -52,6 +53,7 @@ template <> const TableSpec& table_spec<PhaseRecord>();
 template <> const TableSpec& table_spec<StationRecord>();
 template <> const TableSpec& table_spec<TwinSample>();
 template <> const TableSpec& table_spec<MecSample>();
+template <> const TableSpec& table_spec<FaultRecord>();
 template <> const TableSpec& table_spec<ContinuityRecord>();
 
 /// The names of an enumeration column type's values, indexed by value (empty for the other types). These are
@@ -88,6 +90,8 @@ template <class T> constexpr ColumnType column_type_of()
     return ColumnType::StationKind;
   else if constexpr (std::is_same_v<T, TwinState>)
     return ColumnType::TwinState;
+  else if constexpr (std::is_same_v<T, FaultKind>)
+    return ColumnType::FaultKind;
   else
     static_assert(kUnsupported<T>, "no HDF5 column type for this member type");
 }

@@ -318,13 +318,14 @@ struct Hdf5Writer::Impl {
   std::string partial;
   Handle file;
   Table sites, rsus, brokers;
-  Table messages, handovers, migrations, phases, stations, twins, mecs, channels, continuity;
-  bool sites_written = false, rsus_written = false, brokers_written = false;
+  Table messages, handovers, migrations, phases, stations, twins, mecs, channels, faults, continuity;
+  bool sites_written = false, rsus_written = false, brokers_written = false, faults_written = false;
   bool committed = false;
 
   std::vector<Table*> tables()
   {
-    return {&sites, &rsus, &brokers, &messages, &handovers, &migrations, &phases, &stations, &twins, &mecs, &channels, &continuity};
+    return {&sites,  &rsus,     &brokers, &messages, &handovers, &migrations, &phases,
+            &stations, &twins, &mecs,    &channels, &faults,    &continuity};
   }
 
   /// Root attributes and every (empty) table.
@@ -579,6 +580,7 @@ void Hdf5Writer::Impl::write_layout(const RunMetadata& meta, std::uint32_t chunk
   twins = create_table(root, table_spec<TwinSample>(), chunk_rows, compression, partial);
   mecs = create_table(root, table_spec<MecSample>(), chunk_rows, compression, partial);
   channels = create_table(root, table_spec<ChannelSample>(), chunk_rows, compression, partial);
+  faults = create_table(root, table_spec<FaultRecord>(), static_chunk, compression, partial);
   continuity = create_table(root, table_spec<ContinuityRecord>(), chunk_rows, compression, partial);
 }
 
@@ -647,6 +649,13 @@ void Hdf5Writer::append(std::span<const ChannelSample> rows)
 void Hdf5Writer::append(std::span<const MecSample> rows)
 {
   impl_->append(impl_->mecs, rows);
+}
+
+void Hdf5Writer::write_faults(std::span<const FaultRecord> rows)
+{
+  if (std::exchange(impl_->faults_written, true))
+    throw std::logic_error("HDF5 output " + impl_->path + ": write_faults() called twice");
+  impl_->append(impl_->faults, rows);
 }
 
 void Hdf5Writer::append(std::span<const ContinuityRecord> rows)

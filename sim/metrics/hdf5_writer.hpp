@@ -51,6 +51,7 @@ public:
   void write_sites(std::span<const SiteRecord> rows);     // /infrastructure/sites
   void write_rsus(std::span<const RsuRecord> rows);       // /infrastructure/rsus
   void write_brokers(std::span<const BrokerRecord> rows); // /infrastructure/brokers
+  void write_faults(std::span<const FaultRecord> rows);   // /faults (at the end of the run: what each fault did)
 
   // Streamed datasets: each call appends rows at the end (one HDF5 extend + write).
   void append(std::span<const MessageRecord> rows);   // /messages

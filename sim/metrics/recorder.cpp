@@ -199,6 +199,9 @@ void Recorder::migration(const MigrationRecord& r)
     case MigrationOutcome::Unfinished:
       ++summary_.migrations_unfinished;
       break;
+    case MigrationOutcome::Failed:
+      ++summary_.migrations_failed;
+      break;
     }
   }
   push(migrations_, r);

@@ -127,6 +127,16 @@ constexpr std::array kChannelColumns{
     V2X_COLUMN(ChannelSample, contending, "count"),
 };
 
+constexpr std::array kFaultColumns{
+    V2X_COLUMN(FaultRecord, fault, "id"),        V2X_COLUMN(FaultRecord, kind, "enum"),
+    V2X_COLUMN(FaultRecord, target, "text"),     V2X_COLUMN(FaultRecord, target_index, "id"),
+    V2X_COLUMN(FaultRecord, start, "s"),         V2X_COLUMN(FaultRecord, end, "s"),
+    V2X_COLUMN(FaultRecord, factor, "1"),
+    Column{"random", offsetof(FaultRecord, random), ColumnType::Bool, "bool"},
+    V2X_COLUMN(FaultRecord, twins_lost, "count"), V2X_COLUMN(FaultRecord, twins_recovered, "count"),
+};
+static_assert(std::is_same_v<decltype(FaultRecord::random), std::uint8_t>);
+
 const TableSpec kSites{"/infrastructure/sites", "MEC sites then the cloud, one row per site, in site id order",
                        sizeof(SiteRecord), kSiteColumns};
 const TableSpec kRsus{"/infrastructure/rsus", "road-side units, one row per RSU, in RSU id order", sizeof(RsuRecord),
@@ -159,21 +169,29 @@ const TableSpec kContinuity{"/continuity",
 const TableSpec kChannels{"/channels", "periodic sample of every RSU's 802.11p channel", sizeof(ChannelSample),
                           kChannelColumns};
 
-constexpr std::array<const TableSpec*, 12> kAllTables{&kSites,      &kRsus,   &kBrokers,  &kMessages, &kHandovers,
+const TableSpec kFaults{"/faults",
+                        "one row per fault of the run (scheduled, then random), written at the end: kind, target, "
+                        "scheduled start and end, and the twins it took down",
+                        sizeof(FaultRecord), kFaultColumns};
+
+constexpr std::array<const TableSpec*, 13> kAllTables{&kSites,      &kRsus,   &kBrokers,  &kMessages, &kHandovers,
                                                       &kMigrations, &kPhases, &kStations, &kTwins,    &kMecs,
-                                                      &kChannels,   &kContinuity};
+                                                      &kChannels,   &kFaults,   &kContinuity};
 
 constexpr std::array<const char*, 4> kMessageOutcomeNames{"delivered", "lost", "dropped", "not_sent"};
 constexpr std::array<const char*, 11> kMessageCauseNames{
     "ok", "no_coverage", "radio", "superseded", "no_twin_yet", "migration", "capacity", "fault", "queue_full",
     "session_dropped", "in_flight"};
-constexpr std::array<const char*, 4> kMigrationReasonNames{"initial", "policy", "manual", "removal"};
-constexpr std::array<const char*, 5> kMigrationTriggerNames{"appear", "handover", "tick", "api", "leave"};
-constexpr std::array<const char*, 3> kMigrationOutcomeNames{"completed", "rejected", "unfinished"};
+constexpr std::array<const char*, 5> kMigrationReasonNames{"initial", "policy", "manual", "removal", "recovery"};
+constexpr std::array<const char*, 6> kMigrationTriggerNames{"appear", "handover", "tick", "api", "leave", "fault"};
+constexpr std::array<const char*, 6> kFaultKindNames{"mec_down", "link_down",         "broker_down",
+                                                     "rsu_down", "orchestrator_down", "mec_degraded"};
+constexpr std::array<const char*, 4> kMigrationOutcomeNames{"completed", "rejected", "unfinished", "failed"};
 constexpr std::array<const char*, 2> kStationKindNames{"vehicle", "rsu"};
 constexpr std::array<const char*, 5> kTwinStateNames{"absent", "starting", "serving", "migrating", "stopping"};
-static_assert(static_cast<int>(MessageOutcome::NotSent) == 3 && static_cast<int>(MessageCause::InFlight) == 10 && static_cast<int>(MigrationReason::Removal) == 3 &&
-                  static_cast<int>(MigrationTrigger::Leave) == 4 && static_cast<int>(MigrationOutcome::Unfinished) == 2 &&
+static_assert(static_cast<int>(MessageOutcome::NotSent) == 3 && static_cast<int>(MessageCause::InFlight) == 10 && static_cast<int>(MigrationReason::Recovery) == 4 &&
+                  static_cast<int>(MigrationTrigger::Fault) == 5 && static_cast<int>(FaultKind::MecDegraded) == 5 &&
+                  static_cast<int>(MigrationOutcome::Failed) == 3 &&
                   static_cast<int>(StationKind::Rsu) == 1 && static_cast<int>(TwinState::Stopping) == 4,
               "enum names above must follow the enumerators of records.hpp and core/ids.hpp");
 
@@ -196,6 +214,8 @@ std::span<const char* const> enum_names(ColumnType t)
     return kStationKindNames;
   case ColumnType::TwinState:
     return kTwinStateNames;
+  case ColumnType::FaultKind:
+    return kFaultKindNames;
   default:
     return {};
   }
@@ -214,6 +234,7 @@ template <> const TableSpec& table_spec<StationRecord>() { return kStations; }
 template <> const TableSpec& table_spec<TwinSample>() { return kTwins; }
 template <> const TableSpec& table_spec<MecSample>() { return kMecs; }
 template <> const TableSpec& table_spec<ChannelSample>() { return kChannels; }
+template <> const TableSpec& table_spec<FaultRecord>() { return kFaults; }
 // clang-format on
 
 std::span<const TableSpec* const> all_table_specs()

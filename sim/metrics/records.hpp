@@ -139,6 +139,20 @@ struct RsuRecord {
   std::uint32_t broker = 0; // broker it publishes to
 };
 
+/// One fault of the run (scheduled or random), written at the end with what it did.
+struct FaultRecord {
+  std::uint32_t fault = 0;
+  FaultKind kind = FaultKind::MecDown;
+  FixedName target{};            // MEC, link ("A-B"), broker or RSU name; "orchestrator"
+  std::uint32_t target_index = kNone; // SiteId, link number, BrokerId, RsuId (0 for the orchestrator)
+  double start = 0;              // s
+  double end = 0;                // s: scheduled end (it may lie beyond the run's end)
+  double factor = 1;             // MEC_DEGRADED: share of the CPU speed left (1 otherwise)
+  std::uint8_t random = 0;       // drawn from random_fault (1) or scheduled (0)
+  std::uint32_t twins_lost = 0;  // twin instances that went with it (serving or being deployed there)
+  std::uint32_t twins_recovered = 0; // of those, twins that served again before the run ended
+};
+
 struct BrokerRecord {
   std::uint32_t broker = 0;
   FixedName name{};

@@ -43,10 +43,18 @@ constexpr std::array kFields{
     SummaryField{"migrations", "count", &Summary::migrations, nullptr},
     SummaryField{"migrations_rejected", "count", &Summary::migrations_rejected, nullptr},
     SummaryField{"migrations_unfinished", "count", &Summary::migrations_unfinished, nullptr},
+    SummaryField{"migrations_failed", "count", &Summary::migrations_failed, nullptr},
     SummaryField{"downtime_total_s", "s", nullptr, &Summary::downtime_total_s},
     SummaryField{"downtime_mean_s", "s", nullptr, &Summary::downtime_mean_s},
     SummaryField{"downtime_max_s", "s", nullptr, &Summary::downtime_max_s},
     SummaryField{"vehicle_seconds", "s", nullptr, &Summary::vehicle_seconds},
+    SummaryField{"faults", "count", &Summary::faults, nullptr},
+    SummaryField{"fault_twins_lost", "count", &Summary::fault_twins_lost, nullptr},
+    SummaryField{"fault_recoveries", "count", &Summary::fault_recoveries, nullptr},
+    SummaryField{"fault_downtime_twin_s", "s", nullptr, &Summary::fault_downtime_twin_s},
+    SummaryField{"recovery_mean_s", "s", nullptr, &Summary::recovery_mean_s},
+    SummaryField{"recovery_p95_s", "s", nullptr, &Summary::recovery_p95_s},
+    SummaryField{"recovery_max_s", "s", nullptr, &Summary::recovery_max_s},
     SummaryField{"energy_total_j", "J", nullptr, &Summary::energy_total_j},
     SummaryField{"energy_per_vehicle_hour_j", "J", nullptr, &Summary::energy_per_vehicle_hour_j},
     SummaryField{"cloud_aoi_mean_s", "s", nullptr, &Summary::cloud_aoi_mean_s},
@@ -134,6 +142,11 @@ std::string format_summary(const Summary& s, const std::string& output_path)
          static_cast<ull>(s.migrations_rejected), static_cast<ull>(s.migrations_unfinished));
   append(out, "twin downtime  total %.3f s, mean %.3f ms per migration (max %.3f ms)\n", s.downtime_total_s,
          s.downtime_mean_s * 1e3, s.downtime_max_s * 1e3);
+  if (s.faults > 0)
+    append(out, "faults         %llu: %llu twins lost, %llu recovered (mean %.3f s, p95 %.3f s, max %.3f s), %.3f "
+                "twin-s down\n",
+           static_cast<ull>(s.faults), static_cast<ull>(s.fault_twins_lost), static_cast<ull>(s.fault_recoveries),
+           s.recovery_mean_s, s.recovery_p95_s, s.recovery_max_s, s.fault_downtime_twin_s);
   append(out, "time           %.1f s simulated in %.2f s wall", s.simulated_s, s.wall_s);
   if (s.wall_s > 0)
     append(out, " (%.1fx real time)", s.simulated_s / s.wall_s);

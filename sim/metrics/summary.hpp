@@ -41,10 +41,20 @@ struct Summary {
   std::uint64_t migrations = 0; // completed, reason Policy or Manual
   std::uint64_t migrations_rejected = 0;
   std::uint64_t migrations_unfinished = 0;
+  std::uint64_t migrations_failed = 0;  // a fault took the instance they deployed
   double downtime_total_s = 0; // sum over completed migrations
   double downtime_mean_s = 0;
   double downtime_max_s = 0;
   double vehicle_seconds = 0; // sum of the vehicles' presence
+  // Faults (issue 12): /faults rows, twin instances they took down, twin-seconds without an instance because of
+  // them (loss -> serving again, leaving or the run's end), recovery time (loss -> serving again) over recoveries.
+  std::uint64_t faults = 0;
+  std::uint64_t fault_twins_lost = 0;
+  std::uint64_t fault_recoveries = 0;
+  double fault_downtime_twin_s = 0;
+  double recovery_mean_s = 0;
+  double recovery_p95_s = 0;
+  double recovery_max_s = 0;
   // Energy (edge/energy.hpp): every site from t = 0 to the end; per vehicle-hour = energy_total_j / vehicle h.
   double energy_total_j = 0;
   double energy_per_vehicle_hour_j = 0;

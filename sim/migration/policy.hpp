@@ -38,6 +38,7 @@ struct SiteView {
   double memory_free_mb = 0;
   std::uint32_t pods_free = 0;
   double utilisation = 0;  // reserved CPU / cores
+  bool down = false;       // a fault took the site down (MEC_DOWN): the manager admits nothing there
 };
 
 struct Snapshot {
@@ -105,7 +106,7 @@ protected:
   static SiteId rsu_site_or_cloud(const Snapshot& s, StationId station)
   {
     const SiteId site = s.stations[station].rsu_site;
-    return site == kNone ? s.cloud : site;
+    return site == kNone || (site < s.sites.size() && s.sites[site].down) ? s.cloud : site;  // never a downed MEC
   }
 
 private:

@@ -21,6 +21,7 @@ pp::Trigger to_pb(MigrationTrigger t)
     case MigrationTrigger::Api:
       return pp::API;
     case MigrationTrigger::Leave:
+    case MigrationTrigger::Fault:  // recoveries do not ask a batch policy (manager/healing.cpp)
       break;
   }
   return pp::TRIGGER_UNSPECIFIED;
@@ -97,6 +98,8 @@ std::string encode_snapshot(const PolicySnapshot& s)
     p->set_utilisation(si.utilisation);
     p->set_ops_in_flight(si.ops_in_flight);
     p->set_can_host(si.can_host);
+    if (si.down)
+      p->set_down(true);  // absent when up: the bytes of a run without faults are unchanged
   }
   for (SiteId c : s.candidate_sites)
     m.add_candidate_sites(c);
@@ -177,7 +180,8 @@ PolicySnapshot decode_snapshot(std::string_view bytes)
   }
   for (const pp::Site& p : m.sites())
     s.sites.push_back(SiteState{p.id(), p.name(), p.is_cloud(), p.x_m(), p.y_m(), p.cpu_free_cores(),
-                                p.memory_free_mb(), p.pods_free(), p.utilisation(), p.ops_in_flight(), p.can_host()});
+                                p.memory_free_mb(), p.pods_free(), p.utilisation(), p.ops_in_flight(), p.can_host(),
+                                p.down()});
   for (std::uint32_t c : m.candidate_sites())
     s.candidate_sites.push_back(c);
   for (const pp::Rejection& r : m.rejections())

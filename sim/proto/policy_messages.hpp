@@ -40,6 +40,7 @@ struct SiteState {
   double utilisation = 0;
   std::uint32_t ops_in_flight = 0;
   bool can_host = false;
+  bool down = false;  // a fault took it down (MEC_DOWN)
 };
 
 struct Rejection {

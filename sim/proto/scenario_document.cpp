@@ -4,6 +4,7 @@
 #include "proto/scenario_document.hpp"
 #include "proto/first_error.hpp"
 #include "proto/scenario_defaults.hpp"
+#include "proto/scenario_faults.hpp"
 
 #include "scenario.pb.h"
 
@@ -713,6 +714,7 @@ Scenario ScenarioDocument::to_scenario() const
   s.mobility.max_vehicles = mob.max_vehicles();
   s.mobility.projection = mob.projection();
   s.engine_args.assign(m.engine_arg().begin(), m.engine_arg().end());
+  translate_faults(m, s);
 
   const pb::Infrastructure& inf = m.infrastructure();
   InfrastructureConfig& is = s.infrastructure;

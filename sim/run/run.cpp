@@ -9,7 +9,9 @@
 #include "run/version.hpp"
 #include "stations/station_table.hpp"
 #include "edge/twin_book.hpp"
+#include "manager/fault_injector.hpp"
 #include "manager/manager.hpp"
+#include "topology/faults.hpp"
 #include "messaging/broker.hpp"
 #include "messaging/subscriptions.hpp"
 #include "messaging/telemetry_plane.hpp"
@@ -146,6 +148,19 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     platform.emplace(Platform::build(*infra, engine));  // the radio is the telemetry plane's model, not SimGrid links
   }
 
+  // Faults: the schedule (scheduled, then random up to the run's duration), its targets checked against the
+  // infrastructure before anything runs.
+  const std::vector<FaultEvent> fault_schedule = build_fault_schedule(scenario, *infra, scenario.duration_s);
+  FaultState faults(infra->sites().size(), infra->rsus().size(), infra->brokers().size());
+  FaultState* fault_state = fault_schedule.empty() ? nullptr : &faults;  // no faults: the models' paths unchanged
+  if (!scenario.healing.broker_fallback.empty()) {
+    const auto b = infra->find_broker(scenario.healing.broker_fallback);
+    if (!b)
+      throw InputError({scenario.source_file}, "healing.broker_fallback", scenario.healing.broker_fallback,
+                       "unknown broker");
+    faults.set_fallback(*b);
+  }
+
   // Mobility.
   MobilityOptions mobility_options;
   mobility_options.max_gap_s = scenario.mobility.max_gap_s;
@@ -231,6 +246,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   EnergyMeter energy(*platform, infra->sites(), ledger);
   // Control changes first catch the plane up to now (see messaging/telemetry_plane.hpp).
   twins.set_before_change([&plane] { plane.sync(); });
+  twins.set_faults(fault_state);
+  brokers.set_faults(fault_state);
+  plane.set_faults(fault_state);
   twins.set_warmup(scenario.output.warmup_s);
   subscriptions.set_before_change([&plane] { plane.sync(); });
 
@@ -256,12 +274,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
 
   sg4::Actor::create("orchestrator", control,
                      Orchestrator(OrchestratorDeps{scenario.orchestrator, scenario.twin, *platform, network, ledger,
-                                                   twins, recorder, scenario.seed},
+                                                   twins, recorder, scenario.seed, fault_state},
                                   orchestrator_box));
   Operations operations;
   const OperationDeps operation_deps{*platform, twins,      plane,           subscriptions,
                                      network,   recorder,   operations,      orchestrator_box,
-                                     manager_box, scenario.twin.restore_bps};
+                                     manager_box, scenario.twin.restore_bps, fault_state};
   ManagerDeps manager_deps{*infra,          stations,
                            ledger,          *policy,
                            *mechanism,      operation_deps,
@@ -290,6 +308,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     }
   }
   manager_deps.rsu_baseline_latency_s = rsu_baseline_latency;
+  manager_deps.faults = fault_state;
+  manager_deps.healing = &scenario.healing;
+  if (fault_state != nullptr)
+    sg4::Actor::create("faults", control,
+                       FaultInjector(FaultInjectorDeps{fault_schedule, faults, scenario.healing, *infra, twins, ledger,
+                                                       plane, network, manager_box}));
   sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())
     sg4::Actor::create("manager-clock", control,
@@ -341,6 +365,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     result.policy_round_trip_s = batch->round_trip_s();
   }
   plane.finish(end);  // messages still travelling, QoS 1 sessions never delivered, the twins' ages
+  faults.close(end);  // twins still lost at the end: downtime up to it
   operations.record_unfinished(end, twins, recorder);
   for (StationId s = 0; s < stations.size(); ++s)
     if (stations.view(s).present && stations.view(s).kind == StationKind::Vehicle)
@@ -352,6 +377,24 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   result.summary.aoi_mean_s = twins.ages().mean();
   result.summary.aoi_p95_s = twins.ages().quantile(0.95);
   result.summary.simulated_s = end;
+  result.summary.faults = fault_schedule.size();
+  result.summary.fault_twins_lost = faults.twins_lost();
+  result.summary.fault_downtime_twin_s = faults.downtime_s();
+  {
+    std::vector<double> r = faults.recoveries();
+    std::sort(r.begin(), r.end());
+    result.summary.fault_recoveries = r.size();
+    if (!r.empty()) {
+      double sum = 0;
+      for (double x : r)
+        sum += x;
+      result.summary.recovery_mean_s = sum / static_cast<double>(r.size());
+      // The value of rank ceil(0.95 n) (1-based), as the recorder's quantiles.
+      const auto rank = static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(r.size()) - 1e-9));
+      result.summary.recovery_p95_s = r[std::max<std::size_t>(rank, 1) - 1];
+      result.summary.recovery_max_s = r.back();
+    }
+  }
   const double vehicle_hours = result.summary.vehicle_seconds / 3600.0;
   auto per_vehicle_hour = [&](double x) { return vehicle_hours > 0 ? x / vehicle_hours : 0.0; };
   result.summary.energy_total_j = energy.total_j();
@@ -381,6 +424,11 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   result.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   result.summary.peak_rss_kb = peak_rss_kb();
   if (writer) {
+    std::vector<FaultRecord> rows;
+    for (const FaultEvent& f : fault_schedule)
+      rows.push_back(FaultRecord{f.id, f.kind, fixed_name(f.target), f.index, f.start, f.end, f.factor,
+                                 static_cast<std::uint8_t>(f.random), faults.lost_by(f.id), faults.recovered_by(f.id)});
+    writer->write_faults(rows);
     writer->write_summary(result.summary);
     writer->commit();
     result.output_path = out_path;

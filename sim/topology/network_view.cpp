@@ -1,5 +1,6 @@
 #include "topology/network_view.hpp"
 
+#include <simgrid/Exception.hpp>
 #include <simgrid/kernel/routing/NetPoint.hpp>
 
 #include <algorithm>
@@ -126,9 +127,43 @@ void NetworkView::flow_ended(FlowId id, double t)
 
 void NetworkView::bulk_transfer(sg4::Host* from, sg4::Host* to, double bytes)
 {
-  const FlowId id = flow_started(from, to, sg4::Engine::get_clock());
-  sg4::Comm::sendto(from, to, static_cast<std::uint64_t>(bytes));
-  flow_ended(id, sg4::Engine::get_clock());
+  while (true) {
+    if (link_up_) {  // a link has been down (else nothing to wait for)
+      std::unique_lock lock(*link_mutex_);
+      while (!route_up(route(from, to)))
+        link_up_->wait(lock);
+    }
+    const FlowId id = flow_started(from, to, sg4::Engine::get_clock());
+    try {
+      sg4::Comm::sendto(from, to, static_cast<std::uint64_t>(bytes));
+      flow_ended(id, sg4::Engine::get_clock());
+      return;
+    } catch (const simgrid::NetworkFailureException&) {
+      flow_ended(id, sg4::Engine::get_clock());  // cut by a link going down: again from the start once it is back
+      ++failed_flows_;
+    }
+  }
+}
+
+void NetworkView::set_link_up(sg4::Link* link, bool up)
+{
+  if (!link_up_) {
+    link_up_ = sg4::ConditionVariable::create();
+    link_mutex_ = sg4::Mutex::create();
+    // A run that ends at its duration leaves transfers waiting on these; SimGrid aborts when such an object is
+    // destroyed while waited on (as MecLedger::create_slots): one reference kept until the process exits.
+    static auto* const kept = new std::vector<std::pair<sg4::ConditionVariablePtr, sg4::MutexPtr>>();
+    kept->emplace_back(link_up_, link_mutex_);
+  }
+  const std::uint32_t l = link_index(link);
+  if (link_down_.size() <= l)
+    link_down_.resize(l + 1, false);
+  if (link_down_[l] == !up)
+    return;
+  link_down_[l] = !up;
+  links_down_ += up ? -1 : 1;
+  if (up)
+    link_up_->notify_all();
 }
 
 void NetworkView::new_epoch(double t)

@@ -52,8 +52,23 @@ public:
   /// A bulk flow from `from` to `to` starts (resp. ends) at `t`; the caller runs it in SimGrid between the two.
   FlowId flow_started(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to, double t);
   void flow_ended(FlowId id, double t);
-  /// Runs a blocking SimGrid transfer of `bytes` from `from` to `to`, reported as a bulk flow.
+  /// Runs a blocking SimGrid transfer of `bytes` from `from` to `to`, reported as a bulk flow. LINK_DOWN: while a
+  /// link of the route is down the transfer waits for it; one cut by a link going down (SimGrid fails the comm)
+  /// starts again from its first byte once the link is back (a TCP transfer reset and retried).
   void bulk_transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, double bytes);
+  /// LINK_DOWN (the caller turns the SimGrid link off or on as well): telemetry crossing it is lost.
+  void set_link_up(simgrid::s4u::Link* link, bool up);
+  /// Every link of `r` is up.
+  bool route_up(const Route& r) const
+  {
+    if (links_down_ == 0)
+      return true;
+    for (std::uint32_t l : r.links)
+      if (l < link_down_.size() && link_down_[l])
+        return false;
+    return true;
+  }
+  std::uint64_t failed_flows() const { return failed_flows_; }
   /// Forgets epochs that ended before `t` (the telemetry plane has processed every event before t).
   void release_before(double t);
 
@@ -100,6 +115,11 @@ private:
   std::vector<FlowId> free_flows_;
   std::vector<FlowId> active_;
   std::vector<Epoch> epochs_;  // by increasing from_s; the last is current
+  std::vector<bool> link_down_;  // by link index (LINK_DOWN)
+  std::uint32_t links_down_ = 0;
+  std::uint64_t failed_flows_ = 0;
+  simgrid::s4u::ConditionVariablePtr link_up_;  // created at the first fault; bulk transfers wait on it
+  simgrid::s4u::MutexPtr link_mutex_;
 };
 
 } // namespace v2x

@@ -60,6 +60,35 @@ SCENARIO_FIELDS = [
     ("control_bytes_in_value", ["migration.policy=bad\x07\x1b[31m"], ["migration.policy", "\\x07", "\\x1b"]),
     ("disconnected_rsu", ["infrastructure.link[0].from=r0", "infrastructure.link[0].to=mec0"],
      [TINY, "mec[1].id", "mec1", "not connected"]),
+    # Faults (issue 12): unknown targets, kinds that do not fit their target, overlaps, bad times.
+    ("fault_unknown_mec", ["fault[0].target=nope", "fault[0].at_s=1", "fault[0].for_s=1"],
+     ["fault[0].target", "nope", "unknown MEC"]),
+    ("fault_cloud_is_no_mec", ["fault[0].target=cloud", "fault[0].at_s=1", "fault[0].for_s=1"],
+     ["fault[0].target", "cloud", "not a MEC"]),
+    ("fault_rsu_kind_on_a_mec", ["fault[0].kind=RSU_DOWN", "fault[0].target=mec0", "fault[0].at_s=1",
+                                 "fault[0].for_s=1"], ["fault[0].target", "mec0", "unknown RSU"]),
+    ("fault_unknown_link", ["fault[0].kind=LINK_DOWN", "fault[0].target=r0-mec1", "fault[0].at_s=1",
+                            "fault[0].for_s=1"], ["fault[0].target", "r0-mec1", "unknown backhaul link"]),
+    ("fault_unknown_broker", ["fault[0].kind=BROKER_DOWN", "fault[0].target=mec0", "fault[0].at_s=1",
+                              "fault[0].for_s=1"], ["fault[0].target", "mec0", "unknown broker"]),
+    ("fault_overlap", ["fault[0].target=mec0", "fault[0].at_s=10", "fault[0].for_s=10",
+                       "fault[1].kind=MEC_DEGRADED", "fault[1].target=mec0", "fault[1].at_s=15", "fault[1].for_s=2"],
+     ["fault[1].at_s", "'15'", "overlaps fault[0]", "mec0"]),
+    ("fault_negative_time", ["fault[0].target=mec0", "fault[0].at_s=-1", "fault[0].for_s=1"],
+     ["fault[0].at_s", "-1"]),
+    ("fault_nan_duration", ["fault[0].target=mec0", "fault[0].at_s=1", "fault[0].for_s=nan"],
+     ["fault[0].for_s", "nan"]),
+    ("fault_zero_duration", ["fault[0].target=mec0", "fault[0].at_s=1", "fault[0].for_s=0"],
+     ["fault[0].for_s", "'0'"]),
+    ("fault_degraded_factor_zero", ["fault[0].kind=MEC_DEGRADED", "fault[0].target=mec0", "fault[0].at_s=1",
+                                    "fault[0].for_s=1", "fault[0].factor=0"], ["fault[0].factor", "'0'"]),
+    ("random_fault_mtbf_nan", ["random_fault[0].target[0]=mec1", "random_fault[0].mtbf_s=nan",
+                               "random_fault[0].mttr_s=1"], ["random_fault[0].mtbf_s", "nan"]),
+    ("random_fault_unknown_target", ["random_fault[0].kind=RSU_DOWN", "random_fault[0].target[0]=r9",
+                                     "random_fault[0].mtbf_s=5", "random_fault[0].mttr_s=1"],
+     ["random_fault[0].target[0]", "r9", "unknown RSU"]),
+    ("healing_delay_negative", ["healing.detection_delay_s=-5"], ["healing.detection_delay_s", "-5"]),
+    ("healing_unknown_fallback", ["healing.broker_fallback=broker-nope"], ["healing.broker_fallback", "broker-nope"]),
 ]
 
 
@@ -91,6 +120,19 @@ def test_scenario_field(run_cli, tiny, out_dir, sets, needles):
 
 def test_scenario_is_a_directory(run_cli, tmp_path, out_dir):
     _assert_bad(run_cli("run", tmp_path, "-o", out_dir / "x.h5"), out_dir, [str(tmp_path), "is a directory"])
+
+
+@pytest.mark.parametrize("arg,needles", [
+    ("bogus", ["--fault", "bogus", "KIND:TARGET@AT+FOR"]),
+    ("mec_crash:mec0@1+2", ["--fault", "mec_crash", "unknown kind"]),
+    ("mec_down:mec0@1+x", ["--fault", "FOR is not a number"]),
+    ("mec_down:nope@1+2", ["fault[0].target", "nope", "unknown MEC"]),
+    ("mec_down:mec0@-3+2", ["fault[0].at_s", "-3"]),
+], ids=["syntax", "kind", "number", "target", "negative"])
+def test_fault_option(run_cli, tiny, out_dir, arg, needles):
+    for cmd in ("run", "validate"):
+        args = [cmd, os.path.join(tiny, TINY), "--fault", arg] + (["-o", out_dir / "x.h5"] if cmd == "run" else [])
+        _assert_bad(run_cli(*args), out_dir, needles)
 
 
 def test_validate_finds_disconnected_rsu(run_cli, tiny, out_dir):

@@ -28,7 +28,7 @@ PolicySnapshot sample()
   s.stations.push_back(StationState{10, "veh3", StationKind::Vehicle, MigrationTrigger::Tick, 0, 0, 0, 0, 0, 0, 0,
                                     false, 0, 0});
   s.sites.push_back(SiteState{0, "mec0", false, 200, 100, 15.5, 65000, 108, 0.03, 2, true});
-  s.sites.push_back(SiteState{1, "mec1", false, 800, 100, 0, 0, 0, 1, 0, false});
+  s.sites.push_back(SiteState{1, "mec1", false, 800, 100, 0, 0, 0, 1, 0, false, true});  // down (a fault)
   s.sites.push_back(SiteState{2, "cloud", true, 0, 0, 1000, 4e6, 99999, 0, 0, true});
   s.candidate_sites = {0, 2};
   s.rejections.push_back(Rejection{7, 99, 11.0, "unknown target"});
@@ -82,6 +82,8 @@ TEST_CASE("a snapshot survives encoding field by field", "[policy-protocol]")
   CHECK(out.sites[0].ops_in_flight == 2);
   CHECK(out.sites[2].is_cloud);
   CHECK_FALSE(out.sites[1].can_host);
+  CHECK(out.sites[1].down);
+  CHECK_FALSE(out.sites[0].down);
   CHECK(out.candidate_sites == std::vector<SiteId>{0, 2});
   REQUIRE(out.rejections.size() == 1);
   CHECK(out.rejections[0].station == 7);

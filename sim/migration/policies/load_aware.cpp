@@ -43,7 +43,8 @@ private:
   bool has_room(const Snapshot& s, SiteId i) const
   {
     const Room& r = room_[i];
-    if (s.sites[i].is_cloud || r.pods_free < 1 || r.cpu_free + 1e-9 < cpu_ || r.memory_free + 1e-9 < memory_)
+    // A MEC a fault took down has no room.
+    if (s.sites[i].is_cloud || s.sites[i].down || r.pods_free < 1 || r.cpu_free + 1e-9 < cpu_ || r.memory_free + 1e-9 < memory_)
       return false;
     return utilisation_after(i) <= config_.max_utilisation + 1e-9;
   }

@@ -19,8 +19,9 @@ private:
   void do_decide(const Snapshot& s, std::vector<Intent>& out) override
   {
     for_each_candidate(s, [&](StationId id) {
-      if (wants_move(s.stations[id]))
-        out.push_back({id, s.stations[id].rsu_site});
+      const SiteId to = s.stations[id].rsu_site;
+      if (wants_move(s.stations[id]) && !(to < s.sites.size() && s.sites[to].down))  // never to a downed MEC
+        out.push_back({id, to});
     });
   }
 

@@ -2,8 +2,11 @@
 // The SimGrid side of the infrastructure. Hosts: "<rsu>.cell" (the air side of an RSU's cell: vehicles'
 // uplinks start there), "<rsu>" (the RSU), one host per site (MEC cluster or "cloud", with its cores),
 // "registry" (container images). Links: "<rsu>.cell" (the cell's shared capacity, radio latency) and one
-// SimGrid link per backhaul edge. One full zone; routes are the graph's shortest paths, so a vehicle's
-// message is a single transfer over cell link + backhaul (cut-through, see DESIGN.md).
+// SimGrid link per backhaul edge. Zones (platform_build.cpp): a backbone full zone over a star zone per site
+// (the site's host and a zone per RSU whose broker is there) and the registry's zone, so that memory grows
+// linearly with the RSUs; every route equals the infrastructure graph's shortest path (tests/sim/test_platform.cpp).
+// Telemetry does not travel as SimGrid transfers (the telemetry plane times its hops on these routes, see
+// messaging/telemetry_plane.hpp); bulk flows (image pulls, state transfers) do.
 #include "topology/infrastructure.hpp"
 
 #include <simgrid/s4u.hpp>

@@ -16,7 +16,7 @@ class Nearest(v2x.Policy):
         intents = []
         down = v2x.downed_sites(snap)  # a MEC a fault took down: never chosen (the built-in's rule too)
         for st in snap.stations:
-            if st.trigger == v2x.APPEAR:
+            if st.trigger in (v2x.APPEAR, v2x.RECOVERY):  # RECOVERY: the built-in places a lost twin alike
                 up = st.rsu_site >= 0 and st.rsu_site not in down
                 intents.append((st.id, st.rsu_site if up else snap.cloud_site))
             elif (st.trigger in (v2x.HANDOVER, v2x.TICK) and st.kind == v2x.VEHICLE and not st.twin_busy

@@ -10,11 +10,12 @@ Two ways to use it, with nothing but Debian's python3-zmq and python3-protobuf (
   `(observation, reward, done, info)`.
 
 A Snapshot holds every station that needs a decision at one simulated instant (APPEAR: where to place its twin;
-HANDOVER, TICK: whether to move it; API: a scripted request moved it, informational), every site, the candidate
+HANDOVER, TICK: whether to move it; API: a scripted request moved it, informational; RECOVERY: its twin was lost
+to a fault, where to place it again), every site, the candidate
 sites, and the rejections of earlier intents with their reasons. A site a fault took down has `down` set
 (`downed_sites(snapshot)`); the manager admits nothing there. Intents are (station id, site index) pairs, or a
 dict {station id: site index}; a site of None or -1 is "no site". A station left out: nothing to do, except on
-APPEAR, where the twin goes to the MEC behind its RSU (else the cloud).
+APPEAR and RECOVERY, where the twin goes to the MEC behind its RSU when it is up (else the cloud).
 
 policy_pb2 (the generated Python of policy.proto) is found, in this order: in $V2X_POLICY_PB2_DIR; in build*/python
 of this repository (CMake generates it there with protoc at build time); else it is generated with protoc into a
@@ -60,7 +61,7 @@ def _load_pb2():
 
 pb = _load_pb2()
 PROTOCOL_VERSION = pb.PROTOCOL_VERSION
-APPEAR, HANDOVER, TICK, API = pb.APPEAR, pb.HANDOVER, pb.TICK, pb.API
+APPEAR, HANDOVER, TICK, API, RECOVERY = pb.APPEAR, pb.HANDOVER, pb.TICK, pb.API, pb.RECOVERY
 VEHICLE, RSU = pb.VEHICLE, pb.RSU
 
 

@@ -13,14 +13,31 @@ namespace sg4 = simgrid::s4u;
 
 void Manager::heal(StationId s)
 {
+  if (!heal_due(s))
+    return;
+  // Where: the policy's placement (it sees the downed sites); a batch policy is asked in its snapshot instead
+  // (decide_instant, trigger RECOVERY), so that here it gets the default rule only when heal() is called for it
+  // outside a batch.
+  recover(s, deps_.policy.batch() != nullptr ? default_recovery_site(s)
+                                             : deps_.policy.place(snapshot(MigrationTrigger::Fault, s), s));
+}
+
+SiteId Manager::default_recovery_site(StationId s) const
+{
+  const StationView& v = deps_.stations.view(s);
+  return v.rsu_site != kNone && !deps_.ledger.is_down(v.rsu_site) ? v.rsu_site : deps_.infra.cloud();
+}
+
+bool Manager::heal_due(StationId s)
+{
   FaultState* faults = deps_.faults;
   if (faults == nullptr || deps_.healing == nullptr || !deps_.healing->recover || !faults->twin_lost(s))
-    return;
+    return false;
   if (s >= deps_.stations.size() || !deps_.stations.view(s).present)
-    return;
+    return false;
   TwinRecord& tr = deps_.operation.twins.record(s);
   if (tr.busy || tr.removal_pending || tr.serving != kNone)
-    return; // an operation runs (on_done calls again), or it serves again already
+    return false; // an operation runs (on_done calls again), or it serves again already
   const double now = sg4::Engine::get_clock();
   const double due = faults->lost_since(s) + deps_.healing->detection_delay_s;
   if (now < due) {
@@ -31,16 +48,16 @@ void Manager::heal(StationId s)
       inbox->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Recover, s}).release(), 0)
           ->detach(delete_payload<ManagerEvent>);
     });
-    return;
+    return false;
   }
-  // Where: the policy's placement (it sees the downed sites); a batch policy is not asked (the default rule: the
-  // MEC behind the station's RSU when it is up, else the cloud).
-  const StationView& v = deps_.stations.view(s);
-  SiteId target;
-  if (deps_.policy.batch() != nullptr)
-    target = v.rsu_site != kNone && !deps_.ledger.is_down(v.rsu_site) ? v.rsu_site : deps_.infra.cloud();
-  else
-    target = deps_.policy.place(snapshot(MigrationTrigger::Fault, s), s);
+  return true;
+}
+
+void Manager::recover(StationId s, SiteId target)
+{
+  FaultState* faults = deps_.faults;
+  const double now = sg4::Engine::get_clock();
+  TwinRecord& tr = deps_.operation.twins.record(s);
   const SiteId lost_site = tr.deployed != kNone ? deps_.operation.twins.instance(tr.deployed).site : kNone;
   MigrationRecord rec = new_record(s, lost_site, target, MigrationReason::Recovery, MigrationTrigger::Fault);
   std::string note = "cold start: state lost";

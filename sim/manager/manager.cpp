@@ -173,8 +173,14 @@ void Manager::on_done(StationId s)
     on_leave(s);
     return;
   }
-  if (deps_.faults != nullptr && deps_.faults->twin_lost(s))
-    heal(s);
+  if (deps_.faults != nullptr && deps_.faults->twin_lost(s)) {
+    if (deps_.policy.batch() != nullptr)  // asked in the snapshot of this instant, as a Recover event
+      deps_.operation.manager
+          ->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Recover, s}).release(), 0)
+          ->detach(delete_payload<ManagerEvent>);
+    else
+      heal(s);
+  }
   if (s < handover_pending_.size() && handover_pending_[s]) {
     // The handover that arrived during the operation: the policy hears of it now (through the mailbox, so that
     // a batch policy gets it in the snapshot of this instant like any other trigger).
@@ -416,10 +422,13 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
             s != kNone && deps_.stations.view(s).present)
           add(s, MigrationTrigger::Api, i);
         break;
+      case ManagerEvent::Type::Recover:
+        if (heal_due(ev.station))  // detected now: the policy is asked where (trigger RECOVERY)
+          add(ev.station, MigrationTrigger::Fault, i);
+        break;
       case ManagerEvent::Type::Leave:
       case ManagerEvent::Type::Done:
       case ManagerEvent::Type::Finish:
-      case ManagerEvent::Type::Recover:
         break;
     }
   }
@@ -465,6 +474,10 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
         // No intent: the default placement (the MEC behind its RSU, else the cloud).
         const StationView& v = deps_.stations.view(p.station);
         place(p.station, p.answered ? site_of(p.target) : (v.rsu_site == kNone ? deps_.infra.cloud() : v.rsu_site));
+      } else if (trigger == MigrationTrigger::Fault) {
+        // A recovery: the policy's target, or the default rule without an intent.
+        recover(p.station, p.answered && p.target != wire::kNoIndex ? site_of(p.target)
+                                                                    : default_recovery_site(p.station));
       } else if (p.answered && p.target != wire::kNoIndex) {
         request_move(p.station, site_of(p.target), MigrationReason::Policy, trigger);
       }
@@ -473,7 +486,6 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
       case ManagerEvent::Type::Leave:
       case ManagerEvent::Type::Done:
       case ManagerEvent::Type::Finish:
-      case ManagerEvent::Type::Recover:
         handle(ev);
         break;
       default:

@@ -85,6 +85,13 @@ private:
   /// Self-healing (manager/healing.cpp): re-places `s`'s twin, lost to a fault, once the detection delay has
   /// passed and no operation runs for it; earlier, it asks to be called again when the delay is over.
   void heal(StationId s);
+  /// Whether `s`'s twin, lost to a fault, is to be re-placed now (detected, present, idle, not serving); when it
+  /// is not detected yet, schedules the health check that finds it (a Recover event at the due time).
+  bool heal_due(StationId s);
+  /// Re-places `s`'s lost twin on `target` (the cloud when it is down, full or unknown), reason recovery.
+  void recover(StationId s, SiteId target);
+  /// Where a recovery goes when no policy chose: the MEC behind the station's RSU when up, else the cloud.
+  SiteId default_recovery_site(StationId s) const;
   /// After a batch policy failed: drops every event until the run ends (see manager.cpp).
   [[noreturn]] void drain();
 

@@ -20,8 +20,9 @@ pp::Trigger to_pb(MigrationTrigger t)
       return pp::TICK;
     case MigrationTrigger::Api:
       return pp::API;
+    case MigrationTrigger::Fault:
+      return pp::RECOVERY;
     case MigrationTrigger::Leave:
-    case MigrationTrigger::Fault:  // recoveries do not ask a batch policy (manager/healing.cpp)
       break;
   }
   return pp::TRIGGER_UNSPECIFIED;
@@ -38,6 +39,8 @@ MigrationTrigger from_pb(pp::Trigger t)
       return MigrationTrigger::Tick;
     case pp::API:
       return MigrationTrigger::Api;
+    case pp::RECOVERY:
+      return MigrationTrigger::Fault;
     case pp::TRIGGER_UNSPECIFIED:
       break;
   }

@@ -175,9 +175,7 @@ void Manager::on_done(StationId s)
   }
   if (deps_.faults != nullptr && deps_.faults->twin_lost(s)) {
     if (deps_.policy.batch() != nullptr)  // asked in the snapshot of this instant, as a Recover event
-      deps_.operation.manager
-          ->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Recover, s}).release(), 0)
-          ->detach(delete_payload<ManagerEvent>);
+      post_self(ManagerEvent::Type::Recover, s);
     else
       heal(s);
   }
@@ -185,21 +183,30 @@ void Manager::on_done(StationId s)
     // The handover that arrived during the operation: the policy hears of it now (through the mailbox, so that
     // a batch policy gets it in the snapshot of this instant like any other trigger).
     handover_pending_[s] = false;
-    deps_.operation.manager->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, s}).release(), 0)
-        ->detach(delete_payload<ManagerEvent>);
+    post_self(ManagerEvent::Type::Handover, s);
   }
+}
+
+void Manager::post_self(ManagerEvent::Type type, StationId s)
+{
+  deps_.operation.manager->put_init(std::make_unique<ManagerEvent>(ManagerEvent{type, s}).release(), 0)
+      ->detach(delete_payload<ManagerEvent>);
+}
+
+bool Manager::keep_handover_if_busy(StationId s)
+{
+  if (!deps_.operation.twins.record(s).busy)
+    return false;
+  if (handover_pending_.size() <= s)
+    handover_pending_.resize(s + 1);
+  handover_pending_[s] = true;  // acted on when the twin's operation ends (on_done)
+  return true;
 }
 
 void Manager::on_handover(StationId s)
 {
-  if (!deps_.stations.view(s).present)
+  if (!deps_.stations.view(s).present || keep_handover_if_busy(s))
     return;
-  if (deps_.operation.twins.record(s).busy) {
-    if (handover_pending_.size() <= s)
-      handover_pending_.resize(s + 1);
-    handover_pending_[s] = true;
-    return;
-  }
   decide(MigrationTrigger::Handover, s);
 }
 
@@ -402,15 +409,8 @@ void Manager::decide_instant(BatchDecider& batch, const std::vector<std::unique_
         add(ev.station, MigrationTrigger::Appear, i);
         break;
       case ManagerEvent::Type::Handover:
-        if (deps_.stations.view(ev.station).present) {
-          if (deps_.operation.twins.record(ev.station).busy) {  // kept for when the twin's operation ends (on_done)
-            if (handover_pending_.size() <= ev.station)
-              handover_pending_.resize(ev.station + 1);
-            handover_pending_[ev.station] = true;
-          } else {
-            add(ev.station, MigrationTrigger::Handover, i);
-          }
-        }
+        if (deps_.stations.view(ev.station).present && !keep_handover_if_busy(ev.station))
+          add(ev.station, MigrationTrigger::Handover, i);
         break;
       case ManagerEvent::Type::Tick:
         for (StationId s = 0; s < deps_.stations.size(); ++s)

@@ -65,6 +65,10 @@ private:
   void on_appear(StationId s);
   /// A handover of `s` (the location trigger): asks the policy now, or when the twin's operation ends.
   void on_handover(StationId s);
+  /// A handover of `s` while its twin is busy: kept (acted on when the operation ends); false when idle.
+  bool keep_handover_if_busy(StationId s);
+  /// Posts an event about `s` to the manager's own mailbox (heard at this instant, after what is queued).
+  void post_self(ManagerEvent::Type type, StationId s);
   /// Places `s`'s twin on `site` (the cloud when `site` is full); records a rejection when it cannot.
   void place(StationId s, SiteId site);
   /// Steady-state start: the twin of a station present at t = 0 serves on `rec.to_site` at once, at no cost.

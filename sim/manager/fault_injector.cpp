@@ -66,8 +66,11 @@ void FaultInjector::kill_site(const FaultEvent& f)
     if (!in.alive || in.site != site)
       continue;
     const StationId station = in.station;
+    const bool was_serving = deps_.twins.serving(station) == i;
     if (deps_.twins.kill(i, now)) {
       deps_.ledger.release(site); // the pod's reservation goes with the cluster
+      if (was_serving && deps_.cloud != nullptr)
+        deps_.cloud->edge_lost(station);
       if (deps_.twins.serving(station) == kNone && std::find(left.begin(), left.end(), station) == left.end())
         left.push_back(station);
     }

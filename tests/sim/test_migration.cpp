@@ -6,6 +6,9 @@
 #include "proto/scenario_defaults.hpp"
 #include "migration/registry.hpp"
 #include "support/sim_scenario.hpp"
+#include "support/test_engine.hpp"
+#include "edge/orchestrator.hpp"
+#include "core/payload.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -258,4 +261,72 @@ TEST_CASE("a scripted (manual) migration is validated and recorded with reason m
   CHECK(manual[1].outcome == MigrationOutcome::Rejected);
   CHECK(std::string(manual[1].note.data()).find("unknown station") != std::string::npos);
   CHECK(manual[2].outcome == MigrationOutcome::Rejected);  // already in the cloud
+}
+
+namespace sg4 = simgrid::s4u;
+
+TEST_CASE("orchestrator: a delete frees its operation slot at SIGTERM (helm uninstall without --wait), the pod's "
+          "resources when its termination ends",
+          "[sim][orchestrator]")
+{
+  // One MEC that runs one orchestrator operation at a time. Twin A is deployed at t = 0; at t = 10 its delete and
+  // the deployment of twin B are asked for at once. OSM's Helm connector deletes with `helm delete --purge` (Helm 2)
+  // / `helm uninstall` (Helm 3) without --wait (n2vc/k8s_helm_conn.py): the command returns once the API objects are
+  // deleted, while the kubelet sends SIGTERM and waits out the grace period (Kubernetes "Termination of Pods"; the
+  // Pod object, and so its resource requests on the node, stays until its containers stopped). By hand:
+  //   A's delete: request 0.3 s -> slot taken and freed at 10.3 (SIGTERM); stop 30 s -> 40.3; cleanup 0.1 -> 40.4.
+  //   B: request 0.3 + scheduling 0.05 -> 10.35, the slot is free (no queue), start 2 + readiness 0.5 -> 12.85.
+  // With --wait the slot would be held to 40.4 and B would be ready at 40.4 + 2.5 = 42.9.
+  v2x::test::TestEngine engine(kExactFlags);
+  InfrastructureConfig cfg = TinyInfra().mec("m0", 0, 0).rsu("r0", 0, 0, "m0").build();
+  cfg.mecs[0].max_concurrent_ops = 1;
+  const Infrastructure infra = Infrastructure::from_config(cfg);
+  Platform platform = Platform::build(infra, *engine);
+  Scenario sc = schema_defaults();
+  sc.orchestrator = constant_orchestrator(0.3, 0.05, 2.0, 0.5, 0.3, 30.0, 0.1);
+  sc.orchestrator.prepulled = {"*"};
+  MecLedger ledger(infra.sites(), sc.twin, sc.orchestrator.prepulled, true);
+  ledger.create_slots();
+  StationTable stations;
+  const StationId a = stations.add("a", StationKind::Rsu, kNone, 0), b = stations.add("b", StationKind::Rsu, kNone, 0);
+  TwinBook twins(stations, infra.sites(), sc.twin, ledger);
+  NetworkView network;
+  Recorder recorder(nullptr, 1024, MessageRows(false));
+  sg4::Mailbox* inbox = sg4::Mailbox::by_name("orchestrator");
+  sg4::Actor::create("orchestrator", platform.control_host(),
+                     Orchestrator(OrchestratorDeps{sc.orchestrator, sc.twin, platform, network, ledger, twins,
+                                                   recorder, 1, nullptr},
+                                  inbox));
+  double b_ready = -1, a_deleted = -1;
+  std::uint32_t pods_at_20 = 0, pods_at_41 = 0;
+  const auto ask = [inbox](OrchestratorRequest::Op op, StationId s, InstanceId i, sg4::Mailbox* reply) {
+    inbox->put_init(std::make_unique<OrchestratorRequest>(OrchestratorRequest{op, s, 0, i, 0, reply}).release(), 0)
+        ->detach(delete_payload<OrchestratorRequest>);
+  };
+  sg4::Actor::create("driver", platform.control_host(), [&] {
+    sg4::Mailbox* ra = sg4::Mailbox::by_name("reply-a");
+    sg4::Mailbox* rb = sg4::Mailbox::by_name("reply-b");
+    ledger.reserve(0);  // the manager reserves before it asks
+    ask(OrchestratorRequest::Op::Instantiate, a, kNone, ra);
+    const InstanceId ia = ra->get_unique<OrchestratorReply>()->instance;
+    sg4::this_actor::sleep_until(10);
+    ask(OrchestratorRequest::Op::Terminate, a, ia, ra);
+    ledger.reserve(0);
+    ask(OrchestratorRequest::Op::Instantiate, b, kNone, rb);
+    sg4::Actor::create("a-deleted", platform.control_host(), [&, ra] {
+      ra->get_unique<OrchestratorReply>();
+      a_deleted = sg4::Engine::get_clock();
+    });
+    rb->get_unique<OrchestratorReply>();
+    b_ready = sg4::Engine::get_clock();
+    sg4::this_actor::sleep_until(20);
+    pods_at_20 = ledger.load(0).pods;
+    sg4::this_actor::sleep_until(41);
+    pods_at_41 = ledger.load(0).pods;
+  });
+  (*engine).run_until(50);
+  CHECK(b_ready == Approx(12.85).epsilon(1e-12));
+  CHECK(a_deleted == Approx(40.4).epsilon(1e-12));
+  CHECK(pods_at_20 == 2);  // A is terminating: its pod still holds its requests
+  CHECK(pods_at_41 == 1);
 }

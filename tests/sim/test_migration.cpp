@@ -330,3 +330,51 @@ TEST_CASE("orchestrator: a delete frees its operation slot at SIGTERM (helm unin
   CHECK(pods_at_20 == 2);  // A is terminating: its pod still holds its requests
   CHECK(pods_at_41 == 1);
 }
+
+TEST_CASE("HYBRID: the cloud twin of a vehicle appearing later is deployed through the orchestrator, its time to "
+          "first serve by hand",
+          "[sim][hybrid]")
+{
+  // The crossing road (steady-state start, images everywhere, constant delays) with the vehicle appearing at
+  // t = 5 s: its edge twin (m0) and its cloud twin are both deployed from 5 s, each request + scheduling + start +
+  // readiness = 2.85 s (no pull, no queue), ready at 7.85 s; the RSUs' cloud twins were there at t = 0. The CAMs
+  // (10 Hz from 5 s, no jitter) that reach the edge twin after 7.85 s: the one of 7.9 s by the 8 s sync tick. The
+  // cloud twin's first batch: 8 s + the edge twin's sync work (50 kflop on 0.25 core of 1 Gflop/s) + the m0-cloud
+  // link (15 ms + (100 + 48) B at 125 MB/s) + one point's processing (200 kflop on 1 core): served 3.0154 s after
+  // the appearance.
+  Scenario s = crossing_scenario(true);
+  TinyInfra road = two_mec_road();
+  road.config().rsus[0].x_m = 400;
+  road.config().rsus[1].x_m = 600;
+  road.cloud_link(125e6, 0.015);
+  s.infrastructure = road.build();
+  s.mobility.trace = write_fcd("late.fcd.xml", 0, 40, [](double t) {
+    return t < 5 ? std::vector<TracePoint>{} : std::vector<TracePoint>{{"v0", 100 + 10 * t, 0, 90, 10}};
+  });
+  s.twin.mode = TwinMode::Hybrid;
+  s.duration_s = 30;
+  const Outcome o = run(s);
+  const double deploy = kRequest + kScheduling + kStart + kReadiness;
+  std::vector<MigrationRecord> cloud;
+  for (const MigrationRecord& m : o.records.migrations)
+    if (std::string(m.mechanism.data()) == "cloud-twin")
+      cloud.push_back(m);
+  REQUIRE(cloud.size() == 1);  // the vehicle's: the RSUs' cloud twins run from t = 0 (steady state)
+  CHECK(cloud[0].station == 2);
+  CHECK(cloud[0].requested == Approx(5.0).epsilon(1e-12));
+  CHECK(cloud[0].finished - cloud[0].requested == Approx(deploy).epsilon(1e-9));
+  CHECK(cloud[0].outcome == MigrationOutcome::Completed);
+  CHECK(cloud[0].bytes == 0);  // the cloud holds the image (the steady RSU cloud twins)
+  std::size_t phases = 0;
+  for (const PhaseRecord& p : o.records.phases)
+    if (p.migration == cloud[0].id) {
+      ++phases;
+      CHECK(p.site == cloud[0].to_site);
+    }
+  CHECK(phases == 5);  // request, scheduling, image_pull (0 B), container_start, readiness
+  CHECK(o.summary.cloud_twin_deploys == 1);
+  CHECK(o.summary.cloud_deploy_mean_s == Approx(deploy).epsilon(1e-9));
+  const double path = 5e4 / (1e9 * 0.25) + 0.015 + 148 / 125e6 + 2e5 / 1e9;
+  CHECK(o.summary.cloud_first_serve_mean_s == Approx(8.0 + path - 5.0).epsilon(1e-9));
+  CHECK(o.summary.cloud_first_serve_max_s == Approx(8.0 + path - 5.0).epsilon(1e-9));
+}

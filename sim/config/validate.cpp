@@ -249,6 +249,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.range("energy.idle_w_per_core", s.energy.idle_w_per_core, 0, kMaxWatts, false, " W");
   c.range("energy.full_w_per_core", s.energy.full_w_per_core, 0, kMaxWatts, false, " W");
   c.range("energy.off_w_per_core", s.energy.off_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.cloud_idle_w_per_core", s.energy.cloud_idle_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.cloud_full_w_per_core", s.energy.cloud_full_w_per_core, 0, kMaxWatts, false, " W");
 
   for (std::size_t i = 0; i < inf.brokers.size(); ++i) {
     const BrokerConfig& b = inf.brokers[i];

@@ -122,8 +122,8 @@ void TelemetryPlane::tsdb_point(StationId station, double t)
   calendar_.push_periodic(t + tsdb_->period_s(), Event{Ev::TsdbPoint, station, tsdb_->epoch(station)}, kTsdbLane);
   SiteId from = kNone;
   if (cloud_ != nullptr) {
-    if (cloud_->has_twin(station))
-      from = cloud_->cloud();  // HYBRID: the full twin writes the data
+    if (cloud_->ready(station))
+      from = cloud_->cloud();  // HYBRID: the full twin writes the data (once deployed)
   } else if (const InstanceId i = twins_.serving(station); i != kNone) {
     from = twins_.instance(i).site;
   }

@@ -4,9 +4,13 @@
 #include "core/ids.hpp"
 #include "migration/mechanism.hpp"
 
+#include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
+#include <simgrid/s4u/Mutex.hpp>
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 
 namespace v2x {
 
@@ -25,6 +29,32 @@ struct ManagerEvent {
   StationId station = kNone;
   simgrid::s4u::Mailbox* reply = nullptr;
   std::uint32_t index = 0;
+};
+
+/// The manager's inbox: the events every actor posts to the manager, in posting order, received one by one. A
+/// queue in memory with a SimGrid condition variable for the manager to wait on, not a mailbox: a detached comm
+/// per event costs SimGrid 3.32 time linear in the comms outstanding when it completes, which made the 30,000
+/// Appear events of a city's first instant take minutes. Posting never blocks and takes no simulated time (the
+/// events' senders all run on the manager's host, where a zero-byte comm took none either); actors are
+/// cooperative, so post() and get() need no lock of their own (the mutex is the condition variable's).
+class ManagerInbox {
+public:
+  ManagerInbox();
+  ~ManagerInbox();
+  ManagerInbox(const ManagerInbox&) = delete;
+  ManagerInbox& operator=(const ManagerInbox&) = delete;
+
+  void post(ManagerEvent event);
+  /// The oldest event; waits (simulated time passes) while there is none.
+  std::unique_ptr<ManagerEvent> get();
+  /// An event is waiting.
+  bool listen() const { return !queue_.empty(); }
+
+private:
+  std::deque<ManagerEvent> queue_;
+  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::ConditionVariablePtr ready_;
+  bool waiting_ = false;
 };
 
 struct OrchestratorRequest {

@@ -81,11 +81,10 @@ void FaultInjector::kill_site(const FaultEvent& f)
     deps_.state.lose_twin(s, now, f.id);
     // The manager's health check finds it after the detection delay.
     const double due = now + deps_.healing.detection_delay_s;
-    sg4::Mailbox* manager = deps_.manager;
+    ManagerInbox* manager = deps_.manager;
     sg4::Actor::create("detect-" + std::to_string(s), sg4::this_actor::get_host(), [manager, s, due] {
       sg4::this_actor::sleep_until(due);
-      manager->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Recover, s}).release(), 0)
-          ->detach(delete_payload<ManagerEvent>);
+      manager->post(ManagerEvent{ManagerEvent::Type::Recover, s});
     });
   }
   XBT_VERB("t=%.6f %s down: %zu twins lost", now, f.target.c_str(), left.size());

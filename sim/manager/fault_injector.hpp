@@ -16,6 +16,7 @@
 #include <vector>
 
 namespace v2x {
+class ManagerInbox;  // manager/events.hpp
 
 struct FaultInjectorDeps {
   std::vector<FaultEvent> schedule;
@@ -26,7 +27,7 @@ struct FaultInjectorDeps {
   MecLedger& ledger;
   TelemetryPlane& plane;
   NetworkView& network;
-  simgrid::s4u::Mailbox* manager;
+  ManagerInbox* manager;
   CloudTwins* cloud = nullptr;  // twin.mode HYBRID: a killed edge twin's unsynced CAMs go with it
 };
 

@@ -42,11 +42,10 @@ bool Manager::heal_due(StationId s)
   const double due = faults->lost_since(s) + deps_.healing->detection_delay_s;
   if (now < due) {
     // Not detected yet: the health check finds it at `due`.
-    sg4::Mailbox* inbox = deps_.operation.manager;
+    ManagerInbox* inbox = deps_.operation.manager;
     sg4::Actor::create("detect-" + std::to_string(s), sg4::this_actor::get_host(), [inbox, s, due] {
       sg4::this_actor::sleep_until(due);
-      inbox->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Recover, s}).release(), 0)
-          ->detach(delete_payload<ManagerEvent>);
+      inbox->post(ManagerEvent{ManagerEvent::Type::Recover, s});
     });
     return false;
   }

@@ -230,8 +230,7 @@ void Manager::on_done(StationId s)
 
 void Manager::post_self(ManagerEvent::Type type, StationId s)
 {
-  deps_.operation.manager->put_init(std::make_unique<ManagerEvent>(ManagerEvent{type, s}).release(), 0)
-      ->detach(delete_payload<ManagerEvent>);
+  deps_.operation.manager->post(ManagerEvent{type, s});
 }
 
 bool Manager::keep_handover_if_busy(StationId s)
@@ -398,10 +397,10 @@ void Manager::run_batched(BatchDecider& batch)
   std::unique_ptr<ManagerEvent> next;
   while (true) {
     events.clear();
-    events.push_back(next ? std::move(next) : deps_.operation.manager->get_unique<ManagerEvent>());
+    events.push_back(next ? std::move(next) : deps_.operation.manager->get());
     const double now = sg4::Engine::get_clock();
     while (deps_.operation.manager->listen()) {
-      std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get_unique<ManagerEvent>();
+      std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get();
       if (sg4::Engine::get_clock() != now) {  // posted later (only with a delay between hosts): next instant
         next = std::move(ev);
         break;
@@ -568,7 +567,7 @@ void Manager::operator()()
     if (deps_.stations.view(s).kind == StationKind::Rsu)
       on_appear(s);
   while (true) {
-    const std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get_unique<ManagerEvent>();
+    const std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get();
     handle(*ev);
   }
 }
@@ -581,7 +580,7 @@ void Manager::drain()
   // payload (LeakSanitizer, make asan). Until then every event is received and dropped, and the driver's Finish
   // is answered at once.
   while (true) {
-    const std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get_unique<ManagerEvent>();
+    const std::unique_ptr<ManagerEvent> ev = deps_.operation.manager->get();
     if (ev->type == ManagerEvent::Type::Finish && ev->reply != nullptr)
       ev->reply->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Finish}).release(), 0)
           ->detach(delete_payload<ManagerEvent>);
@@ -589,7 +588,7 @@ void Manager::drain()
 }
 
 ManagerClock::ManagerClock(double tick_interval_s, std::vector<ManualMigrationConfig> manual,
-                           sg4::Mailbox* manager)
+                           ManagerInbox* manager)
     : tick_interval_s_(tick_interval_s), manual_(sorted_manual(std::move(manual))), manager_(manager)
 {
 }
@@ -615,7 +614,7 @@ void ManagerClock::operator()()
       event->type = ManagerEvent::Type::Tick;
       ++ticks;
     }
-    manager_->put_init(event.release(), 0)->detach(delete_payload<ManagerEvent>);
+    manager_->post(*event);
   }
 }
 
@@ -762,8 +761,7 @@ void MigrationRun::operator()()
   deps_.recorder.migration(record_);
   const StationId station = record_.station;
   deps_.operations.finished(record_.id);  // record_ is gone with its entry
-  deps_.manager->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Done, station}).release(), 0)
-      ->detach(delete_payload<ManagerEvent>);
+  deps_.manager->post(ManagerEvent{ManagerEvent::Type::Done, station});
 }
 
 } // namespace v2x

@@ -30,7 +30,7 @@ struct OperationDeps {
   Recorder& recorder;
   Operations& operations;         // the operations in flight (recorded as unfinished if the run ends first)
   simgrid::s4u::Mailbox* orchestrator;  // instantiate/terminate requests
-  simgrid::s4u::Mailbox* manager;       // where an operation reports that it is done
+  ManagerInbox* manager;                // where an operation reports that it is done
   double restore_bps = 0;         // twin.restore_bps
   FaultState* faults = nullptr;   // faults (null: none in the run): lost twins serving again, downed sites
 };
@@ -125,13 +125,13 @@ private:
 /// so that the manager only ever blocks on its mailbox (no receive with a timeout).
 class ManagerClock {
 public:
-  ManagerClock(double tick_interval_s, std::vector<ManualMigrationConfig> manual, simgrid::s4u::Mailbox* manager);
+  ManagerClock(double tick_interval_s, std::vector<ManualMigrationConfig> manual, ManagerInbox* manager);
   void operator()();
 
 private:
   double tick_interval_s_;
   std::vector<ManualMigrationConfig> manual_;  // sorted by time
-  simgrid::s4u::Mailbox* manager_;
+  ManagerInbox* manager_;
 };
 
 /// One operation on one twin (initial placement, migration, removal), as an actor. Implements the

@@ -1,7 +1,6 @@
 #include "messaging/telemetry_plane.hpp"
 
 #include "core/daemon.hpp"
-#include "core/payload.hpp"
 #include "core/log.hpp"
 #include "manager/events.hpp"
 #include "proto/wire_size.hpp"
@@ -834,7 +833,7 @@ void TelemetryPlane::sample_channels(double t, double period_s)
 
 // ---- the beacon clock ----
 
-TelemetryClock::TelemetryClock(TelemetryPlane& plane, sg4::Mailbox* manager) : plane_(plane), manager_(manager) {}
+TelemetryClock::TelemetryClock(TelemetryPlane& plane, ManagerInbox* manager) : plane_(plane), manager_(manager) {}
 
 void TelemetryClock::operator()()
 {
@@ -847,8 +846,7 @@ void TelemetryClock::operator()()
     handovers.clear();
     plane_.beacon_tick(static_cast<double>(k) * interval, handovers);
     for (StationId s : handovers)
-      manager_->put_init(std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Handover, s, nullptr}).release(), 0)
-          ->detach(delete_payload<ManagerEvent>);
+      manager_->post(ManagerEvent{ManagerEvent::Type::Handover, s, nullptr});
   }
 }
 

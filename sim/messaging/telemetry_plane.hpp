@@ -41,6 +41,7 @@
 #include <vector>
 
 namespace v2x {
+class ManagerInbox;  // manager/events.hpp
 
 /// The plane's parameters, from the scenario (documented with defaults and sources in scenario.proto).
 struct PlaneConfig {
@@ -260,12 +261,12 @@ private:
 /// tells the manager of each handover (the location trigger) at the time it happens.
 class TelemetryClock {
 public:
-  TelemetryClock(TelemetryPlane& plane, simgrid::s4u::Mailbox* manager);
+  TelemetryClock(TelemetryPlane& plane, ManagerInbox* manager);
   void operator()();
 
 private:
   TelemetryPlane& plane_;
-  simgrid::s4u::Mailbox* manager_;
+  ManagerInbox* manager_;
 };
 
 } // namespace v2x

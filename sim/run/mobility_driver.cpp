@@ -31,7 +31,7 @@ void MobilityDriver::operator()()
   }
   sg4::Mailbox* reply = sg4::Mailbox::by_name("mobility-driver");
   auto finish = std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Finish, kNone, reply});
-  deps_.manager->put_init(finish.release(), 0)->detach(delete_payload<ManagerEvent>);
+  deps_.manager->post(*finish);
   reply->get_unique<ManagerEvent>();
 }
 
@@ -64,16 +64,12 @@ void MobilityDriver::replay()
         v.rsu_site = v.rsu == kNone ? kNone : deps_.infra.rsus()[v.rsu].site;
         deps_.recorder.station(StationRecord{station, fixed_name(tracker.name(e.vehicle)), StationKind::Vehicle, t});
         deps_.plane.vehicle_appeared(station, t);
-        deps_.manager->put_init(
-            std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Appear, station}).release(), 0)
-            ->detach(delete_payload<ManagerEvent>);
+        deps_.manager->post(ManagerEvent{ManagerEvent::Type::Appear, station});
       } else {
         deps_.plane.vehicle_left(station, t);
         deps_.stations.mark_left(station);
         deps_.recorder.vehicle_left(deps_.stations.info(station).appeared, t);
-        deps_.manager->put_init(
-            std::make_unique<ManagerEvent>(ManagerEvent{ManagerEvent::Type::Leave, station}).release(), 0)
-            ->detach(delete_payload<ManagerEvent>);
+        deps_.manager->post(ManagerEvent{ManagerEvent::Type::Leave, station});
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <exception>
 
 namespace v2x {
+class ManagerInbox;  // manager/events.hpp
 
 struct MobilityDriverDeps {
   MobilityTracker& tracker;
@@ -18,7 +19,7 @@ struct MobilityDriverDeps {
   StationTable& stations;
   TelemetryPlane& plane;
   Recorder& recorder;
-  simgrid::s4u::Mailbox* manager;
+  ManagerInbox* manager;
 };
 
 class MobilityDriver {

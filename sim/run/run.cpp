@@ -270,7 +270,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   std::exception_ptr error;  // from the mobility driver (a bad trace line) or the manager (a failing policy)
 
   sg4::Host* control = platform->control_host();
-  sg4::Mailbox* manager_box = sg4::Mailbox::by_name("manager");
+  ManagerInbox manager_inbox;
+  ManagerInbox* manager_box = &manager_inbox;
   sg4::Mailbox* orchestrator_box = sg4::Mailbox::by_name("orchestrator");
 
   sg4::Actor::create("orchestrator", control,

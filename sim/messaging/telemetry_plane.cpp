@@ -381,10 +381,10 @@ void TelemetryPlane::vehicle_appeared(StationId station, double t)
 
 void TelemetryPlane::withdraw(Obu& obu, MessageCause cause)
 {
-  if (obu.rsu != kNone && obu.queued > 0) {
-    channels_[obu.rsu].channel.withdraw(obu.station);
+  // The old cell's channel forgets the station, frames and backoff state alike (a station that left idle would
+  // otherwise stay in every channel it ever used: memory growing with simulated time).
+  if (obu.rsu != kNone && channels_[obu.rsu].channel.withdraw(obu.station))
     wake(obu.rsu);
-  }
   for (std::uint32_t k = 0; k < obu.queued; ++k)
     finish_message(obu.queue[k], MessageOutcome::Lost, cause);
   obu.queued = 0;

@@ -28,9 +28,25 @@ constexpr double kEps = 1e-6;  // s: slack on time comparisons (trace times are 
 constexpr VehicleIndex kNoIndex = std::numeric_limits<VehicleIndex>::max();
 constexpr double kRad = 3.14159265358979323846 / 180.0;
 
+/// std::fmod(a, 360) without the library call where the result is a plain subtraction: for a in [0, 1080) it is
+/// a, a - 360 or a - 720, each exact (Sterbenz: y / 2 <= x <= 2 y makes x - y exact, and fmod is exact), so the
+/// value is fmod's bit for bit.
+double fmod_360(double a)
+{
+  if (a >= 0 && a < 360.0)
+    return a;
+  if (a >= 360.0 && a < 720.0)
+    return a - 360.0;
+  if (a >= 720.0 && a < 1080.0)
+    return a - 720.0;
+  return std::fmod(a, 360.0);
+}
+
 double normalize_deg(double a)
 {
-  a = std::fmod(a, 360.0);
+  if (a > -360.0 && a < 0)  // fmod keeps a (the dividend's sign)
+    return a + 360.0;
+  a = fmod_360(a);
   return a < 0 ? a + 360.0 : a;
 }
 
@@ -374,7 +390,15 @@ Kinematics MobilityTracker::at(VehicleIndex v, double t) const
   if (s.empty())
     throw std::out_of_range("MobilityTracker::at: no samples kept for vehicle '" + tr.name + "' at t=" +
                             std::to_string(t) + " (before the last pop time minus max_gap, or after it left)");
-  auto it = std::upper_bound(s.begin(), s.end(), tt, [](double x, const Sample& a) { return x < a.t; });
+  // The first sample after tt: nearly always the last or the one before (the window kept is a few samples, and
+  // the plane asks about the present), so from the end first.
+  auto it = s.end();
+  if (s.back().t > tt) {
+    if (s.size() >= 2 && s[s.size() - 2].t <= tt)
+      it = s.end() - 1;
+    else
+      it = std::upper_bound(s.begin(), s.end(), tt, [](double x, const Sample& a) { return x < a.t; });
+  }
   if (it == s.begin())
     return {s.front().x, s.front().y, s.front().speed, s.front().angle};
   const Sample& a = *(it - 1);
@@ -389,7 +413,7 @@ Kinematics MobilityTracker::at(VehicleIndex v, double t) const
   if (b.angle_derived) {
     k.heading_deg = b.angle;
   } else {
-    double d = std::fmod(b.angle - a.angle + 540.0, 360.0) - 180.0;  // shorter arc, in [-180, 180)
+    double d = fmod_360(b.angle - a.angle + 540.0) - 180.0;  // shorter arc, in [-180, 180)
     k.heading_deg = normalize_deg(a.angle + f * d);
   }
   return k;

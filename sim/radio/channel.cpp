@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace v2x::radio {
 
@@ -46,6 +47,33 @@ double Channel::next_event_s() const
   if (!foreign_.empty())
     t = std::min(t, foreign_.begin()->first);
   return t;
+}
+
+Channel::Sender* Channel::find_sender(std::uint32_t id)
+{
+  for (auto& [k, s] : senders_)
+    if (k == id)
+      return &s;
+  return nullptr;
+}
+
+Channel::Sender& Channel::sender(std::uint32_t id)
+{
+  Sender* s = find_sender(id);
+  if (s == nullptr)
+    throw std::logic_error("channel: unknown sender " + std::to_string(id));
+  return *s;
+}
+
+void Channel::erase_sender(std::uint32_t id)
+{
+  for (std::size_t i = 0; i < senders_.size(); ++i)
+    if (senders_[i].first == id) {
+      if (i + 1 < senders_.size())
+        senders_[i] = std::move(senders_.back());
+      senders_.pop_back();
+      return;
+    }
 }
 
 double Channel::next_active_event_s() const
@@ -99,7 +127,7 @@ void Channel::start_tx(double t, std::uint32_t id, Sender& s)
   // the exchange's length: success airtime + SIFS + ACK; failure airtime + ACK timeout; broadcast airtime
   const bool collision = tx_senders_.size() > 1;
   for (const Transmitter& x : tx_senders_) {
-    const Frame& g = *senders_.at(x.id).frame;
+    const Frame& g = *sender(x.id).frame;
     const bool ok = !collision && !x.error;
     const double d = g.airtime_s + (!g.unicast ? 0 : ok ? phy_.sifs_s + g.ack_airtime_s : g.ack_timeout_s);
     tx_end_ = std::max(tx_end_, tx_start_ + d);
@@ -146,7 +174,7 @@ void Channel::finish(std::uint32_t id, Sender& s, bool delivered)
   s.attempts = 0;
   s.cw = edca_.cw_min;
   if (s.withdrawn) {
-    senders_.erase(id);
+    erase_sender(id);
     return;
   }
   draw_backoff(s, edca_.cw_min); // post-backoff (§10.22.2.2)
@@ -170,7 +198,7 @@ void Channel::end_tx()
   tx_ = false;
   std::sort(done.begin(), done.end(), [](const Transmitter& a, const Transmitter& b) { return a.id < b.id; });
   for (const Transmitter& x : done) {
-    Sender& s = senders_.at(x.id);
+    Sender& s = sender(x.id);
     s.transmitting = false;
     if (!collision && x.error)
       ++counters_.errors;
@@ -213,7 +241,7 @@ void Channel::step()
     while (!contenders_.empty() && contenders_.begin()->first == epoch) {
       const std::uint32_t id = contenders_.begin()->second;
       contenders_.erase(contenders_.begin());
-      start_tx(t_tx, id, senders_.at(id));
+      start_tx(t_tx, id, sender(id));
     }
     return;
   }
@@ -246,10 +274,13 @@ bool Channel::offer(std::uint32_t sender, double t, double airtime_s, double per
   run_until(t);
   t = now_;
   ++counters_.offered;
-  const auto [it, inserted] = senders_.try_emplace(sender);
-  Sender& s = it->second;
-  if (inserted)
-    s.cw = edca_.cw_min;
+  Sender* found = find_sender(sender);
+  if (found == nullptr) {
+    senders_.emplace_back(sender, Sender{});
+    found = &senders_.back().second;
+    found->cw = edca_.cw_min;
+  }
+  Sender& s = *found;
   const Frame f{airtime_s, per, unicast, ack_airtime_s, ack_timeout_s};
   if (s.frame) {
     if (s.attempts == 0) { // not on the air yet: replaced in place, keeping its place in the contention
@@ -275,10 +306,10 @@ bool Channel::offer(std::uint32_t sender, double t, double airtime_s, double per
 
 bool Channel::withdraw(std::uint32_t sender)
 {
-  const auto it = senders_.find(sender);
-  if (it == senders_.end())
+  Sender* found = find_sender(sender);
+  if (found == nullptr)
     return false;
-  Sender& s = it->second;
+  Sender& s = *found;
   const bool had_next = s.next.has_value();
   if (had_next)
     ++counters_.withdrawn;
@@ -292,7 +323,7 @@ bool Channel::withdraw(std::uint32_t sender)
     contenders_.erase({s.target, sender});
     ++counters_.withdrawn;
   }
-  senders_.erase(it);
+  erase_sender(sender);
   return had_frame || had_next;
 }
 

@@ -138,7 +138,12 @@ private:
   Edca edca_;
   double aifs_s_;
   RandomStream rng_;
-  std::unordered_map<std::uint32_t, Sender> senders_;
+  // Senders by id, unordered (a cell has a few dozen at most: a linear search beats hashing; erase swaps the last
+  // one in). References to a Sender stay valid until the next insertion or erasure.
+  std::vector<std::pair<std::uint32_t, Sender>> senders_;
+  Sender* find_sender(std::uint32_t id);
+  Sender& sender(std::uint32_t id);  // must exist
+  void erase_sender(std::uint32_t id);
   std::set<std::pair<std::int64_t, std::uint32_t>> contenders_; // (target epoch, sender)
   std::set<std::pair<double, double>> foreign_;                 // occupy() intervals not merged yet, by start
   std::vector<FrameOutcome> done_;

@@ -58,7 +58,7 @@ public:
   }
 
 private:
-  enum class Kind { Count, Speed, Bandwidth, Latency, Radius, Coordinate };
+  enum class Kind { Count, Speed, Bandwidth, Latency, Radius };
 
   void element(const XML_Char* name, const XML_Char** attrs)
   {
@@ -124,8 +124,6 @@ private:
       const char* v = attr(attrs, "value");
       if (key != nullptr && v != nullptr && std::strcmp(key, "v2x.radius") == 0)
         value("prop v2x.radius", "value", v, Kind::Radius, false);
-      if (key != nullptr && v != nullptr && (std::strcmp(key, "v2x.x") == 0 || std::strcmp(key, "v2x.y") == 0))
-        value(std::string("prop ") + key, "value", v, Kind::Coordinate, false);
     }
   }
 
@@ -193,10 +191,6 @@ private:
       case Kind::Radius:
         if (!(v > 0) || v > 1e6 || *unit != '\0')
           fail(label, key, text, "a cell radius must be a number of metres in (0, 1e+06]");
-        break;
-      case Kind::Coordinate:
-        if (*unit != '\0' || std::fabs(v) > 1e8)
-          fail(label, key, text, "a coordinate must be a number of metres in [-1e+08, 1e+08]");
         break;
       case Kind::Count:
         break;

@@ -59,8 +59,8 @@ struct CloudConfig {
   std::uint32_t max_concurrent_ops{};
   double link_bandwidth_bps{};
   double link_latency_s{};
-  double idle_w{};
-  double full_w{};
+  double idle_w{};  // 0 = EnergyConfig::cloud_idle_w_per_core x cores
+  double full_w{};  // 0 = EnergyConfig::cloud_full_w_per_core x cores
   double off_w{};
 };
 
@@ -158,9 +158,11 @@ struct TwinConfig {
 
 // Power of the sites (scenario.proto, Energy).
 struct EnergyConfig {
-  double idle_w_per_core{};
+  double idle_w_per_core{};        // MEC class
   double full_w_per_core{};
-  double off_w_per_core{};
+  double off_w_per_core{};         // every site, while down
+  double cloud_idle_w_per_core{};  // cloud class
+  double cloud_full_w_per_core{};
 };
 
 // The time-series store (scenario.proto, TimeSeriesStore).

@@ -221,6 +221,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.range("energy.idle_w_per_core", s.energy.idle_w_per_core, 0, kMaxWatts, false, " W");
   c.range("energy.full_w_per_core", s.energy.full_w_per_core, 0, kMaxWatts, false, " W");
   c.range("energy.off_w_per_core", s.energy.off_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.cloud_idle_w_per_core", s.energy.cloud_idle_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.cloud_full_w_per_core", s.energy.cloud_full_w_per_core, 0, kMaxWatts, false, " W");
   if (s.energy.full_w_per_core < s.energy.idle_w_per_core)
     c.fail("energy.full_w_per_core", number_text(s.energy.full_w_per_core),
            "must be at least idle_w_per_core (" + number_text(s.energy.idle_w_per_core) + " W)");

@@ -2,11 +2,19 @@
 
 #include <simgrid/plugins/energy.h>
 
+#include <cstdlib>
+
 namespace v2x {
 
 double energy_by_hand(double idle_w, double full_w, std::uint32_t cores, double time_s, double busy_core_s)
 {
   return idle_w * time_s + (full_w - idle_w) * busy_core_s / static_cast<double>(cores);
+}
+
+double energy_by_hand(double idle_w, double full_w, double off_w, std::uint32_t cores, double time_s, double down_s,
+                      double busy_core_s)
+{
+  return idle_w * (time_s - down_s) + off_w * down_s + (full_w - idle_w) * busy_core_s / static_cast<double>(cores);
 }
 
 void EnergyMeter::init_plugin()
@@ -34,6 +42,13 @@ double EnergyMeter::full_w(SiteId s) const
   return metered(s) ? sg_host_get_wattmax_at(platform_.site_host(s), 0) : 0.0;
 }
 
+double EnergyMeter::off_w(SiteId s) const
+{
+  // The plugin has no getter for it: the property it reads (absent: 0 W, as the plugin takes it).
+  const char* off = metered(s) ? platform_.site_host(s)->get_property("wattage_off") : nullptr;
+  return off != nullptr ? std::strtod(off, nullptr) : 0.0;
+}
+
 double EnergyMeter::energy_j(SiteId s) const
 {
   return energy_j(s, ledger_.load(s).busy_core_s);
@@ -44,7 +59,9 @@ double EnergyMeter::energy_j(SiteId s, double busy_core_s) const
   if (!metered(s))
     return 0.0;  // no power figures (a platform XML without them, a scenario built in code): the plugin says 0 W
   const double plugin = sg_host_get_consumed_energy(platform_.site_host(s));
-  return plugin + (full_w(s) - idle_w(s)) * busy_core_s / static_cast<double>(sites_[s].cores);
+  const double down_s = ledger_.down_s(s, simgrid::s4u::Engine::get_clock());
+  return plugin + (full_w(s) - idle_w(s)) * busy_core_s / static_cast<double>(sites_[s].cores) -
+         (idle_w(s) - off_w(s)) * down_s;
 }
 
 void EnergyMeter::update_all() const

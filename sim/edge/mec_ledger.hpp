@@ -21,6 +21,8 @@ struct SiteLoad {
   double busy_core_s = 0;  // core-seconds spent processing messages (brokers and twins)
   bool cached = false;     // the twin image is in this site's cache
   bool down = false;       // MEC_DOWN: admits nothing (a fault)
+  double down_since = 0;   // when the current MEC_DOWN began (while down)
+  double down_s = 0;       // s spent down in faults that ended (the energy meter's off time)
   simgrid::s4u::SemaphorePtr op_slots;
   simgrid::s4u::MutexPtr pull_lock;
 };
@@ -39,11 +41,22 @@ public:
   bool can_host(SiteId s, double cpu_cores, double memory_mb) const;
   void reserve(SiteId s, double cpu_cores, double memory_mb);
   void release(SiteId s, double cpu_cores, double memory_mb);
-  /// MEC_DOWN: a downed site admits nothing and shows as down in the policies' views.
-  void set_down(SiteId s, bool down)
+  /// MEC_DOWN: a downed site admits nothing and shows as down in the policies' views, from `now` on.
+  void set_down(SiteId s, bool down, double now)
   {
-    loads_[s].down = down;
+    SiteLoad& l = loads_[s];
+    if (l.down && !down)
+      l.down_s += now - l.down_since;
+    else if (!l.down && down)
+      l.down_since = now;
+    l.down = down;
     views_[s].down = down;
+  }
+  /// Seconds the site has been down from t = 0 to `now`.
+  double down_s(SiteId s, double now) const
+  {
+    const SiteLoad& l = loads_[s];
+    return l.down_s + (l.down ? now - l.down_since : 0.0);
   }
   bool is_down(SiteId s) const { return loads_[s].down; }
   void add_busy(SiteId s, double core_seconds) { loads_[s].busy_core_s += core_seconds; }

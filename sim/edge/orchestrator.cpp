@@ -32,8 +32,8 @@ void Orchestrator::operator()()
       // ORCHESTRATOR_DOWN: this request and every later one wait, in order, until it is back.
       const double start = sg4::Engine::get_clock();
       sg4::this_actor::sleep_until(deps_.faults->orchestrator_down_until());
-      record_phase(*req, req->op == OrchestratorRequest::Op::Instantiate ? "instantiate.orchestrator_down"
-                                                                         : "terminate.orchestrator_down",
+      record_phase(*req, req->op != OrchestratorRequest::Op::Terminate ? "instantiate.orchestrator_down"
+                                                                       : "terminate.orchestrator_down",
                    start, 0);
     }
     // One stream per operation, numbered in arrival order: reproducible for a given seed.
@@ -41,10 +41,10 @@ void Orchestrator::operator()()
     const std::uint64_t number = operations_++;
     sg4::Actor::create("op-" + std::to_string(number), sg4::this_actor::get_host(), [this, op, number] {
       RandomStream rng(deps_.seed, StreamPurpose::Orchestrator, number);
-      if (op->op == OrchestratorRequest::Op::Instantiate)
-        instantiate(*op, rng);
-      else
+      if (op->op == OrchestratorRequest::Op::Terminate)
         terminate(*op, rng);
+      else
+        instantiate(*op, rng);
     });
   }
 }
@@ -64,19 +64,22 @@ void Orchestrator::timed_phase(const OrchestratorRequest& req, const char* name,
 
 bool Orchestrator::gone(InstanceId instance) const
 {
-  return deps_.faults != nullptr && deps_.twins.instance(instance).killed;
+  return deps_.faults != nullptr && instance != kNone && deps_.twins.instance(instance).killed;
 }
 
 void Orchestrator::instantiate(const OrchestratorRequest& req, RandomStream& rng)
 {
   const auto& cfg = deps_.config;
   SiteLoad& load = deps_.ledger.load(req.site);
-  const InstanceId instance = deps_.twins.create(req.station, req.site);
+  // A cloud twin (HYBRID) is no instance of the twin book: its phases are the same, its readiness is the
+  // CloudTwins' (the cloud is never down: faults name MECs).
+  const bool cloud_twin = req.op == OrchestratorRequest::Op::InstantiateCloudTwin;
+  const InstanceId instance = cloud_twin ? kNone : deps_.twins.create(req.station, req.site);
   const auto reply = [&](double bytes) {
     req.reply->put_init(std::make_unique<OrchestratorReply>(OrchestratorReply{instance, bytes}).release(), 0)
         ->detach(delete_payload<OrchestratorReply>);
   };
-  if (deps_.faults != nullptr && deps_.faults->site_down(req.site)) {
+  if (!cloud_twin && deps_.faults != nullptr && deps_.faults->site_down(req.site)) {
     // Asked for at the instant its MEC went down (the manager admits no downed site): the pod never exists.
     const double now = sg4::Engine::get_clock();
     deps_.twins.kill(instance, now);
@@ -140,9 +143,11 @@ void Orchestrator::terminate(const OrchestratorRequest& req, RandomStream& rng)
   load.ops_in_flight++;
   if (sg4::Engine::get_clock() > start)
     record_phase(req, "terminate.queue", start, 0);
-  // SIGTERM: the container stops serving when its stop begins. The delete request is then done (helm uninstall
-  // returns once the resources are deleted, without --wait): the operation slot is free while the kubelet waits
-  // out the pod's termination (up to the grace period) and cleans up; the pod keeps its resources until then.
+  // SIGTERM: the container stops serving when its stop begins. The delete request is then done (OSM runs `helm
+  // delete --purge` / `helm uninstall` without --wait, which returns once the release's objects are deleted; sources
+  // in scenario.proto, Orchestrator): the operation slot is free while the kubelet waits out the pod's termination
+  // (up to the grace period) and cleans up; the pod keeps its resources until then (the Pod object is removed
+  // from the API server after its containers stopped).
   deps_.twins.stop(req.instance, sg4::Engine::get_clock());
   load.ops_in_flight--;
   load.op_slots->release();

@@ -18,7 +18,7 @@ CloudTwins::Twin& CloudTwins::twin(StationId s)
   return twins_[s];
 }
 
-void CloudTwins::appeared(StationId s)
+void CloudTwins::appeared(StationId s, double now)
 {
   Twin& t = twin(s);
   if (!ledger_.can_host(cloud_, config_.cloud_cpu_cores, config_.cloud_memory_mb)) {
@@ -30,6 +30,20 @@ void CloudTwins::appeared(StationId s)
   t = Twin{};
   t.present = true;
   t.epoch = epoch;
+  t.appeared = now;
+}
+
+bool CloudTwins::set_ready(StationId s, std::uint32_t epoch, double now, bool deployed)
+{
+  if (!has_twin(s) || twins_[s].epoch != epoch)
+    return false;
+  Twin& t = twins_[s];
+  t.ready = true;
+  t.pending = 0;
+  t.pending_newest = std::numeric_limits<double>::quiet_NaN();
+  if (deployed)
+    deploy_times_.push_back(now - t.appeared);
+  return true;
 }
 
 void CloudTwins::account(StationId s, Twin& t, double now)
@@ -52,7 +66,7 @@ void CloudTwins::left(StationId s, double now)
 
 void CloudTwins::edge_processed(StationId s, double created)
 {
-  if (!has_twin(s))
+  if (!ready(s))
     return;
   Twin& t = twins_[s];
   ++t.pending;
@@ -60,10 +74,19 @@ void CloudTwins::edge_processed(StationId s, double created)
     t.pending_newest = created;
 }
 
+void CloudTwins::edge_lost(StationId s)
+{
+  if (!has_twin(s))
+    return;
+  Twin& t = twins_[s];
+  t.pending = 0;
+  t.pending_newest = std::numeric_limits<double>::quiet_NaN();
+}
+
 CloudTwins::Batch CloudTwins::take(StationId s)
 {
   Batch b;
-  if (!has_twin(s))
+  if (!ready(s))
     return b;
   Twin& t = twins_[s];
   b.station = s;
@@ -96,6 +119,8 @@ void CloudTwins::processed(const Batch& b, double done)
   Twin& t = twins_[b.station];
   if (std::isnan(b.newest) || t.last_generated >= b.newest)
     return;
+  if (std::isnan(t.last_generated) && stations_.view(b.station).kind == StationKind::Vehicle)
+    first_serve_times_.push_back(done - t.appeared);  // its first data: it serves from now on
   account(b.station, t, done);
   t.last_generated = b.newest;
   t.aoi_from = done;

@@ -31,6 +31,8 @@ struct OrchestratorRequest {
   enum class Op : std::uint8_t {
     Instantiate,  // MigrationRun -> Orchestrator: deploy an instance of `station`'s twin on `site`
     Terminate,    // MigrationRun -> Orchestrator: delete `instance`
+    InstantiateCloudTwin,  // Manager (cloud-twin actor) -> Orchestrator: deploy `station`'s full twin on `site`,
+                           // the cloud (twin.mode HYBRID; no edge instance: the reply's instance is kNone)
   };
   Op op = Op::Instantiate;
   StationId station = kNone;

@@ -66,8 +66,11 @@ void FaultInjector::kill_site(const FaultEvent& f)
     if (!in.alive || in.site != site)
       continue;
     const StationId station = in.station;
+    const bool was_serving = deps_.twins.serving(station) == i;
     if (deps_.twins.kill(i, now)) {
       deps_.ledger.release(site); // the pod's reservation goes with the cluster
+      if (was_serving && deps_.cloud != nullptr)
+        deps_.cloud->edge_lost(station);
       if (deps_.twins.serving(station) == kNone && std::find(left.begin(), left.end(), station) == left.end())
         left.push_back(station);
     }
@@ -97,7 +100,7 @@ void FaultInjector::begin(const FaultEvent& f)
   switch (f.kind) {
   case FaultKind::MecDown:
     st.set_site_down(f.index, true, f.id);
-    deps_.ledger.set_down(f.index, true);
+    deps_.ledger.set_down(f.index, true, sg4::Engine::get_clock());
     if (!deps_.healing.keep_image_cache)
       deps_.ledger.load(f.index).cached = false; // it comes back empty: the image is pulled again
     for (BrokerId b = 0; b < deps_.infra.brokers().size(); ++b)
@@ -140,7 +143,7 @@ void FaultInjector::finish(const FaultEvent& f)
   switch (f.kind) {
   case FaultKind::MecDown:
     st.set_site_down(f.index, false);
-    deps_.ledger.set_down(f.index, false);
+    deps_.ledger.set_down(f.index, false, sg4::Engine::get_clock());
     for (BrokerId b = 0; b < deps_.infra.brokers().size(); ++b)
       if (deps_.infra.brokers()[b].site == f.index)
         st.set_broker_down(b, false);

@@ -5,6 +5,7 @@
 // it undoes it. For each twin a fault leaves without an instance it tells the manager after the detection delay
 // (the health check), which heals it (manager/healing.cpp).
 #include "edge/mec_ledger.hpp"
+#include "edge/sync.hpp"
 #include "edge/twin_book.hpp"
 #include "messaging/telemetry_plane.hpp"
 #include "topology/faults.hpp"
@@ -26,6 +27,7 @@ struct FaultInjectorDeps {
   TelemetryPlane& plane;
   NetworkView& network;
   simgrid::s4u::Mailbox* manager;
+  CloudTwins* cloud = nullptr;  // twin.mode HYBRID: a killed edge twin's unsynced CAMs go with it
 };
 
 class FaultInjector {

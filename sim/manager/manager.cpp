@@ -100,8 +100,49 @@ void Manager::on_appear(StationId s)
   place(s, deps_.policy.place(snap, s));
 }
 
+void Manager::deploy_cloud_twin(StationId s)
+{
+  CloudTwins* cloud = deps_.cloud_twins;
+  if (cloud == nullptr || !cloud->has_twin(s) || cloud->ready(s))
+    return;  // not HYBRID, or no room for it in the cloud (CloudTwins::rejected), or running already
+  const double now = sg4::Engine::get_clock();
+  const std::uint32_t epoch = cloud->epoch(s);
+  if (!deps_.cold_start && now == 0.0) {
+    // Steady-state start, as for the edge twins: it runs already, and the cloud holds the twin image.
+    cloud->set_ready(s, epoch, now, false);
+    SiteLoad& load = deps_.ledger.load(cloud->cloud());
+    load.cached = load.cached || deps_.ledger.image_cache();
+    return;
+  }
+  MigrationRecord rec = new_record(s, kNone, cloud->cloud(), MigrationReason::Initial, MigrationTrigger::Appear);
+  rec.mechanism = fixed_name("cloud-twin");
+  rec.note = fixed_name("hybrid: the station's full twin");
+  const OperationDeps op = deps_.operation;
+  sg4::Actor::create("cloud-twin-" + std::to_string(rec.id), sg4::this_actor::get_host(), [op, cloud, rec, epoch]() {
+    MigrationRecord r = rec;
+    sg4::Mailbox* reply = sg4::Mailbox::by_name("cloud-twin-" + std::to_string(r.id));
+    op.orchestrator->put_init(std::make_unique<OrchestratorRequest>(OrchestratorRequest{
+                                  OrchestratorRequest::Op::InstantiateCloudTwin, r.station, r.to_site, kNone, r.id,
+                                  reply})
+                                  .release(),
+                              0)
+        ->detach(delete_payload<OrchestratorRequest>);
+    const std::unique_ptr<OrchestratorReply> done = reply->get_unique<OrchestratorReply>();
+    op.plane.sync();  // the plane's events before now see the cloud twin as it was
+    r.finished = sg4::Engine::get_clock();
+    r.bytes = done->bytes;
+    r.outcome = MigrationOutcome::Completed;
+    if (!cloud->set_ready(r.station, epoch, r.finished, true)) {
+      r.outcome = MigrationOutcome::Failed;
+      r.note = fixed_name("hybrid: the station left before its full twin was ready");
+    }
+    op.recorder.migration(r);
+  });
+}
+
 void Manager::place(StationId s, SiteId site)
 {
+  deploy_cloud_twin(s);  // the full twin's deployment is independent of the edge twin's placement
   MigrationRecord rec = new_record(s, kNone, site, MigrationReason::Initial, MigrationTrigger::Appear);
   if (site >= deps_.infra.sites().size()) {
     reject(rec, site == kNone ? "policy chose no site" : "unknown target");

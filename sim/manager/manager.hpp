@@ -6,6 +6,7 @@
 #include "manager/events.hpp"
 #include "manager/operations.hpp"
 #include "edge/orchestrator.hpp"
+#include "edge/sync.hpp"
 #include "stations/station_table.hpp"
 #include "messaging/telemetry_plane.hpp"
 #include "edge/twin_book.hpp"
@@ -48,6 +49,7 @@ struct ManagerDeps {
   std::span<const double> rsu_baseline_latency_s = {};  // Snapshot::rsu_baseline_latency_s (by RsuId)
   FaultState* faults = nullptr;            // faults: twins lost to them (null: no faults in the run)
   const HealingConfig* healing = nullptr;  // detection delay, whether lost twins are re-placed
+  CloudTwins* cloud_twins = nullptr;       // twin.mode HYBRID: the cloud twins it deploys (null otherwise)
 };
 
 /// The world as a batch policy sees it at `now` (sites, totals, cloud), without stations: the manager adds the
@@ -73,6 +75,9 @@ private:
   void place(StationId s, SiteId site);
   /// Steady-state start: the twin of a station present at t = 0 serves on `rec.to_site` at once, at no cost.
   void place_steady(MigrationRecord rec);
+  /// twin.mode HYBRID: `s`'s cloud twin runs at once in a steady-state start, else it is deployed through the
+  /// orchestrator on the cloud (an actor waits for it; recorded in /migrations with mechanism `cloud-twin`).
+  void deploy_cloud_twin(StationId s);
   /// Batch policies: collects every event already posted at this instant, asks once, executes in event order.
   void run_batched(BatchDecider& batch);
   void decide_instant(BatchDecider& batch, const std::vector<std::unique_ptr<ManagerEvent>>& events);

@@ -21,6 +21,8 @@ namespace {
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 constexpr double kEtsiCheck_s = 0.1;  // EN 302 637-2 §6.1.3: T_CheckCamGen <= T_GenCamMin = 100 ms
 constexpr double kEtsiMax_s = 1.0;    // T_GenCamMax
+// The calendar's periodic lanes, one per period (core/calendar.hpp)
+constexpr std::size_t kCamLane = 0, kRsuLane = 1, kDashboardLane = 2, kTsdbLane = 3;
 } // namespace
 
 TelemetryPlane::TelemetryPlane(PlaneConfig config, const Infrastructure& infra, const Platform& platform,
@@ -117,11 +119,11 @@ void TelemetryPlane::start_points(StationId station, double t)
 
 void TelemetryPlane::tsdb_point(StationId station, double t)
 {
-  calendar_.push(t + tsdb_->period_s(), Event{Ev::TsdbPoint, station, tsdb_->epoch(station)});
+  calendar_.push_periodic(t + tsdb_->period_s(), Event{Ev::TsdbPoint, station, tsdb_->epoch(station)}, kTsdbLane);
   SiteId from = kNone;
   if (cloud_ != nullptr) {
-    if (cloud_->has_twin(station))
-      from = cloud_->cloud();  // HYBRID: the full twin writes the data
+    if (cloud_->ready(station))
+      from = cloud_->cloud();  // HYBRID: the full twin writes the data (once deployed)
   } else if (const InstanceId i = twins_.serving(station); i != kNone) {
     from = twins_.instance(i).site;
   }
@@ -221,7 +223,7 @@ void TelemetryPlane::handle(double t, const Event& e)
     const TwinInstance& in = twins_.instance(e.a);
     if (!in.alive || in.generation != e.b)
       break;
-    calendar_.push(t + config_.dashboard_period_s, e);
+    calendar_.push_periodic(t + config_.dashboard_period_s, e, kDashboardLane);
     if (twins_.serving(in.station) != e.a)
       break;
     const BrokerId dashboard = infra_.broker_of_site(infra_.cloud());
@@ -311,7 +313,7 @@ void TelemetryPlane::rsu_station(RsuId rsu, StationId station)
   if (config_.rsu_rate_hz <= 0)
     return;
   RandomStream rng(seed_, StreamPurpose::Telemetry, station);
-  calendar_.push(rng.uniform() / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+  calendar_.push_periodic(rng.uniform() / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0}, kRsuLane);
 }
 
 void TelemetryPlane::generate_rsu(RsuId rsu, double t)
@@ -319,7 +321,7 @@ void TelemetryPlane::generate_rsu(RsuId rsu, double t)
   const StationId s = rsu_station_[rsu];
   const RsuInfo& info = infra_.rsus()[rsu];
   if (faults_ != nullptr && faults_->rsu_down(rsu)) {  // a downed RSU publishes nothing
-    calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+    calendar_.push_periodic(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0}, kRsuLane);
     return;
   }
   const std::uint32_t i = new_message();
@@ -334,13 +336,13 @@ void TelemetryPlane::generate_rsu(RsuId rsu, double t)
     rec.broker = faults_->effective_broker(info.broker, t);  // reconnected to the fallback broker
   if (faults_ != nullptr && faults_->active() && cut(platform_.rsu_host(rsu), platform_.broker_host(rec.broker))) {
     finish_message(i, MessageOutcome::Lost, MessageCause::Fault);
-    calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+    calendar_.push_periodic(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0}, kRsuLane);
     return;
   }
   calendar_.push(t + network_.transfer_time(platform_.rsu_host(rsu), platform_.broker_host(rec.broker), rec.size_b, t),
                  Event{Ev::BrokerArrive, i, rec.broker});
   // Fixed schedule from the RSU's own phase: t_k = t_0 + k / rate (the next slot after t).
-  calendar_.push(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0});
+  calendar_.push_periodic(t + 1.0 / config_.rsu_rate_hz, Event{Ev::RsuGenerate, rsu, 0}, kRsuLane);
 }
 
 void TelemetryPlane::vehicle_appeared(StationId station, double t)
@@ -375,7 +377,7 @@ void TelemetryPlane::vehicle_appeared(StationId station, double t)
   const StationView& v = stations_.view(station);
   obu.rsu = v.rsu;
   obu.associated_at_s = v.rsu == kNone ? t : t + config_.reassociation_s;
-  calendar_.push(obu.first_s, Event{Ev::ObuGenerate, slot, obu.epoch});
+  calendar_.push_periodic(obu.first_s, Event{Ev::ObuGenerate, slot, obu.epoch}, kCamLane);
 }
 
 void TelemetryPlane::withdraw(Obu& obu, MessageCause cause)
@@ -459,7 +461,10 @@ void TelemetryPlane::generate_cam(std::uint32_t slot, double t)
   v.speed_mps = k.speed_mps;
   v.heading_deg = k.heading_deg;
   subscriptions_.moved(s);
-  calendar_.push(next_generation(obu, t), Event{Ev::ObuGenerate, slot, obu.epoch});
+  if (config_.poisson)  // random gaps: the heap
+    calendar_.push(next_generation(obu, t), Event{Ev::ObuGenerate, slot, obu.epoch});
+  else
+    calendar_.push_periodic(next_generation(obu, t), Event{Ev::ObuGenerate, slot, obu.epoch}, kCamLane);
   if (config_.trigger == CamTrigger::Etsi && obu.last_cam_s >= 0) {
     const double dh = std::abs(std::remainder(k.heading_deg - obu.last_heading_deg, 360.0));
     const bool due = dh > 4.0 || std::hypot(k.x_m - obu.last_x_m, k.y_m - obu.last_y_m) > 4.0 ||
@@ -505,10 +510,10 @@ void TelemetryPlane::offer(Obu& obu, std::uint32_t msg, double t)
 {
   const StationView& v = stations_.view(obu.station);
   const double d = cells_.distance(obu.rsu, v.x_m, v.y_m);
-  const double rate_mbps = rates_.rate_bps(d) * 8e-6;
-  const double airtime = config_.phy.airtime_s(messages_[msg].rec.size_b, rate_mbps);
-  const bool replaced =
-      channels_[obu.rsu].channel.offer(obu.station, t, airtime, loss_.per(d, rate_mbps), true, rate_mbps);
+  const RateTiming& rt = timing(rates_.rate_bps(d) * 8e-6);
+  const double airtime = config_.phy.airtime_dbps_s(messages_[msg].rec.size_b, rt.n_dbps);
+  const bool replaced = channels_[obu.rsu].channel.offer(obu.station, t, airtime, loss_.per_below(d, rt.threshold_dbm),
+                                                         true, rt.ack_airtime_s, rt.ack_timeout_s);
   if (replaced) {  // the newest frame not yet on the air is superseded
     finish_message(obu.queue[obu.queued - 1], MessageOutcome::NotSent, MessageCause::Superseded);
     obu.queue[obu.queued - 1] = msg;
@@ -519,10 +524,22 @@ void TelemetryPlane::offer(Obu& obu, std::uint32_t msg, double t)
   wake(obu.rsu);
 }
 
+const TelemetryPlane::RateTiming& TelemetryPlane::timing(double rate_mbps)
+{
+  for (const RateTiming& r : timings_)
+    if (r.rate_mbps == rate_mbps)
+      return r;
+  const radio::Phy& phy = config_.phy;
+  timings_.push_back(RateTiming{rate_mbps, phy.n_dbps(rate_mbps), phy.ack_airtime_s(rate_mbps),
+                                phy.ack_timeout_s(rate_mbps),
+                                radio::min_sensitivity_dbm(rate_mbps) + loss_.params().sensitivity_offset_db});
+  return timings_.back();
+}
+
 void TelemetryPlane::wake(RsuId rsu)
 {
   ChannelState& c = channels_[rsu];
-  const double next = c.channel.next_event_s();
+  const double next = c.channel.next_active_event_s();
   if (std::isinf(next) || (c.scheduled >= 0 && c.scheduled <= next))
     return;
   c.scheduled = std::max(next, now_);
@@ -547,7 +564,7 @@ void TelemetryPlane::channel_event(RsuId rsu, double t)
     // (applied when its exchange ends: the neighbour defers from its next event on).
     const StationView& v = stations_.view(obu.station);
     for (RsuId q : c.neighbours)
-      if (cells_.distance(q, v.x_m, v.y_m) <= config_.carrier_sense_range_m) {
+      if (cells_.within(q, v.x_m, v.y_m, config_.carrier_sense_range_m)) {
         channels_[q].channel.occupy(o.tx_start_s, o.done_s);
         wake(q);
       }
@@ -722,7 +739,7 @@ void TelemetryPlane::instance_created(InstanceId instance)
   if (config_.dashboard_period_s <= 0)
     return;
   sync();
-  calendar_.push(now_ + config_.dashboard_period_s, Event{Ev::Dashboard, instance, twins_.instance(instance).generation});
+  calendar_.push_periodic(now_ + config_.dashboard_period_s, Event{Ev::Dashboard, instance, twins_.instance(instance).generation}, kDashboardLane);
 }
 
 void TelemetryPlane::flush_session(StationId station)

@@ -225,6 +225,16 @@ private:
   std::vector<const NetworkView::Route*> broker_site_routes_;  // [broker * sites + site]
   std::vector<const NetworkView::Route*> broker_routes_;       // [from * brokers + to]
   std::vector<const NetworkView::Route*> site_broker_routes_;  // [site * brokers + broker]
+  /// What every frame at one rate needs, computed once per rate (the rate ladder has a few steps).
+  struct RateTiming {
+    double rate_mbps;
+    std::uint32_t n_dbps;
+    double ack_airtime_s;
+    double ack_timeout_s;
+    double threshold_dbm;  // the loss model's sensitivity at this rate
+  };
+  const RateTiming& timing(double rate_mbps);
+  std::vector<RateTiming> timings_;
   std::vector<radio::FrameOutcome> outcomes_;  // reused
   std::vector<StationId> matched_;             // reused
   struct Kept {

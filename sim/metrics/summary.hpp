@@ -65,6 +65,10 @@ struct Summary {
   double sync_bytes = 0;                  // B on the backhaul, edge twins to cloud twins
   double sync_bytes_per_vehicle_hour = 0;
   std::uint64_t cloud_twins_rejected = 0; // stations whose cloud twin found no room in the cloud
+  std::uint64_t cloud_twin_deploys = 0;   // cloud twins deployed through the orchestrator (not steady-state)
+  double cloud_deploy_mean_s = 0;         // their mean appearance -> ready
+  double cloud_first_serve_mean_s = 0;    // vehicles' cloud twins: mean appearance -> first sync batch processed
+  double cloud_first_serve_max_s = 0;
   // Time-series store (edge/tsdb.hpp).
   std::uint64_t tsdb_points = 0;
   double tsdb_bytes_stored = 0;

@@ -80,6 +80,13 @@ double CellIndex::distance(RsuId r, double x_m, double y_m) const
   return std::hypot(x_m - c.x_m, y_m - c.y_m);
 }
 
+bool CellIndex::within(RsuId r, double x_m, double y_m, double range_m) const
+{
+  const Cell& c = impl_->cells[r];
+  const double dx = x_m - c.x_m, dy = y_m - c.y_m;
+  return dx * dx + dy * dy <= range_m * range_m;
+}
+
 std::size_t CellIndex::size() const { return impl_->cells.size(); }
 
 } // namespace v2x

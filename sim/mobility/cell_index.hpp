@@ -25,6 +25,8 @@ public:
   RsuId serving(double x_m, double y_m) const;
   /// Distance from (x, y) to RSU r's site, in metres.
   double distance(RsuId r, double x_m, double y_m) const;
+  /// True if (x, y) is within range_m of RSU r's site (squared distances: no square root).
+  bool within(RsuId r, double x_m, double y_m, double range_m) const;
   std::size_t size() const;
 
 private:

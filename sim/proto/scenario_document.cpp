@@ -743,17 +743,18 @@ Scenario ScenarioDocument::to_scenario() const
   is.cloud.idle_w = cloud.idle_w();
   is.cloud.full_w = cloud.full_w();
   // Site power: a site's own figures, else the per-core defaults x its cores (scenario.proto, Energy).
-  s.energy = EnergyConfig{m.energy().idle_w_per_core(), m.energy().full_w_per_core(), m.energy().off_w_per_core()};
-  auto resolve_power = [&](auto& site) {
+  s.energy = EnergyConfig{m.energy().idle_w_per_core(), m.energy().full_w_per_core(), m.energy().off_w_per_core(),
+                          m.energy().cloud_idle_w_per_core(), m.energy().cloud_full_w_per_core()};
+  auto resolve_power = [&](auto& site, double idle_w_per_core, double full_w_per_core) {
     if (site.idle_w == 0)
-      site.idle_w = s.energy.idle_w_per_core * site.cores;
+      site.idle_w = idle_w_per_core * site.cores;
     if (site.full_w == 0)
-      site.full_w = s.energy.full_w_per_core * site.cores;
+      site.full_w = full_w_per_core * site.cores;
     site.off_w = s.energy.off_w_per_core * site.cores;
   };
   for (MecConfig& mec : is.mecs)
-    resolve_power(mec);
-  resolve_power(is.cloud);
+    resolve_power(mec, s.energy.idle_w_per_core, s.energy.full_w_per_core);
+  resolve_power(is.cloud, s.energy.cloud_idle_w_per_core, s.energy.cloud_full_w_per_core);
   is.cloud.link_bandwidth_bps = cloud.link_bandwidth_bps();
   is.cloud.link_latency_s = cloud.link_latency_s();
   for (const pb::Broker& b : inf.broker())

@@ -48,6 +48,15 @@ double Channel::next_event_s() const
   return t;
 }
 
+double Channel::next_active_event_s() const
+{
+  if (tx_)
+    return tx_end_;
+  if (contenders_.empty())
+    return kInf;  // only foreign busy periods pending (or nothing): they wait for the next call
+  return next_event_s();
+}
+
 void Channel::draw_backoff(Sender& s, std::uint32_t cw)
 {
   const auto k = std::min<std::uint64_t>(cw, static_cast<std::uint64_t>(rng_.uniform() * (cw + 1.0)));

@@ -80,6 +80,12 @@ public:
   bool withdraw(std::uint32_t sender);
   /// Time of the next channel event; +inf when nothing is pending.
   double next_event_s() const;
+  /// Time of the next event that can end a frame or change a sender's state: next_event_s(), except that foreign
+  /// busy periods (occupy()) while no frame contends and none is on the air give +inf. Those only move the idle-slot
+  /// epochs and the busy time, and run_until() processes them in order before anything later (an offer, advance(),
+  /// busy_time_s() after advance()), so a caller may leave them to the next such call: the channel ends in the same
+  /// state as if each had had its own event. The telemetry plane wakes a channel only at these times.
+  double next_active_event_s() const;
   /// Processes every channel event with time <= until_s and appends the frames finished by them (and by events an
   /// offer() processed first) to `out`, in time order.
   void advance(double until_s, std::vector<FrameOutcome>& out);

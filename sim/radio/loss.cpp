@@ -11,13 +11,20 @@ namespace v2x::radio {
 
 double regularized_gamma_p(double a, double x)
 {
+  if (!(a > 0))
+    throw std::invalid_argument("regularized_gamma_p needs a > 0 and x >= 0");
+  return regularized_gamma_p(a, x, std::lgamma(a));
+}
+
+double regularized_gamma_p(double a, double x, double lgamma_a)
+{
   if (!(a > 0) || !(x >= 0))
     throw std::invalid_argument("regularized_gamma_p needs a > 0 and x >= 0");
   if (x == 0)
     return 0;
   if (std::isinf(x))
     return 1;
-  const double log_prefix = a * std::log(x) - x - std::lgamma(a);
+  const double log_prefix = a * std::log(x) - x - lgamma_a;
   constexpr double eps = 1e-15;
   if (x < a + 1) {
     // series: gamma(a,x) = e^-x x^a sum x^n / (a (a+1) ... (a+n))
@@ -63,7 +70,7 @@ double min_sensitivity_dbm(double rate_mbps)
 }
 
 LossModel::LossModel(LossParams params)
-    : params_(params)
+    : params_(params), lgamma_near_(std::lgamma(params.m_near)), lgamma_far_(std::lgamma(params.m_far))
 {
 }
 
@@ -84,11 +91,16 @@ double LossModel::mean_rx_dbm(double distance_m) const
 
 double LossModel::per(double distance_m, double rate_mbps) const
 {
-  const double m = distance_m < params_.m_distance_m ? params_.m_near : params_.m_far;
-  const double threshold_dbm = min_sensitivity_dbm(rate_mbps) + params_.sensitivity_offset_db;
+  return per_below(distance_m, min_sensitivity_dbm(rate_mbps) + params_.sensitivity_offset_db);
+}
+
+double LossModel::per_below(double distance_m, double threshold_dbm) const
+{
+  const bool near = distance_m < params_.m_distance_m;
+  const double m = near ? params_.m_near : params_.m_far;
   // received power ~ Gamma(shape m, mean p): P(X < s) = P(m, m s / p); s / p from the dB difference
   const double ratio = std::pow(10.0, (threshold_dbm - mean_rx_dbm(distance_m)) / 10);
-  return regularized_gamma_p(m, m * ratio);
+  return regularized_gamma_p(m, m * ratio, near ? lgamma_near_ : lgamma_far_);
 }
 
 } // namespace v2x::radio

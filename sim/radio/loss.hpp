@@ -45,14 +45,19 @@ public:
   /// Probability that one attempt at `rate_mbps` over distance_m fails: P(faded power < sensitivity) =
   /// P(m, m s / p) (regularised lower incomplete gamma), s and p the sensitivity and mean power in mW.
   double per(double distance_m, double rate_mbps) const;
+  /// The same with the sensitivity given: min_sensitivity_dbm(rate) + params().sensitivity_offset_db.
+  double per_below(double distance_m, double threshold_dbm) const;
   const LossParams& params() const { return params_; }
 
 private:
   LossParams params_;
+  double lgamma_near_, lgamma_far_;  // ln Gamma(m) of m_near and m_far
 };
 
 /// Regularised lower incomplete gamma function P(a, x) = gamma(a, x) / Gamma(a), a > 0, x >= 0
 /// (series for x < a + 1, continued fraction otherwise: Numerical Recipes, 3rd ed., §6.2).
 double regularized_gamma_p(double a, double x);
+/// The same with ln Gamma(a) given (std::lgamma(a)): the same value.
+double regularized_gamma_p(double a, double x, double lgamma_a);
 
 } // namespace v2x::radio

@@ -20,8 +20,12 @@ std::uint32_t Phy::n_dbps(double rate_mbps) const
 
 double Phy::airtime_s(std::uint32_t psdu_b, double rate_mbps) const
 {
+  return airtime_dbps_s(psdu_b, n_dbps(rate_mbps));
+}
+
+double Phy::airtime_dbps_s(std::uint32_t psdu_b, std::uint32_t n) const
+{
   const std::uint64_t bits = 16 + 8ULL * psdu_b + 6;
-  const std::uint32_t n = n_dbps(rate_mbps);
   const std::uint64_t symbols = (bits + n - 1) / n;
   return preamble_s + signal_s + symbol_s * static_cast<double>(symbols);
 }

@@ -24,6 +24,8 @@ struct Phy {
   /// Duration of a PPDU carrying a PSDU of `psdu_b` bytes (§17.4.3, Equation 17-29):
   /// T_PREAMBLE + T_SIGNAL + T_SYM x ceil((16 + 8 L + 6) / N_DBPS) (16 SERVICE bits, 6 tail bits).
   double airtime_s(std::uint32_t psdu_b, double rate_mbps) const;
+  /// The same with N_DBPS given (n_dbps(rate_mbps), looked up once per rate by callers that send many frames).
+  double airtime_dbps_s(std::uint32_t psdu_b, std::uint32_t n_dbps) const;
   /// Rate of the ACK answering a frame sent at `data_rate_mbps` (control response rule above).
   double ack_rate_mbps(double data_rate_mbps) const;
   /// Airtime of that ACK.

@@ -36,6 +36,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <numeric>
 #include <optional>
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(v2x_run_run, v2x_run, "Run builder");
@@ -310,10 +311,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
   manager_deps.rsu_baseline_latency_s = rsu_baseline_latency;
   manager_deps.faults = fault_state;
   manager_deps.healing = &scenario.healing;
+  manager_deps.cloud_twins = cloud_twins ? &*cloud_twins : nullptr;
   if (fault_state != nullptr)
     sg4::Actor::create("faults", control,
                        FaultInjector(FaultInjectorDeps{fault_schedule, faults, scenario.healing, *infra, twins, ledger,
-                                                       plane, network, manager_box}));
+                                                       plane, network, manager_box,
+                                                       cloud_twins ? &*cloud_twins : nullptr}));
   sg4::Actor::create("manager", control, Manager(manager_deps));
   if (scenario.migration.decision_interval_s > 0 || !scenario.migration.manual.empty())
     sg4::Actor::create("manager-clock", control,
@@ -406,6 +409,15 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options)
     result.summary.sync_bytes = cloud_twins->bytes();
     result.summary.sync_bytes_per_vehicle_hour = per_vehicle_hour(cloud_twins->bytes());
     result.summary.cloud_twins_rejected = cloud_twins->rejected();
+    // The cloud twins' deployments (appearance -> ready) and time to first serve (appearance -> first batch).
+    const auto mean = [](const std::vector<double>& v) {
+      return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    };
+    const std::vector<double>& first = cloud_twins->first_serve_times();
+    result.summary.cloud_twin_deploys = cloud_twins->deploys();
+    result.summary.cloud_deploy_mean_s = mean(cloud_twins->deploy_times());
+    result.summary.cloud_first_serve_mean_s = mean(first);
+    result.summary.cloud_first_serve_max_s = first.empty() ? 0.0 : *std::max_element(first.begin(), first.end());
   }
   if (tsdb) {
     result.summary.tsdb_points = tsdb->points();

@@ -355,6 +355,17 @@ Infrastructure::PathTree Infrastructure::shortest_paths(Node root) const
   std::vector<std::int64_t> key(n, std::numeric_limits<std::int64_t>::max());
   std::vector<char> done(n, 0);
 
+  if (arcs_.begin.size() != n + 1 || arcs_.edges != boost::num_edges(graph_)) {
+    arcs_.begin.assign(1, 0);
+    arcs_.arcs.clear();
+    for (Node u = 0; u < n; ++u) {
+      for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e)
+        arcs_.arcs.push_back(Arc{boost::target(*e, graph_), to_ps(graph_[*e].latency_s), graph_[*e].latency_s, *e});
+      arcs_.begin.push_back(arcs_.arcs.size());
+    }
+    arcs_.edges = boost::num_edges(graph_);
+  }
+
   using Item = std::tuple<std::int64_t, std::uint32_t, Node>; // (latency in ps, hops, vertex)
   std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
   key[root] = 0;
@@ -370,12 +381,12 @@ Infrastructure::PathTree Infrastructure::shortest_paths(Node root) const
     done[u] = 1;
     if (u != root && graph_[u].kind == NodeKind::Registry)
       continue; // the image registry is an end point, never a transit node
-    for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
-      Node v = boost::target(*e, graph_);
+    for (std::size_t a = arcs_.begin[u]; a < arcs_.begin[u + 1]; ++a) {
+      const Arc& arc = arcs_.arcs[a];
+      const Node v = arc.target;
       if (done[v])
         continue; // settled with a strictly better (latency, hops) than any path through u
-      const double lat = graph_[*e].latency_s;
-      const std::int64_t nk = add_ps(k, to_ps(lat));
+      const std::int64_t nk = add_ps(k, arc.latency_ps);
       const std::uint32_t nh = h + 1;
       const bool better = nk < key[v] || (nk == key[v] && nh < tree.hops[v]);
       const bool tie_lower = nk == key[v] && nh == tree.hops[v] && u < tree.parent[v];
@@ -383,8 +394,8 @@ Infrastructure::PathTree Infrastructure::shortest_paths(Node root) const
         key[v] = nk;
         tree.hops[v] = nh;
         tree.parent[v] = u;
-        tree.parent_edge[v] = *e;
-        tree.latency_s[v] = tree.latency_s[u] + lat;
+        tree.parent_edge[v] = arc.edge;
+        tree.latency_s[v] = tree.latency_s[u] + arc.latency_s;
         if (better)
           queue.emplace(nk, nh, v);
       }

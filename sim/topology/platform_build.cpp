@@ -94,14 +94,7 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
     std::reverse(edges.begin(), edges.end());
     return edges;
   };
-  auto same = [&graph](const std::vector<Infrastructure::Edge>& a, const std::vector<Infrastructure::Edge>& b) {
-    if (a.size() != b.size())
-      return false;
-    for (std::size_t k = 0; k < a.size(); ++k)
-      if (&graph[a[k]] != &graph[b[k]])
-        return false;
-    return true;
-  };
+
 
   // Backbone paths, [i * ne + j] from i to j.
   std::vector<std::vector<Infrastructure::Edge>> backbone(ne * ne);
@@ -112,6 +105,8 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
     }
 
   // Which RSUs nest under their home site: every route is the home route followed by the home's backbone route.
+  // The route from RSU r to endpoint i is endpoint i's tree walked from the RSU up to its root (rsu_to); it is
+  // compared edge by edge in place (2,500 RSUs x 626 endpoints at city scale: no vector per pair).
   std::vector<SiteId> home(rsus.size());
   std::vector<char> nested(rsus.size(), 1);
   std::size_t top_rsus = 0;
@@ -121,49 +116,23 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
     for (std::size_t i = 0; i < ne && nested[r]; ++i) {
       if (i == home[r])
         continue;
-      std::vector<Infrastructure::Edge> composed = to_home;
+      const Infrastructure::PathTree& tree = endpoints[i].tree;
       const auto& b = backbone[home[r] * ne + i];
-      composed.insert(composed.end(), b.begin(), b.end());
-      nested[r] = same(composed, rsu_to(r, i)) ? 1 : 0;
+      const std::size_t length = to_home.size() + b.size();
+      std::size_t k = 0;
+      bool same_route = tree.reaches(infra.rsu_node(r));
+      for (Infrastructure::Node v = infra.rsu_node(r); same_route && v != tree.root; v = tree.parent[v], ++k)
+        same_route = k < length &&
+                     &graph[tree.parent_edge[v]] == &graph[k < to_home.size() ? to_home[k] : b[k - to_home.size()]];
+      nested[r] = same_route && k == length ? 1 : 0;
     }
     top_rsus += nested[r] ? 0 : 1;
   }
 
-  // Zones, then hosts (each in its leaf zone).
+  // Zones, then hosts (each in its leaf zone). SimGrid 3.32 checks every new link's and zone's name against all
+  // the zones already in the tree (a recursive walk): the links are made while the backbone is the only zone, and
+  // the zones are attached to their parents once all exist, or the platform takes time quadratic in the RSUs.
   auto* top = sg4::create_full_zone("v2x");
-  std::vector<sg4::NetZone*> site_leaf(sites.size());
-  for (SiteId s = 0; s < sites.size(); ++s) {
-    endpoints[s].top = child_zone(sg4::create_star_zone(sites[s].name + ".site"), top);
-    site_leaf[s] = child_zone(sg4::create_full_zone(sites[s].name + ".host"), endpoints[s].top);
-  }
-  endpoints[registry].top = child_zone(sg4::create_full_zone("registry.zone"), top);
-  std::vector<sg4::NetZone*> rsu_zones(rsus.size());
-  for (RsuId r = 0; r < rsus.size(); ++r)
-    rsu_zones[r] = child_zone(sg4::create_full_zone(rsus[r].name + ".zone"), nested[r] ? endpoints[home[r]].top : top);
-
-  Platform p;
-  p.site_count_ = sites.size();
-  for (RsuId r = 0; r < rsus.size(); ++r) {
-    p.cell_hosts_.push_back(rsu_zones[r]->create_host(rsus[r].name + ".cell", kRelayHostSpeed)->seal());
-    p.rsu_hosts_.push_back(rsu_zones[r]->create_host(rsus[r].name, kRelayHostSpeed)->seal());
-    p.cell_latency_.push_back(rsus[r].cell_latency_s);
-  }
-  for (SiteId s = 0; s < sites.size(); ++s) {
-    sg4::Host* h = site_leaf[s]
-                       ->create_host(sites[s].name, sites[s].core_speed_flops_per_s)
-                       ->set_core_count(static_cast<int>(sites[s].cores));
-    set_power_properties(h, sites[s]);  // before seal(): the energy plugin reads them when the host is created
-    p.site_hosts_.push_back(h->seal());
-    endpoints[s].host = p.site_hosts_.back();
-  }
-  p.registry_host_ = endpoints[registry].top->create_host("registry", kRelayHostSpeed)->seal();
-  endpoints[registry].host = p.registry_host_;
-  p.control_host_ = p.site_hosts_[infra.cloud()];
-  for (const BrokerInfo& b : infra.brokers()) {
-    p.broker_site_.push_back(b.site);
-    p.broker_hosts_.push_back(p.site_hosts_.at(b.site));
-  }
-
   // Links, all in the backbone zone (the zone that creates a link does not matter to routing), in the flat
   // platform's order: cells, backhaul edges, then the radio caps.
   std::vector<sg4::Link*> cell_links;
@@ -180,6 +149,53 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
                                    ->set_sharing_policy(sg4::Link::SharingPolicy::SHARED)
                                    ->seal());
   }
+  std::vector<sg4::Link*> radio_caps;  // [r * rate steps + k]
+  for (const RsuInfo& r : rsus)
+    for (std::size_t k = 0; k < rate_steps.size(); ++k)
+      radio_caps.push_back(top->create_link(r.name + ".radio." + std::to_string(k), rate_steps[k].rate_bps)
+                               ->set_latency(0)
+                               ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
+                               ->seal());
+
+  std::vector<sg4::NetZone*> site_star(sites.size());
+  std::vector<sg4::NetZone*> site_leaf(sites.size());
+  for (SiteId s = 0; s < sites.size(); ++s) {
+    site_star[s] = sg4::create_star_zone(sites[s].name + ".site");
+    site_leaf[s] = sg4::create_full_zone(sites[s].name + ".host");
+  }
+  sg4::NetZone* registry_zone = sg4::create_full_zone("registry.zone");
+  std::vector<sg4::NetZone*> rsu_zones(rsus.size());
+  for (RsuId r = 0; r < rsus.size(); ++r)
+    rsu_zones[r] = sg4::create_full_zone(rsus[r].name + ".zone");
+  for (SiteId s = 0; s < sites.size(); ++s) {
+    endpoints[s].top = child_zone(site_star[s], top);
+    child_zone(site_leaf[s], endpoints[s].top);
+  }
+  endpoints[registry].top = child_zone(registry_zone, top);
+  // Top-level RSU zones now; the nested ones (and every RSU's hosts) after the backbone routes, which SimGrid
+  // checks by walking the tree under the backbone (shorter without them).
+  for (RsuId r = 0; r < rsus.size(); ++r)
+    if (!nested[r])
+      child_zone(rsu_zones[r], top);
+
+  Platform p;
+  p.site_count_ = sites.size();
+  for (SiteId s = 0; s < sites.size(); ++s) {
+    sg4::Host* h = site_leaf[s]
+                       ->create_host(sites[s].name, sites[s].core_speed_flops_per_s)
+                       ->set_core_count(static_cast<int>(sites[s].cores));
+    set_power_properties(h, sites[s]);  // before seal(): the energy plugin reads them when the host is created
+    p.site_hosts_.push_back(h->seal());
+    endpoints[s].host = p.site_hosts_.back();
+  }
+  p.registry_host_ = endpoints[registry].top->create_host("registry", kRelayHostSpeed)->seal();
+  endpoints[registry].host = p.registry_host_;
+  p.control_host_ = p.site_hosts_[infra.cloud()];
+  for (const BrokerInfo& b : infra.brokers()) {
+    p.broker_site_.push_back(b.site);
+    p.broker_hosts_.push_back(p.site_hosts_.at(b.site));
+  }
+
   auto to_links = [&](const std::vector<Infrastructure::Edge>& edges) {
     std::vector<sg4::LinkInRoute> links;
     links.reserve(edges.size());
@@ -194,6 +210,15 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
       top->add_route(endpoints[i].top->get_netpoint(), endpoints[j].top->get_netpoint(),
                      endpoints[i].host->get_netpoint(), endpoints[j].host->get_netpoint(),
                      to_links(backbone[i * ne + j]), true);
+  for (RsuId r = 0; r < rsus.size(); ++r)
+    if (nested[r])
+      child_zone(rsu_zones[r], endpoints[home[r]].top);
+  // RSU hosts (a zone needs its parent first: it takes its models from it).
+  for (RsuId r = 0; r < rsus.size(); ++r) {
+    p.cell_hosts_.push_back(rsu_zones[r]->create_host(rsus[r].name + ".cell", kRelayHostSpeed)->seal());
+    p.rsu_hosts_.push_back(rsu_zones[r]->create_host(rsus[r].name, kRelayHostSpeed)->seal());
+    p.cell_latency_.push_back(rsus[r].cell_latency_s);
+  }
   // Sites' stars: the site host's point has no links; a nested RSU's point has its path to the site.
   for (SiteId s = 0; s < sites.size(); ++s)
     endpoints[s].top->add_route(site_leaf[s]->get_netpoint(), nullptr, endpoints[s].host->get_netpoint(), nullptr, {},
@@ -204,10 +229,14 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
     rsu_zones[r]->add_route(p.cell_hosts_[r]->get_netpoint(), rsu->get_netpoint(), nullptr, nullptr,
                             {sg4::LinkInRoute(cell_links[r])}, true);
     for (SiteId s = 0; s < sites.size(); ++s) {
-      // Summed link by link from the RSU, as SimGrid sums a route's latency.
+      // Summed link by link from the RSU (rsu_to's order, walked in place), as SimGrid sums a route's latency;
+      // each link has its graph edge's latency.
+      const Infrastructure::PathTree& tree = endpoints[s].tree;
+      if (!tree.reaches(infra.rsu_node(r)))
+        throw std::logic_error("Platform::build: no route between " + rsus[r].name + " and " + sites[s].name);
       double latency = 0;
-      for (const Infrastructure::Edge& e : rsu_to(r, s))
-        latency += edge_links.at(&graph[e])->get_latency();
+      for (Infrastructure::Node v = infra.rsu_node(r); v != tree.root; v = tree.parent[v])
+        latency += graph[tree.parent_edge[v]].latency_s;
       p.rsu_site_latency_[r * sites.size() + s] = latency;
     }
     if (nested[r]) {
@@ -227,10 +256,7 @@ Platform Platform::build(const Infrastructure& infra, sg4::Engine& engine, const
     for (std::size_t k = 0; k < rate_steps.size(); ++k) {
       const std::string suffix = "." + std::to_string(k);
       sg4::Host* radio = rsu_zones[r]->create_host(rsus[r].name + ".cell" + suffix, kRelayHostSpeed)->seal();
-      sg4::Link* cap = top->create_link(rsus[r].name + ".radio" + suffix, rate_steps[k].rate_bps)
-                           ->set_latency(0)
-                           ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
-                           ->seal();
+      sg4::Link* cap = radio_caps[r * rate_steps.size() + k];
       p.radio_hosts_.push_back(radio);
       rsu_zones[r]->add_route(radio->get_netpoint(), p.rsu_hosts_[r]->get_netpoint(), nullptr, nullptr,
                               {sg4::LinkInRoute(cap), cell_link}, true);

@@ -145,19 +145,22 @@ def test_energy_of_each_site_is_idle_plus_busy_share_by_hand(hybrid):
         mecs = f["mecs"][:]
         sites = f["infrastructure/sites"][:]
         s = summary(f)
-    # schema defaults (scenario.proto, Energy): 2 W and 10 W per core; MECs 16 cores, the cloud 1024
+    # schema defaults (scenario.proto, Energy), per core of two SPECpower_ssj2008 results: a MEC as the ASUSTeK
+    # RS500A-E10-PS4 (1 x EPYC 7742, 64 cores: 51.4 W active idle, 214 W at 100 % load), the cloud as the RS700A-E9-RS4V2
+    # (2 x EPYC 7742, 128 cores: 106 W, 430 W); MECs 16 cores, the cloud 1024
     for site in sites:
         rows = mecs[mecs["site"] == site["site"]]
         rows = rows[np.argsort(rows["time"])]
         cores = int(site["cores"])
-        idle, full = 2.0 * cores, 10.0 * cores
+        per_core = (106.0 / 128, 430.0 / 128) if site["is_cloud"] else (51.4 / 64, 214.0 / 64)
+        idle, full = per_core[0] * cores, per_core[1] * cores
         # busy core-seconds from the samples' busy fractions (each over its 1 s period)
         busy_core_s = np.cumsum(rows["cpu_busy"] * 1.0 * cores)
         by_hand = idle * rows["time"] + (full - idle) * busy_core_s / cores
         np.testing.assert_allclose(rows["energy_j"], by_hand, rtol=1e-6)
     last = sum(mecs[mecs["site"] == site["site"]]["energy_j"].max() for site in sites)
     assert float(s["energy_total_j"]) >= last  # the end is at or after the last sample
-    assert float(s["energy_total_j"]) <= last + sum(10.0 * int(x["cores"]) for x in sites) * 1.0
+    assert float(s["energy_total_j"]) <= last + sum(430.0 / 128 * int(x["cores"]) for x in sites) * 1.0
     hours = float(s["vehicle_seconds"]) / 3600
     assert float(s["energy_per_vehicle_hour_j"]) == pytest.approx(float(s["energy_total_j"]) / hours, rel=1e-12)
 

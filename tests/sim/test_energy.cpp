@@ -96,3 +96,59 @@ TEST_CASE("EnergyMeter: the plugin's idle meter plus the ledger's busy core-seco
   // Then 10 s off (7 W) and 10 s idle (100 W): + 70 + 1000 J.
   CHECK(at50 == Approx(4250 + 70 + 1000).epsilon(1e-6));
 }
+
+TEST_CASE("EnergyMeter under a MEC outage: idle W x up time + off W x down time + the busy term, by hand", "[energy]")
+{
+  // The fault injector marks the site down in the MEC ledger (MEC_DOWN) without turning its SimGrid host off (see
+  // edge/energy.hpp for why): the meter swaps the idle power for the off power over the ledger's down time.
+  TestEngine engine(kExactFlags);
+  EnergyMeter::init_plugin();
+  const Infrastructure infra = one_mec();
+  Platform p = Platform::build(infra, *engine);
+  const TwinConfig twin = schema_defaults().twin;
+  MecLedger ledger(infra.sites(), twin, {}, true);
+  EnergyMeter meter(p, infra.sites(), ledger);
+  double at10 = -1, at25 = -1, at60 = -1, down25 = -1, down60 = -1;
+  sg4::Actor::create("faults", p.site_host(infra.cloud()), [&] {
+    ledger.add_busy(0, 12);  // 12 core-seconds of message processing before the outage
+    sg4::this_actor::sleep_until(10);
+    at10 = meter.energy_j(0);
+    ledger.set_down(0, true, 10);  // down from 10 to 30 s
+    sg4::this_actor::sleep_until(25);
+    at25 = meter.energy_j(0);
+    down25 = ledger.down_s(0, 25);
+    sg4::this_actor::sleep_until(30);
+    ledger.set_down(0, false, 30);
+    ledger.add_busy(0, 8);  // 8 more after it
+    sg4::this_actor::sleep_until(60);
+    at60 = meter.energy_j(0);
+    down60 = ledger.down_s(0, 60);
+  });
+  (*engine).run();
+  CHECK(meter.off_w(0) == kOff);
+  CHECK(down25 == Approx(15).epsilon(1e-12));
+  CHECK(down60 == Approx(20).epsilon(1e-12));
+  // By hand: 100 W x 10 s + 200 W x 12 / 4 = 1000 + 600 = 1600 J at 10 s; + 7 W x 15 s = 1705 J at 25 s;
+  // at 60 s: 100 W x 40 s up + 7 W x 20 s down + 200 W x 20 core-s / 4 cores = 4000 + 140 + 1000 = 5140 J.
+  CHECK(at10 == Approx(1600).epsilon(1e-9));
+  CHECK(at25 == Approx(1705).epsilon(1e-9));
+  CHECK(at60 == Approx(5140).epsilon(1e-9));
+  CHECK(at60 == Approx(energy_by_hand(kIdle, kFull, kOff, kCores, 60, 20, 20)).epsilon(1e-12));
+}
+
+TEST_CASE("the energy defaults are two SPECpower_ssj2008 results per core: a one-socket MEC, a two-socket cloud",
+          "[energy]")
+{
+  // scenario.proto, Energy: ASUSTeK RS500A-E10-PS4, 1 x AMD EPYC 7742 (64 cores), 51.4 W at active idle and 214 W
+  // at 100 % target load (SPEC result power_ssj2008-20191125-01011); ASUSTeK RS700A-E9-RS4V2, 2 x EPYC 7742 (128
+  // cores), 106 W and 430 W (power_ssj2008-20200313-01020).
+  const Scenario& d = schema_defaults();
+  CHECK(d.energy.idle_w_per_core * 64 == Approx(51.4).epsilon(1e-15));
+  CHECK(d.energy.full_w_per_core * 64 == Approx(214.0).epsilon(1e-15));
+  CHECK(d.energy.cloud_idle_w_per_core * 128 == Approx(106.0).epsilon(1e-15));
+  CHECK(d.energy.cloud_full_w_per_core * 128 == Approx(430.0).epsilon(1e-15));
+  CHECK(d.energy.off_w_per_core == 0);
+  // The cloud's own figures follow from its cores (1024 by default) and the cloud class.
+  CHECK(d.infrastructure.cloud.idle_w == Approx(106.0 / 128 * d.infrastructure.cloud.cores).epsilon(1e-15));
+  CHECK(d.infrastructure.cloud.full_w == Approx(430.0 / 128 * d.infrastructure.cloud.cores).epsilon(1e-15));
+}

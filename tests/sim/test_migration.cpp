@@ -6,6 +6,9 @@
 #include "proto/scenario_defaults.hpp"
 #include "migration/registry.hpp"
 #include "support/sim_scenario.hpp"
+#include "support/test_engine.hpp"
+#include "edge/orchestrator.hpp"
+#include "core/payload.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -258,4 +261,120 @@ TEST_CASE("a scripted (manual) migration is validated and recorded with reason m
   CHECK(manual[1].outcome == MigrationOutcome::Rejected);
   CHECK(std::string(manual[1].note.data()).find("unknown station") != std::string::npos);
   CHECK(manual[2].outcome == MigrationOutcome::Rejected);  // already in the cloud
+}
+
+namespace sg4 = simgrid::s4u;
+
+TEST_CASE("orchestrator: a delete frees its operation slot at SIGTERM (helm uninstall without --wait), the pod's "
+          "resources when its termination ends",
+          "[sim][orchestrator]")
+{
+  // One MEC that runs one orchestrator operation at a time. Twin A is deployed at t = 0; at t = 10 its delete and
+  // the deployment of twin B are asked for at once. OSM's Helm connector deletes with `helm delete --purge` (Helm 2)
+  // / `helm uninstall` (Helm 3) without --wait (n2vc/k8s_helm_conn.py): the command returns once the API objects are
+  // deleted, while the kubelet sends SIGTERM and waits out the grace period (Kubernetes "Termination of Pods"; the
+  // Pod object, and so its resource requests on the node, stays until its containers stopped). By hand:
+  //   A's delete: request 0.3 s -> slot taken and freed at 10.3 (SIGTERM); stop 30 s -> 40.3; cleanup 0.1 -> 40.4.
+  //   B: request 0.3 + scheduling 0.05 -> 10.35, the slot is free (no queue), start 2 + readiness 0.5 -> 12.85.
+  // With --wait the slot would be held to 40.4 and B would be ready at 40.4 + 2.5 = 42.9.
+  v2x::test::TestEngine engine(kExactFlags);
+  InfrastructureConfig cfg = TinyInfra().mec("m0", 0, 0).rsu("r0", 0, 0, "m0").build();
+  cfg.mecs[0].max_concurrent_ops = 1;
+  const Infrastructure infra = Infrastructure::from_config(cfg);
+  Platform platform = Platform::build(infra, *engine);
+  Scenario sc = schema_defaults();
+  sc.orchestrator = constant_orchestrator(0.3, 0.05, 2.0, 0.5, 0.3, 30.0, 0.1);
+  sc.orchestrator.prepulled = {"*"};
+  MecLedger ledger(infra.sites(), sc.twin, sc.orchestrator.prepulled, true);
+  ledger.create_slots();
+  StationTable stations;
+  const StationId a = stations.add("a", StationKind::Rsu, kNone, 0), b = stations.add("b", StationKind::Rsu, kNone, 0);
+  TwinBook twins(stations, infra.sites(), sc.twin, ledger);
+  NetworkView network;
+  Recorder recorder(nullptr, 1024, MessageRows(false));
+  sg4::Mailbox* inbox = sg4::Mailbox::by_name("orchestrator");
+  sg4::Actor::create("orchestrator", platform.control_host(),
+                     Orchestrator(OrchestratorDeps{sc.orchestrator, sc.twin, platform, network, ledger, twins,
+                                                   recorder, 1, nullptr},
+                                  inbox));
+  double b_ready = -1, a_deleted = -1;
+  std::uint32_t pods_at_20 = 0, pods_at_41 = 0;
+  const auto ask = [inbox](OrchestratorRequest::Op op, StationId s, InstanceId i, sg4::Mailbox* reply) {
+    inbox->put_init(std::make_unique<OrchestratorRequest>(OrchestratorRequest{op, s, 0, i, 0, reply}).release(), 0)
+        ->detach(delete_payload<OrchestratorRequest>);
+  };
+  sg4::Actor::create("driver", platform.control_host(), [&] {
+    sg4::Mailbox* ra = sg4::Mailbox::by_name("reply-a");
+    sg4::Mailbox* rb = sg4::Mailbox::by_name("reply-b");
+    ledger.reserve(0);  // the manager reserves before it asks
+    ask(OrchestratorRequest::Op::Instantiate, a, kNone, ra);
+    const InstanceId ia = ra->get_unique<OrchestratorReply>()->instance;
+    sg4::this_actor::sleep_until(10);
+    ask(OrchestratorRequest::Op::Terminate, a, ia, ra);
+    ledger.reserve(0);
+    ask(OrchestratorRequest::Op::Instantiate, b, kNone, rb);
+    sg4::Actor::create("a-deleted", platform.control_host(), [&, ra] {
+      ra->get_unique<OrchestratorReply>();
+      a_deleted = sg4::Engine::get_clock();
+    });
+    rb->get_unique<OrchestratorReply>();
+    b_ready = sg4::Engine::get_clock();
+    sg4::this_actor::sleep_until(20);
+    pods_at_20 = ledger.load(0).pods;
+    sg4::this_actor::sleep_until(41);
+    pods_at_41 = ledger.load(0).pods;
+  });
+  (*engine).run_until(50);
+  CHECK(b_ready == Approx(12.85).epsilon(1e-12));
+  CHECK(a_deleted == Approx(40.4).epsilon(1e-12));
+  CHECK(pods_at_20 == 2);  // A is terminating: its pod still holds its requests
+  CHECK(pods_at_41 == 1);
+}
+
+TEST_CASE("HYBRID: the cloud twin of a vehicle appearing later is deployed through the orchestrator, its time to "
+          "first serve by hand",
+          "[sim][hybrid]")
+{
+  // The crossing road (steady-state start, images everywhere, constant delays) with the vehicle appearing at
+  // t = 5 s: its edge twin (m0) and its cloud twin are both deployed from 5 s, each request + scheduling + start +
+  // readiness = 2.85 s (no pull, no queue), ready at 7.85 s; the RSUs' cloud twins were there at t = 0. The CAMs
+  // (10 Hz from 5 s, no jitter) that reach the edge twin after 7.85 s: the one of 7.9 s by the 8 s sync tick. The
+  // cloud twin's first batch: 8 s + the edge twin's sync work (50 kflop on 0.25 core of 1 Gflop/s) + the m0-cloud
+  // link (15 ms + (100 + 48) B at 125 MB/s) + one point's processing (200 kflop on 1 core): served 3.0154 s after
+  // the appearance.
+  Scenario s = crossing_scenario(true);
+  TinyInfra road = two_mec_road();
+  road.config().rsus[0].x_m = 400;
+  road.config().rsus[1].x_m = 600;
+  road.cloud_link(125e6, 0.015);
+  s.infrastructure = road.build();
+  s.mobility.trace = write_fcd("late.fcd.xml", 0, 40, [](double t) {
+    return t < 5 ? std::vector<TracePoint>{} : std::vector<TracePoint>{{"v0", 100 + 10 * t, 0, 90, 10}};
+  });
+  s.twin.mode = TwinMode::Hybrid;
+  s.duration_s = 30;
+  const Outcome o = run(s);
+  const double deploy = kRequest + kScheduling + kStart + kReadiness;
+  std::vector<MigrationRecord> cloud;
+  for (const MigrationRecord& m : o.records.migrations)
+    if (std::string(m.mechanism.data()) == "cloud-twin")
+      cloud.push_back(m);
+  REQUIRE(cloud.size() == 1);  // the vehicle's: the RSUs' cloud twins run from t = 0 (steady state)
+  CHECK(cloud[0].station == 2);
+  CHECK(cloud[0].requested == Approx(5.0).epsilon(1e-12));
+  CHECK(cloud[0].finished - cloud[0].requested == Approx(deploy).epsilon(1e-9));
+  CHECK(cloud[0].outcome == MigrationOutcome::Completed);
+  CHECK(cloud[0].bytes == 0);  // the cloud holds the image (the steady RSU cloud twins)
+  std::size_t phases = 0;
+  for (const PhaseRecord& p : o.records.phases)
+    if (p.migration == cloud[0].id) {
+      ++phases;
+      CHECK(p.site == cloud[0].to_site);
+    }
+  CHECK(phases == 5);  // request, scheduling, image_pull (0 B), container_start, readiness
+  CHECK(o.summary.cloud_twin_deploys == 1);
+  CHECK(o.summary.cloud_deploy_mean_s == Approx(deploy).epsilon(1e-9));
+  const double path = 5e4 / (1e9 * 0.25) + 0.015 + 148 / 125e6 + 2e5 / 1e9;
+  CHECK(o.summary.cloud_first_serve_mean_s == Approx(8.0 + path - 5.0).epsilon(1e-9));
+  CHECK(o.summary.cloud_first_serve_max_s == Approx(8.0 + path - 5.0).epsilon(1e-9));
 }

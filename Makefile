@@ -18,7 +18,7 @@ FUZZ_READERS ?= fcd csv ns2 scenario sweep sites platform manifest cli
 # exception leaves an actor); see sim/CMakeLists.txt. Leak suppressions, each justified: tests/asan/lsan.supp
 # (fast_unwind_on_malloc=0: HDF5 has no frame pointers, and the suppressions match its frames by name).
 ASAN_BUILD ?= build-asan
-ASAN_TESTS ?= ^unit:|^e2e$$
+ASAN_TESTS ?= ^unit:|^e2e:
 ASAN_ENV := V2X_ASAN=1 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:detect_stack_use_after_return=0 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan/lsan.supp:print_suppressions=0

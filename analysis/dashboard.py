@@ -676,7 +676,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         page = build(args.run, args.out, bins=args.bins, frames=args.frames, plotly_js_file=args.plotly_js)
     except (FileNotFoundError, v2xh5.SchemaVersionError, KeyError, OSError) as e:
-        print(f"dashboard.py: error: {e}", file=sys.stderr)
+        text = str(e)  # h5py's "Unable to open file (file signature not found)" does not name the file
+        print(f"dashboard.py: error: {text if args.run in text else args.run + ': ' + text}", file=sys.stderr)
         return 2
     print(page)
     return 0

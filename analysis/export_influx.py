@@ -209,14 +209,19 @@ def export(path: str, out: str, every: int = DEFAULT_EVERY, epoch_ns: int = 0) -
     """Writes the line protocol file; returns the number of points per measurement."""
     counts: Dict[str, int] = {}
     tmp = out + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for point in distinct(points(path, every=every, epoch_ns=epoch_ns)):
-            line = format_point(point)
-            if line is None:
-                continue
-            f.write(line + "\n")
-            counts[point[0]] = counts.get(point[0], 0) + 1
-    os.replace(tmp, out)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            for point in distinct(points(path, every=every, epoch_ns=epoch_ns)):
+                line = format_point(point)
+                if line is None:
+                    continue
+                f.write(line + "\n")
+                counts[point[0]] = counts.get(point[0], 0) + 1
+        os.replace(tmp, out)
+    except BaseException:  # a bad run file, a full disk, Ctrl-C: no half-written .tmp left behind
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
     return counts
 
 
@@ -233,7 +238,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         epoch_ns = parse_epoch(args.epoch)
         counts = export(args.run, out, every=args.every, epoch_ns=epoch_ns)
     except (FileNotFoundError, v2xh5.SchemaVersionError, KeyError, ValueError, OSError) as e:
-        print(f"export_influx.py: error: {e}", file=sys.stderr)
+        text = str(e)  # h5py's "Unable to open file (file signature not found)" does not name the file
+        print(f"export_influx.py: error: {text if args.run in text else args.run + ': ' + text}", file=sys.stderr)
         return 2
     print(f"{out}: " + ", ".join(f"{n} {m}" for m, n in counts.items()) + " points")
     return 0

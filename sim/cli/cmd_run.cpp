@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace v2x::cli {
@@ -85,6 +86,23 @@ private:
   bool shown_ = false;
 };
 
+/// The output is written to OUT.partial and renamed over OUT at the end: naming one of the run's own inputs
+/// (the scenario, its trace, platform or site files) would replace that input with the HDF5 file.
+void refuse_output_over_input(const std::string& out, const RunArgs& args, const Scenario& scenario)
+{
+  const std::pair<const char*, std::string> inputs[] = {
+      {"the scenario file", args.scenario},          {"the mobility trace", scenario.mobility.trace},
+      {"the platform file", scenario.infrastructure.platform}, {"the RSU sites file", args.rsu_sites},
+      {"the MEC sites file", args.mec_sites}};
+  for (const std::string& target : {out, out + ".partial"})
+    for (const auto& [what, input] : inputs) {
+      std::error_code ec;
+      if (!input.empty() && std::filesystem::equivalent(target, input, ec))
+        throw InputError({}, "-o", out, std::string("is ") + what + " of this run (" + input +
+                                            "): the output would replace it; give another file name");
+    }
+}
+
 } // namespace
 
 int run(const RunArgs& given)
@@ -100,6 +118,7 @@ int run(const RunArgs& given)
   }
   double trace_span_s = 0;
   const Scenario scenario = load_for_run(args, &trace_span_s);
+  refuse_output_over_input(args.output.empty() ? scenario.output.path : args.output, args, scenario);
   RunOptions options;
   options.command_line = args.command_line;
   options.output_path = args.output;

@@ -7,6 +7,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +23,34 @@ int parse_error(const CLI::ParseError& e)
 {
   std::cerr << "v2xsim: error: " << v2x::escape_text(e.what()) << "\nRun with --help for more information.\n";
   return 2;
+}
+
+/// The check of a number option, worded as v2xsim's other errors: CLI11's own PositiveNumber and
+/// NonNegativeNumber let nan through and print their range up to DBL_MAX in full (309 digits).
+CLI::Validator number_at_least(double min, bool open, const std::string& what)
+{
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        const char* begin = text.c_str();
+        char* end = nullptr;
+        const double v = std::strtod(begin, &end);
+        const bool ok = !text.empty() && end == begin + text.size() && std::isfinite(v) && (open ? v > min : v >= min);
+        return ok ? std::string() : "'" + v2x::escape_text(text) + "' is not " + what;
+      },
+      what);
+}
+
+/// A whole number in [min, max] (parsed exactly: CLI11 2.1 turns an integer out of range into the largest one).
+CLI::Validator whole_number(long long min, long long max, const std::string& what)
+{
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        const bool ok = !text.empty() && ec == std::errc() && end == text.data() + text.size() && v >= min && v <= max;
+        return ok ? std::string() : "'" + v2x::escape_text(text) + "' is not " + what;
+      },
+      what);
 }
 
 } // namespace
@@ -61,10 +92,10 @@ int main(int argc, char* argv[])
                     "Inject a fault: KIND:TARGET@AT+FOR[*FACTOR], e.g. mec_down:mec0@100+60 (repeatable; kinds "
                     "mec_down, link_down, broker_down, rsu_down, orchestrator_down, mec_degraded)");
     cmd->add_option("--seed", a.seed, "Master seed (overrides the scenario's)")
-        ->check(CLI::Range(0LL, 9223372036854775807LL));
+        ->check(whole_number(0, 9223372036854775807LL, "a seed: a whole number in 0..9223372036854775807"));
     cmd->add_option("--duration", a.duration_s,
                     "Simulated seconds to run (default: the scenario's duration_s; with --trace, the whole trace)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(number_at_least(0, false, "a finite number of seconds >= 0"));
     cmd->add_option("--engine-arg", a.engine_args,
                     "Extra SimGrid argument, e.g. --cfg=network/model:LV08 (stored in the scenario as engine_arg)");
     cmd->add_option("--policy", sugar.policy, "Migration policy (see `v2xsim policies`)");
@@ -81,10 +112,10 @@ int main(int argc, char* argv[])
                                      "trace's bounding box");
     sites->excludes(sugar.rsu_grid);
     cmd->add_option("--cell-radius", a.cell_radius_m, "Cell radius of every RSU, m (default: the scenario's)")
-        ->check(CLI::PositiveNumber);
+        ->check(number_at_least(0, true, "a finite number of metres > 0"));
     auto* mec_grid = cmd->add_option("--mec-grid", a.mec_grid,
                                      "Replace the scenario's MECs with one per K x K RSUs of --rsu-grid")
-                         ->check(CLI::PositiveNumber);
+                         ->check(whole_number(1, 100000, "a whole number of RSUs in 1..100000"));
     auto* mec_sites = cmd->add_option("--mec-sites", a.mec_sites,
                                       "CSV of MEC sites replacing the scenario's: id,x,y or id,lon,lat");
     mec_sites->excludes(mec_grid);
@@ -97,7 +128,7 @@ int main(int argc, char* argv[])
   bool no_progress = false;
   run->add_option("--progress-interval", run_args.progress_interval_s,
                   "Wall seconds between progress lines (default 0.5 on a terminal, else 30)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_at_least(0, false, "a finite number of seconds >= 0"));
   run->add_flag("--no-progress", no_progress, "No progress line (on by default; periodic lines when stderr is not "
                                               "a terminal)");
   run->add_option("--policy-command", run_args.policy_command,
@@ -113,7 +144,7 @@ int main(int argc, char* argv[])
   sweep->add_option("sweep", sweep_args.sweep, "Sweep file (Protobuf text format, see scenarios/sweeps/README.md)")
       ->required();
   sweep->add_option("-j,--jobs", sweep_args.jobs, "Runs at once (default: the processors available)")
-      ->check(CLI::Range(1, 4096));
+      ->check(whole_number(1, 4096, "a number of runs at once in 1..4096"));
   sweep->add_option("--shard", sweep_args.shard, "Run only share I of N (0 <= I < N), e.g. $SLURM_ARRAY_TASK_ID/N");
   sweep->add_option("--out", sweep_args.out, "Output folder (default: the sweep's `out`, else out/sweeps/<name>)");
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "Print nothing but errors");
@@ -131,7 +162,7 @@ int main(int argc, char* argv[])
   exporter->add_option("run", export_args.run, "Run file (HDF5)")->required();
   exporter->add_option("-o,--output", export_args.out, "Output file (default: RUN.lp next to the run file)");
   exporter->add_option("--every", export_args.every, "One message in N as a latency point")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 2147483647, "a whole number in 1..2147483647"));
   exporter->add_option("--epoch", export_args.epoch, "Wall time of simulated time 0, ISO 8601 (default 1970-01-01T00:00:00Z)");
 
   auto* policies = app.add_subcommand("policies", "List migration policies and their parameters");
@@ -178,6 +209,9 @@ int main(int argc, char* argv[])
 
   try {
     if (*run) {
+      if (run->get_option("--output")->count() > 0 && run_args.output.empty())
+        throw v2x::InputError({}, "-o", "", "an empty output path (give a file name, or no -o for the scenario's "
+                                            "output.path)");
       v2x::validate_engine_args(run_args.engine_args); // before anything reaches SimGrid
       const int status = v2x::cli::run(run_args);
       v2x::cleanup::end_deferral(); // a signal during the commit: the output is complete, the run ended well

@@ -7,8 +7,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
+#include <unistd.h>
 
 namespace v2x {
 namespace {
@@ -42,8 +44,9 @@ Check number_in(double lo, double hi, bool lo_open = false)
     double x = 0;
     if (parse_double(v, x) && (lo_open ? x > lo : x >= lo) && x <= hi)
       return "";
-    return std::string("must be a number in ") + (lo_open ? "(" : "[") + compact_number(lo) + ", " +
-           compact_number(hi) + "]";
+    std::string what = "must be a number in ";
+    what += lo_open ? "(" : "[";
+    return what + compact_number(lo) + ", " + compact_number(hi) + "]";
   };
 }
 
@@ -134,6 +137,33 @@ void check_cfg(const std::string& arg, const std::string& setting)
     bad(arg, "SimGrid configuration " + key + " " + what);
 }
 
+/// A log appender's file (file:NAME, rollfile:SIZE:NAME, splitfile:SIZE:NAME): SimGrid aborts (xbt_die) when it
+/// cannot open it, so its folder must exist and be writable, and SIZE be a whole number.
+void check_log_file(const std::string& arg, const std::string& value)
+{
+  const std::size_t first = value.find(':');
+  std::string name = value.substr(first + 1);
+  if (value.rfind("file:", 0) != 0) {
+    const std::size_t second = name.find(':');
+    const std::string size = name.substr(0, second);
+    if (second == std::string::npos || size.empty() ||
+        !std::all_of(size.begin(), size.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      bad(arg, "a rolling or split log file is " + value.substr(0, first) + ":SIZE:NAME with SIZE in bytes");
+    name = name.substr(second + 1);
+  }
+  if (name.empty())
+    bad(arg, "the log file has no name");
+  std::error_code ec;
+  const std::filesystem::path folder = std::filesystem::path(name).parent_path();
+  const std::filesystem::path where = folder.empty() ? std::filesystem::path(".") : folder;
+  if (!std::filesystem::is_directory(where, ec))
+    bad(arg, "the log file's folder " + where.string() + " does not exist");
+  if (std::filesystem::is_directory(name, ec))
+    bad(arg, "the log file " + name + " is a folder");
+  if (::access(where.c_str(), W_OK | X_OK) != 0)
+    bad(arg, "cannot write the log file in " + where.string());
+}
+
 void check_log(const std::string& arg, const std::string& setting)
 {
   // CATEGORY.SETTING:VALUE, several separated by spaces (SimGrid's own syntax).
@@ -169,6 +199,8 @@ void check_log(const std::string& arg, const std::string& setting)
       if (value != "stdout" && value != "stderr" && value.rfind("file:", 0) != 0 && value.rfind("rollfile:", 0) != 0 &&
           value.rfind("splitfile:", 0) != 0)
         bad(arg, "log appender must be stdout, stderr, file:NAME, rollfile:SIZE:NAME or splitfile:SIZE:NAME");
+      if (value != "stdout" && value != "stderr")
+        check_log_file(arg, value);
     } else if (name != "fmt" && name != "format") {
       bad(arg, "unknown log setting '" + name + "': thresh, fmt, app or add");
     }

@@ -78,10 +78,11 @@ public:
   void range(const std::string& path, double v, double lo, double hi, bool lo_open = false,
              const std::string& note = "") const
   {
-    if (!std::isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi)
-      fail(path, number_text(v),
-           std::string("must be a finite number in ") + (lo_open ? "(" : "[") + number_text(lo) + ", " +
-               number_text(hi) + "]" + note);
+    if (!std::isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi) {
+      std::string what = "must be a finite number in ";
+      what += lo_open ? "(" : "[";
+      fail(path, number_text(v), what + number_text(lo) + ", " + number_text(hi) + "]" + note);
+    }
   }
   /// A period or interval: 0 (off) when zero_allowed, else in [kMinPeriodS, kMaxPeriodS], so a run cannot hang
   /// on a tick of 1e-300 s.
@@ -214,8 +215,17 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     if (mec_ids.count(r.mec) == 0)
       c.fail(p + ".mec", r.mec, "unknown MEC" + mec_choices);
   }
-  // A site's power after the per-core defaults were applied (scenario.proto, Energy): 0 <= idle <= full.
+  // A site's power after the per-core defaults were applied (scenario.proto, Energy): 0 <= idle <= full. The
+  // per-core defaults first, so that a bad one is named rather than the MEC power derived from it.
   constexpr double kMaxWatts = 1e12;
+  c.range("energy.idle_w_per_core", s.energy.idle_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.full_w_per_core", s.energy.full_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.off_w_per_core", s.energy.off_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.cloud_idle_w_per_core", s.energy.cloud_idle_w_per_core, 0, kMaxWatts, false, " W");
+  c.range("energy.cloud_full_w_per_core", s.energy.cloud_full_w_per_core, 0, kMaxWatts, false, " W");
+  if (s.energy.full_w_per_core < s.energy.idle_w_per_core)
+    c.fail("energy.full_w_per_core", number_text(s.energy.full_w_per_core),
+           "must be at least idle_w_per_core (" + number_text(s.energy.idle_w_per_core) + " W)");
   auto power = [&](const std::string& p, double idle_w, double full_w) {
     c.range(p + ".idle_w", idle_w, 0, kMaxWatts, false, " W");
     c.range(p + ".full_w", full_w, 0, kMaxWatts, false, " W");
@@ -246,11 +256,6 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.bandwidth("infrastructure.cloud.link_bandwidth_bps", cloud.link_bandwidth_bps);
   c.latency("infrastructure.cloud.link_latency_s", cloud.link_latency_s);
   power("infrastructure.cloud", cloud.idle_w, cloud.full_w);
-  c.range("energy.idle_w_per_core", s.energy.idle_w_per_core, 0, kMaxWatts, false, " W");
-  c.range("energy.full_w_per_core", s.energy.full_w_per_core, 0, kMaxWatts, false, " W");
-  c.range("energy.off_w_per_core", s.energy.off_w_per_core, 0, kMaxWatts, false, " W");
-  c.range("energy.cloud_idle_w_per_core", s.energy.cloud_idle_w_per_core, 0, kMaxWatts, false, " W");
-  c.range("energy.cloud_full_w_per_core", s.energy.cloud_full_w_per_core, 0, kMaxWatts, false, " W");
 
   for (std::size_t i = 0; i < inf.brokers.size(); ++i) {
     const BrokerConfig& b = inf.brokers[i];
@@ -297,6 +302,8 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
     c.range("telemetry.rsu_rate_hz", s.telemetry.rsu_rate_hz, 1 / bounds::kMaxPeriodS, bounds::kMaxRateHz, false,
             " Hz (or 0 = none)");
   c.size_b("telemetry.rsu_message_b", s.telemetry.rsu_message_b, false);
+  c.count("telemetry.payload_b", s.telemetry.payload_b, 0, bounds::kMaxPayloadB,
+          " B (0 = ETSI CAM sizes; a message is sent in one frame)");
   c.range("telemetry.area_size_m", s.telemetry.area_size_m, 1, bounds::kMaxRadiusM, false, " m");
   if (s.telemetry.start_jitter_s != -1)
     c.duration("telemetry.start_jitter_s", s.telemetry.start_jitter_s, " (or -1 = one period)");
@@ -350,6 +357,13 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
 
   // orchestrator
   const OrchestratorConfig& o = s.orchestrator;
+  // The probe and grace settings first: the readiness and container_stop laws are derived from them.
+  c.range("orchestrator.readiness_initial_delay_s", o.readiness_initial_delay_s, 0, bounds::kMaxDurationS, false, " s");
+  c.period("orchestrator.readiness_period_s", o.readiness_period_s, false);
+  c.range("orchestrator.termination_grace_period_s", o.termination_grace_period_s, 0, bounds::kMaxDurationS, false, " s");
+  if (o.termination_shutdown_s != -1)
+    c.range("orchestrator.termination_shutdown_s", o.termination_shutdown_s, 0, bounds::kMaxDurationS, false,
+            " s (or -1: the twin does not exit on SIGTERM)");
   c.distribution("orchestrator.request", o.request);
   c.distribution("orchestrator.scheduling", o.scheduling);
   c.distribution("orchestrator.container_start", o.container_start);
@@ -357,12 +371,6 @@ void validate_scenario(const Scenario& s, const KnownNames& known, const Validat
   c.distribution("orchestrator.terminate_request", o.terminate_request);
   c.distribution("orchestrator.container_stop", o.container_stop);
   c.distribution("orchestrator.cleanup", o.cleanup);
-  c.range("orchestrator.readiness_initial_delay_s", o.readiness_initial_delay_s, 0, bounds::kMaxDurationS, false, " s");
-  c.range("orchestrator.readiness_period_s", o.readiness_period_s, 0, bounds::kMaxDurationS, true, " s");
-  c.range("orchestrator.termination_grace_period_s", o.termination_grace_period_s, 0, bounds::kMaxDurationS, false, " s");
-  if (o.termination_shutdown_s != -1)
-    c.range("orchestrator.termination_shutdown_s", o.termination_shutdown_s, 0, bounds::kMaxDurationS, false,
-            " s (or -1: the twin does not exit on SIGTERM)");
   for (std::size_t i = 0; i < o.prepulled.size(); ++i)
     if (o.prepulled[i] != "*" && mec_ids.count(o.prepulled[i]) == 0)
       c.fail(indexed("orchestrator.prepulled", i), o.prepulled[i], "unknown MEC (or \"*\" for all)" + mec_choices);

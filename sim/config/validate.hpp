@@ -25,6 +25,7 @@ inline constexpr double kMaxSpeedFlops = 1e18;       // flop/s per core
 inline constexpr double kMaxFlops = 1e18;            // flop per message
 inline constexpr double kMaxMemoryMb = 1e12;         // MB
 inline constexpr double kMaxSizeB = 1e15;            // bytes of an image, a state or a message
+inline constexpr std::uint32_t kMaxPayloadB = 65000;  // telemetry.payload_b: one message is one frame (IP: < 64 KiB)
 inline constexpr double kMaxCoordinateM = 1e8;       // |x|, |y| (metres; the Earth is 4e7 m round)
 inline constexpr double kMaxRadiusM = 1e6;           // a cell radius, a rate step's distance
 inline constexpr double kMaxDurationS = 1e9;         // durations, start times, scheduled times (31 years)

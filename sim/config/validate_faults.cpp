@@ -132,6 +132,9 @@ public:
       const std::string p = "fault[" + std::to_string(i) + "]";
       const std::string id = target(f.kind, f.target, p + ".target");
       time(p + ".at_s", f.at_s);
+      if (s_.duration_s > 0 && f.at_s >= s_.duration_s)
+        fail(p + ".at_s", number_text(f.at_s),
+             "the fault would start after the run ends (duration_s " + number_text(s_.duration_s) + " s)");
       positive_time(p + ".for_s", f.for_s);
       if (f.kind == FaultKind::MecDegraded)
         factor(p + ".factor", f.factor);
@@ -165,6 +168,11 @@ public:
         factor(p + ".factor", r.factor);
       if (r.end_s <= 0 && s_.duration_s <= 0)
         fail(p + ".end_s", number_text(r.end_s), "random faults need an end: end_s > 0 or the scenario's duration_s");
+      const double end = r.end_s > 0 ? r.end_s : s_.duration_s;
+      if (end <= r.start_s)
+        fail(p + ".end_s", number_text(r.end_s),
+             "must be after start_s (" + number_text(r.start_s) + " s)" +
+                 (r.end_s > 0 ? "" : ": 0 = duration_s, " + number_text(s_.duration_s) + " s"));
       for (std::size_t j = 0; j < r.targets.size(); ++j) {
         const std::string tp = p + ".target[" + std::to_string(j) + "]";
         const std::string id = target(r.kind, r.targets[j], tp);

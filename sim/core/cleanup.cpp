@@ -38,7 +38,10 @@ void arm(const std::string& path)
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ}) {
+  // Every signal whose default action ends the process and that a user, a shell or a batch system sends (SIGQUIT:
+  // Ctrl-\, SIGPIPE: stderr piped into a reader that quit, SIGUSR1/2 and SIGALRM: job schedulers and timeout -s):
+  // the run ends with 128 + the signal and no .partial left. SIGKILL and SIGSTOP cannot be caught.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM}) {
     // A signal the parent made the process ignore stays ignored (nohup's SIGHUP; SIGXFSZ ignored: the write
     // then fails with EFBIG and the run ends with an IoError instead).
     struct sigaction old {};

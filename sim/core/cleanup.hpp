@@ -1,8 +1,9 @@
 #pragma once
 // The one file a failed run must not leave behind (its `<out>.partial`), removed on every path the process
-// controls: the writer's destructor on an exception, and SIGINT, SIGTERM, SIGHUP and SIGXFSZ handlers armed
-// while the file exists. A handler removes the file and exits with 128 + the signal's number. SIGKILL cannot be
-// caught (nor can a power cut): the sweep runner removes the `.partial` files it finds at its next start.
+// controls: the writer's destructor on an exception, and the handlers of the terminating signals armed while
+// the file exists (SIGINT, SIGTERM, SIGHUP, SIGXFSZ, SIGQUIT, SIGPIPE, SIGUSR1/2, SIGALRM, SIGVTALRM). A
+// handler removes the file and exits with 128 + the signal's number. SIGKILL cannot be caught (nor can a power
+// cut): the sweep runner removes the `.partial` files it finds at its next start.
 // A signal that arrives while the file is being renamed to its final name (commit) is deferred: the output is
 // complete, so the process ends normally and its status says so (sweeps count such a run as complete).
 #include <string>

@@ -107,9 +107,18 @@ void check_output_path(const std::string& path)
   if (path.empty())
     throw IoError(path, "no output path");
   std::error_code ec;
-  if (fs::is_directory(path, ec))
+  const fs::file_status existing = fs::status(path, ec);
+  if (fs::is_directory(existing))
     throw IoError(path, "the output path is an existing folder (give a file name, e.g. " +
                             (fs::path(path) / "run.h5").string() + ")");
+  // The finished file is renamed over `path`: a device (-o /dev/null), a FIFO or a socket would be replaced by
+  // a regular file (as root, /dev/null itself).
+  if (fs::exists(existing) && !fs::is_regular_file(existing))
+    throw IoError(path, std::string("the output path is an existing ") +
+                            (fs::is_character_file(existing) || fs::is_block_file(existing) ? "device"
+                             : fs::is_fifo(existing)                                          ? "FIFO"
+                                                                                              : "special file") +
+                            ", not a file: the HDF5 output needs a regular file (give a file name, e.g. run.h5)");
   const fs::path parent = fs::path(path).parent_path();
   if (parent.empty())
     return;

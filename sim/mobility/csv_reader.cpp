@@ -252,6 +252,8 @@ private:
     double v = 0;
     if (!parse_number(f, v))
       in_.fail(line, col_name_[role], std::string(f), "not a finite number");
+    if (std::abs(v) > kMaxTraceMagnitude)
+      in_.fail(line, col_name_[role], std::string(f), kTraceMagnitudeError);
     return v;
   }
 

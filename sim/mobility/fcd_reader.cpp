@@ -211,6 +211,8 @@ private:
     double t = 0;
     if (!parse_number(time->value, t))
       in_.fail(time->at, "time", std::string(time->value), "not a finite number");
+    if (std::abs(t) > kMaxTraceMagnitude)
+      in_.fail(time->at, "time", std::string(time->value), kTraceMagnitudeError);
     if (have_time_ && !(t > last_time_))
       in_.fail(time->at, "time", std::string(time->value),
                "timestep is not after the previous one (" + std::to_string(last_time_) +
@@ -311,6 +313,8 @@ private:
     double v = 0;
     if (!parse_number(a->value, v))
       in_.fail(a->at, field, std::string(a->value), "not a finite number");
+    if (std::abs(v) > kMaxTraceMagnitude)
+      in_.fail(a->at, field, std::string(a->value), kTraceMagnitudeError);
     return v;
   }
 

@@ -189,6 +189,8 @@ private:
       in_.fail(line_, field, "", "missing value");
     if (!parse_number(w, v))
       in_.fail(line_, field, std::string(w), "not a finite number");
+    if (std::abs(v) > kMaxTraceMagnitude)
+      in_.fail(line_, field, std::string(w), kTraceMagnitudeError);
     return v;
   }
 

@@ -88,6 +88,13 @@ inline bool parse_simple_decimal(const char* p, const char* e, double& out)
   return true;
 }
 
+/// The largest magnitude of any number in a trace (times in s, coordinates in m, speeds in m/s, angles): far
+/// beyond any real trace (31 years, 25 times round the Earth), and far from where arithmetic on it overflows
+/// (a route latency or a simulated time in picoseconds, squared distances).
+inline constexpr double kMaxTraceMagnitude = 1e9;
+inline constexpr const char* kTraceMagnitudeError = "out of range: a trace's times, coordinates and speeds are at "
+                                                    "most 1e+09 in magnitude";
+
 /// Parses the whole of `s` (surrounding blanks allowed) as a finite number; false if it is not one.
 inline bool parse_number(std::string_view s, double& out)
 {

@@ -10,6 +10,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/tokenizer.h>
@@ -424,6 +425,15 @@ ScenarioDocument ScenarioDocument::parse(const std::string& text, const std::str
 
 ScenarioDocument ScenarioDocument::load(const std::string& file)
 {
+  // A run reads its scenario more than once (the file as given, then with the overrides): a FIFO (`<(...)`)
+  // would block the second time, and a device has no end.
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status) &&
+      !std::filesystem::is_directory(status))
+    throw InputError(SourceLocation{file, 0, 0}, "", "",
+                     "is not a regular file (a pipe or a device): v2xsim reads a scenario more than once, write it "
+                     "to a file first");
   std::ifstream in(file, std::ios::binary);
   if (!in)
     throw InputError(SourceLocation{file, 0, 0}, "", "", "cannot open the scenario file");

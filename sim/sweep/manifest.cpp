@@ -113,8 +113,10 @@ std::string run_error_text(const std::string& log)
       error = line;
   }
   std::string text = error.empty() ? last : error;
-  if (text.size() > 400)
-    text = text.substr(0, 397) + "...";
+  if (text.size() > 400) {
+    text.resize(397);
+    text += "...";
+  }
   return text;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <strings.h>
 #include <expat.h>
 #include <fstream>
 #include <functional>
@@ -89,6 +90,14 @@ private:
       if (const char* v = attr(attrs, key))
         value(label, key, v, kind, wifi);
     };
+    if (name == "zone" || name == "AS") {
+      // SimGrid 3.32 aborts on a routing it does not know ("Not a valid model!") and, with v2xsim's platforms, on
+      // the ones it knows but v2xsim cannot use: None and Wifi refuse routes, Dijkstra and DijkstraCache crash
+      // when asked for routes, Cluster and Vivaldi take no route between hosts.
+      const char* routing = attr(attrs, "routing");
+      if (routing != nullptr && strcasecmp(routing, "Full") != 0 && strcasecmp(routing, "Floyd") != 0)
+        fail(label, "routing", routing, "v2xsim supports zones with routing Full or Floyd (platforms/README.md)");
+    }
     if (name == "host" || name == "cluster" || name == "peer" || name == "cabinet") {
       check("core", Kind::Count);
       check("speed", Kind::Speed);
@@ -150,14 +159,27 @@ private:
       if (unit == b || errno == ERANGE || !std::isfinite(v))
         fail(label, key, text, "not a finite number (with an optional unit, e.g. 1Gf, 125MBps, 2ms)");
       switch (kind) {
-      case Kind::Speed:
+      case Kind::Speed: {
         if (!(v > 0))
           fail(label, key, text, "a speed must be > 0");
+        const double scale = speed_unit(unit);
+        if (scale == 0)
+          fail(label, key, text, "unknown speed unit '" + std::string(unit) + "' (f or flops, with a prefix: Gf, Mf)");
+        if (v * scale > kMaxSpeedFlops)
+          fail(label, key, text, "a speed must be at most 1e+18 flop/s per core");
         break;
-      case Kind::Bandwidth:
+      }
+      case Kind::Bandwidth: {
         if (!(v > 0))
           fail(label, key, text, "a bandwidth must be > 0");
+        const double scale = bandwidth_unit(unit);
+        if (scale == 0)
+          fail(label, key, text,
+               "unknown bandwidth unit '" + std::string(unit) + "' (Bps or bps, with a prefix: MBps, GiBps, Gbps)");
+        if (v * scale > kMaxBandwidthBps)
+          fail(label, key, text, "a bandwidth must be at most 1e+15 B/s");
         break;
+      }
       case Kind::Latency: {
         if (v < 0 || (v == 0 && !wifi))
           fail(label, key, text, wifi ? "a latency must be >= 0" : "a latency must be > 0 (0 only on WIFI links)");
@@ -185,7 +207,55 @@ private:
     return it == kUnits.end() ? 0 : it->second; // an unknown unit: SimGrid reports it
   }
 
+  /// SimGrid's units (xbt's parse_units): a base unit with no prefix, a decimal prefix (k, M, G, T, P, E, Z, Y)
+  /// or, for bandwidths, a binary one (Ki, Mi, ...); no unit at all is the base unit. 0: unknown.
+  static double scaled_unit(std::string_view unit, std::string_view base, double base_scale, bool binary)
+  {
+    if (unit.empty() || unit == base)
+      return base_scale;
+    if (unit.size() <= base.size() || unit.substr(unit.size() - base.size()) != base)
+      return 0;
+    const std::string_view prefix = unit.substr(0, unit.size() - base.size());
+    static constexpr std::string_view kDecimal[] = {"k", "M", "G", "T", "P", "E", "Z", "Y"};
+    static constexpr std::string_view kBinary[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"};
+    double scale = base_scale;
+    for (std::string_view d : kDecimal) {
+      scale *= 1000;
+      if (prefix == d)
+        return scale;
+    }
+    scale = base_scale;
+    for (std::string_view b : kBinary) {
+      scale *= 1024;
+      if (binary && prefix == b)
+        return scale;
+    }
+    return 0;
+  }
+
+  static double speed_unit(const char* unit)
+  {
+    const std::string_view u(unit);
+    if (u.size() > 5 && u.substr(u.size() - 5) == "flops") { // kiloflops, megaflops, ... (the long prefixes)
+      static const std::map<std::string, double, std::less<>> kLong{
+          {"flops", 1},         {"kiloflops", 1e3},  {"megaflops", 1e6},  {"gigaflops", 1e9}, {"teraflops", 1e12},
+          {"petaflops", 1e15},  {"exaflops", 1e18},  {"zetaflops", 1e21}, {"yottaflops", 1e24}};
+      const auto it = kLong.find(u);
+      return it == kLong.end() ? 0 : it->second;
+    }
+    return u == "flops" ? 1 : scaled_unit(u, "f", 1, false);
+  }
+
+  static double bandwidth_unit(const char* unit)
+  {
+    const std::string_view u(unit);
+    const double bytes = scaled_unit(u, "Bps", 1, true);
+    return bytes > 0 ? bytes : u.empty() ? 1 : scaled_unit(u, "bps", 0.125, true);
+  }
+
   static constexpr long long kMaxCores = 1 << 20; // as infrastructure.mec[i].cores (config/validate.hpp)
+  static constexpr double kMaxSpeedFlops = 1e18;   // as bounds::kMaxSpeedFlops
+  static constexpr double kMaxBandwidthBps = 1e15; // as bounds::kMaxBandwidthBps
   const std::string& file_;
   XML_Parser parser_ = nullptr;
   std::exception_ptr error_;

@@ -69,6 +69,13 @@ public:
     return v;
   }
   double number_or(const std::string& property, double fallback) const { return number(property).value_or(fallback); }
+  /// A coordinate, m: as the scenario's x_m/y_m (config/validate.hpp, kMaxCoordinateM).
+  double coordinate(const std::string& property, double v) const
+  {
+    if (std::fabs(v) > 1e8)
+      fail(property, raw(property), "must be a number of metres in [-1e+08, 1e+08]");
+    return v;
+  }
   double required_number(const std::string& property) const
   {
     auto v = number(property);
@@ -214,16 +221,16 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     site.is_cloud = is_cloud;
     if (is_cloud) {
       const CloudConfig& c = defaults.cloud;
-      site.x_m = props.number_or("v2x.x", c.x_m);
-      site.y_m = props.number_or("v2x.y", c.y_m);
+      site.x_m = props.coordinate("v2x.x", props.number_or("v2x.x", c.x_m));
+      site.y_m = props.coordinate("v2x.y", props.number_or("v2x.y", c.y_m));
       site.memory_mb = props.non_negative_or("v2x.memory_mb", c.memory_mb);
       site.pod_slots = props.count_or("v2x.pod_slots", c.pod_slots);
       site.max_concurrent_ops = props.count_or("v2x.max_ops", c.max_concurrent_ops);
     } else {
       const MecConfig* given = find_by_id(defaults.mecs, site.name);
       const MecConfig m = given != nullptr ? *given : schema_mec();
-      site.x_m = props.required_number("v2x.x");
-      site.y_m = props.required_number("v2x.y");
+      site.x_m = props.coordinate("v2x.x", props.required_number("v2x.x"));
+      site.y_m = props.coordinate("v2x.y", props.required_number("v2x.y"));
       site.memory_mb = props.non_negative_or("v2x.memory_mb", m.memory_mb);
       site.pod_slots = props.count_or("v2x.pod_slots", m.pod_slots);
       site.max_concurrent_ops = props.count_or("v2x.max_ops", m.max_concurrent_ops);
@@ -263,8 +270,8 @@ std::pair<Infrastructure, Platform> Platform::load(const std::string& xml_path, 
     const RsuConfig d = given != nullptr ? *given : schema_rsu();
     RsuInfo info;
     info.name = h->get_name();
-    info.x_m = props.required_number("v2x.x");
-    info.y_m = props.required_number("v2x.y");
+    info.x_m = props.coordinate("v2x.x", props.required_number("v2x.x"));
+    info.y_m = props.coordinate("v2x.y", props.required_number("v2x.y"));
     info.radius_m = props.positive_or("v2x.radius", d.cell_radius_m, 1e6); // m, as cell_radius_m
 
     // The cell link: the one link of the route from the cell host to the RSU host.

@@ -89,6 +89,19 @@ SCENARIO_FIELDS = [
      ["random_fault[0].target[0]", "r9", "unknown RSU"]),
     ("healing_delay_negative", ["healing.detection_delay_s=-5"], ["healing.detection_delay_s", "-5"]),
     ("healing_unknown_fallback", ["healing.broker_fallback=broker-nope"], ["healing.broker_fallback", "broker-nope"]),
+    # Found by the issue-17 corpus of this round: an abort (payload), a tick of 1e-300 s accepted, errors naming the
+    # derived field instead of the one given, faults that could never happen accepted silently.
+    ("payload_above_one_packet", ["telemetry.payload_b=4294967295"], ["telemetry.payload_b", "4294967295", "65000"]),
+    ("readiness_period_tiny", ["orchestrator.readiness_period_s=1e-300"], ["readiness_period_s", "1e-300"]),
+    ("grace_negative", ["orchestrator.termination_grace_period_s=-5"], ["termination_grace_period_s", "-5"]),
+    ("energy_idle_negative", ["energy.idle_w_per_core=-1"], ["energy.idle_w_per_core", "-1"]),
+    ("energy_full_below_idle", ["energy.idle_w_per_core=10", "energy.full_w_per_core=2"],
+     ["energy.full_w_per_core", "'2'", "idle_w_per_core (10 W)"]),
+    ("random_fault_end_before_start", ["random_fault[0].target[0]=mec1", "random_fault[0].mtbf_s=5",
+                                       "random_fault[0].mttr_s=1", "random_fault[0].start_s=30",
+                                       "random_fault[0].end_s=10"], ["random_fault[0].end_s", "10", "start_s (30 s)"]),
+    ("fault_after_the_end", ["fault[0].target=mec0", "fault[0].at_s=1e9", "fault[0].for_s=1"],
+     ["fault[0].at_s", "1000000000", "after the run ends"]),
 ]
 
 
@@ -154,6 +167,14 @@ TRACES = [
      '$ns_ at 1.0 "$node_(0) setdest 10.0 10.0 5.0"\n', ["b.tcl", "time"]),
     ("csv_text_in_number", "t.csv", "time,id,x,y\n0,a,1,2\n1,a,oops,2\n", ["t.csv", ":3", "oops"]),
     ("binary_garbage", "g.csv", "\x01\x02\x03\x07\n", ["g.csv", "\\x"]),
+    # Magnitudes beyond 1e9 (route latencies and picosecond times overflow further on): accepted before.
+    ("fcd_huge_coordinate", "hx.fcd.xml", '<fcd-export>\n<timestep time="0">\n<vehicle id="v" x="1e300" y="0"/>\n'
+     "</timestep>\n</fcd-export>\n", ["hx.fcd.xml", ":3", "1e300", "1e+09"]),
+    ("fcd_huge_time", "ht.fcd.xml", '<fcd-export>\n<timestep time="0">\n<vehicle id="v" x="0" y="0"/>\n</timestep>\n'
+     '<timestep time="1e300">\n<vehicle id="v" x="1" y="0"/>\n</timestep>\n</fcd-export>\n', ["ht.fcd.xml", ":5", "1e300"]),
+    ("csv_huge_coordinate", "hc.csv", "time,id,x,y\n0,a,1e300,2\n1,a,1,2\n", ["hc.csv", ":2", "1e300", "1e+09"]),
+    ("ns2_huge_speed", "hs.tcl", NS2_HEAD + '$ns_ at 1.0 "$node_(0) setdest 10.0 10.0 1e300"\n',
+     ["hs.tcl", ":4", "speed", "1e300"]),
 ]
 
 
@@ -196,6 +217,15 @@ PLATFORMS = [
     ("radius_zero", ('<prop id="v2x.radius" value="300"/><prop id="v2x.mec" value="m0"/>',
                      '<prop id="v2x.radius" value="0"/><prop id="v2x.mec" value="m0"/>'), ["v2x.radius", "'0'"]),
     ("not_well_formed", ("</platform>", "</platfo"), ["not well-formed"]),
+    # SimGrid aborted on these (a routing it does not know, or one that crashes with v2xsim's routes), or took a
+    # bandwidth in zettabits and a coordinate of 1e300 m.
+    ("routing_unknown", ('<zone id="v2x" routing="Full">', '<zone id="v2x" routing="Magic">'), ["routing", "Magic"]),
+    ("routing_dijkstra", ('<zone id="v2x" routing="Full">', '<zone id="v2x" routing="Dijkstra">'),
+     ["routing", "Dijkstra", "Full or Floyd"]),
+    ("speed_unit_unknown", ('id="m0" speed="1Gf"', 'id="m0" speed="1Zq"'), ["host 'm0'", "1Zq", "unit"]),
+    ("bandwidth_huge_unit", ('id="r0-m0" bandwidth="125000000Bps"', 'id="r0-m0" bandwidth="5Zbps"'),
+     ["link 'r0-m0'", "5Zbps", "1e+15"]),
+    ("coordinate_huge", ('<prop id="v2x.x" value="1000"/>', '<prop id="v2x.x" value="1e300"/>'), ["v2x.x", "1e300"]),
 ]
 
 
@@ -291,9 +321,16 @@ COMMAND_LINES = [
     ("set_unknown_field", ["run", "{tiny}", "--set", "telemetry.nope=1"], ["telemetry.nope"]),
     ("unknown_option", ["run", "{tiny}", "--frob"], ["--frob"]),
     ("trace_format_unknown", ["run", "{tiny}", "--trace-format", "gpx"], ["--trace-format", "gpx"]),
-    ("jobs_zero", ["sweep", "{sweep}", "-j", "0"], ["--jobs", "Value 0"]),
+    ("jobs_zero", ["sweep", "{sweep}", "-j", "0"], ["--jobs", "'0'", "1..4096"]),
     ("shard_bad", ["sweep", "{sweep}", "--shard", "3/2"], ["--shard", "3/2"]),
     ("shard_huge", ["sweep", "{sweep}", "--shard", "0/99999999999999999999999"], ["--shard"]),
+    # CLI11's own checks let nan through, took 2^63 as the largest seed, and printed DBL_MAX's 309 digits.
+    ("duration_nan", ["run", "{tiny}", "--duration", "nan"], ["--duration", "'nan'"]),
+    ("progress_interval_nan", ["run", "{tiny}", "--progress-interval", "nan"], ["--progress-interval", "'nan'"]),
+    ("seed_above_int64", ["run", "{tiny}", "--seed", "9223372036854775808"], ["--seed", "9223372036854775808"]),
+    ("cell_radius_zero", ["run", "{tiny}", "--cell-radius", "0"], ["--cell-radius", "'0'", "> 0"]),
+    ("export_every_zero", ["export", "--influx", "{tiny}", "--every", "0"], ["--every", "'0'"]),
+    ("output_empty", ["run", "{tiny}", "-o", ""], ["-o", "empty output path"]),
 ]
 
 
@@ -302,7 +339,7 @@ def test_command_line(run_cli, tiny, tmp_path, out_dir, argv, needles):
     sweep = tmp_path / "s.textproto"
     sweep.write_text(f'base: "{os.path.abspath(os.path.join(tiny, TINY))}"\n')
     args = [a.format(tiny=os.path.join(tiny, TINY), sweep=sweep) for a in argv]
-    if args and args[0] == "run":
+    if args and args[0] == "run" and "-o" not in args:
         args += ["-o", str(out_dir / "x.h5")]
     _assert_bad(run_cli(*args), out_dir, needles)
 
@@ -319,6 +356,7 @@ ENGINE_ARGS = [
     ("factory_unknown", "--cfg=contexts/factory:fibers", ["contexts/factory", "fibers"]),
     ("number_out_of_range", "--cfg=network/TCP-gamma:-1", ["TCP-gamma", "-1"]),
     ("control_bytes", "--cfg=network/model:\x07", ["network/model", "\\x07"]),
+    ("log_file_folder_missing", "--log=root.app:file:/nonexistent/dir/log", ["/nonexistent/dir", "does not exist"]),
 ]
 
 
@@ -372,6 +410,63 @@ def test_output_disk_full(run_cli, tiny, out_dir):
     _assert_bad(p, out_dir, [str(out), "cannot write the output"])
 
 
+def test_output_is_a_fifo(run_cli, tiny, tmp_path, out_dir):
+    # The finished file is renamed over the path: a FIFO (or a device: -o /dev/null as root) would be replaced.
+    target = tmp_path / "pipe.h5"  # not in out_dir, where _assert_bad looks for debris
+    os.mkfifo(target)
+    _assert_bad(run_cli("run", os.path.join(tiny, TINY), "-o", target), out_dir, [str(target), "FIFO"])
+    assert target.is_fifo()
+
+
+def test_output_is_a_device(run_cli, tiny, tmp_path, out_dir):
+    if os.geteuid() != 0:
+        pytest.skip("mknod needs root")
+    dev = tmp_path / "null"
+    os.mknod(dev, 0o666 | 0o020000, os.makedev(1, 3))  # a character device like /dev/null
+    link = tmp_path / "link.h5"
+    link.symlink_to(dev)
+    for target in (dev, link):
+        _assert_bad(run_cli("run", os.path.join(tiny, TINY), "-o", target), out_dir, [str(target), "device"])
+    assert dev.is_char_device()
+
+
+@pytest.mark.parametrize("which", ["scenario", "trace", "partial_is_trace"])
+def test_output_is_an_input(run_cli, tiny, tmp_path, out_dir, which):
+    # The scenario (or its trace) given as -o was replaced by the HDF5 file when the run ended.
+    scenario = tmp_path / TINY
+    shutil.copy(os.path.join(tiny, TINY), scenario)
+    trace = tmp_path / "two_cells.fcd.xml"
+    shutil.copy(os.path.join(tiny, "two_cells.fcd.xml"), trace)
+    args = ["run", scenario]
+    if which == "scenario":
+        out, needles = scenario, [str(scenario), "the scenario file"]
+    elif which == "trace":
+        out, needles = trace, [str(trace), "the mobility trace"]
+    else:  # the trace is the output's .partial, which the writer would truncate first
+        partial = out_dir / "t.h5.partial"
+        shutil.copy(trace, partial)
+        args += ["--trace", partial]
+        out, needles = out_dir / "t.h5", [str(out_dir / "t.h5"), "the mobility trace"]
+    before = {p: p.read_bytes() for p in (scenario, trace)}
+    p = run_cli(*args, "-o", out)
+    assert p.returncode == 2, p.stderr
+    for n in needles:
+        assert n in p.stderr
+    assert all(p.read_bytes() == b for p, b in before.items())
+    if which == "partial_is_trace":
+        assert (out_dir / "t.h5.partial").read_bytes() == before[trace] and not (out_dir / "t.h5").exists()
+
+
+@pytest.mark.parametrize("tool", ["dashboard", "export"])
+def test_analysis_of_a_non_hdf5_file(run_cli, tiny, out_dir, tool):
+    # h5py's message names no file; export left its .tmp behind.
+    scenario = os.path.join(tiny, TINY)
+    args = ["dashboard", scenario, "-o", out_dir / "d"] if tool == "dashboard" else \
+        ["export", "--influx", scenario, "-o", out_dir / "x.lp"]
+    _assert_bad(run_cli(*args), out_dir, [scenario])
+    assert not list(out_dir.rglob("*.lp"))
+
+
 def test_missing_output_folder_is_created(run_cli, tiny, tmp_path):
     out = tmp_path / "a" / "b" / "x.h5"
     run_cli("run", os.path.join(tiny, TINY), "-q", "-o", out, check=0)
@@ -391,7 +486,8 @@ def _wait_for(path, timeout=60):
         time.sleep(0.01)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda s: s.name)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
+                                 signal.SIGALRM, signal.SIGPIPE], ids=lambda s: s.name)
 def test_signal_removes_partial(v2xsim, repo, out_dir, sig):
     out = out_dir / "sig.h5"
     proc = _start(v2xsim, repo, out)

@@ -1,6 +1,6 @@
 // Simulation tests: silence v2xsim's and SimGrid's logs unless V2X_TEST_LOG is set.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+#include "support/catch_main.hpp"
+
 #include <xbt/log.h>
 
 #include <cstdlib>
@@ -10,5 +10,5 @@ int main(int argc, char* argv[])
   if (std::getenv("V2X_TEST_LOG") == nullptr) {
     xbt_log_control_set("root.thresh:critical");
   }
-  return Catch::Session().run(argc, argv);
+  return v2x::test::run_catch(argc, argv);
 }

@@ -414,7 +414,7 @@ void TelemetryPlane::beacon_tick(double t, std::vector<StationId>& handovers)
   for (std::uint32_t slot : present_obus_) {
     Obu& obu = obus_[slot];
     StationView& v = stations_.view(obu.station);
-    const Kinematics k = mobility_.at(stations_.info(obu.station).vehicle, t);
+    const Kinematics k = mobility_.at(stations_.info(obu.station).vehicle, t, obu.track);
     v.x_m = k.x_m;
     v.y_m = k.y_m;
     v.speed_mps = k.speed_mps;
@@ -454,7 +454,7 @@ void TelemetryPlane::generate_cam(std::uint32_t slot, double t)
   Obu& obu = obus_[slot];
   const StationId s = obu.station;
   StationView& v = stations_.view(s);
-  const Kinematics k = mobility_.at(stations_.info(s).vehicle, t);
+  const Kinematics k = mobility_.at(stations_.info(s).vehicle, t, obu.track);
   v.x_m = k.x_m;
   v.y_m = k.y_m;
   v.speed_mps = k.speed_mps;

@@ -376,12 +376,40 @@ void MobilityTracker::pop_events(double t, std::vector<MobilityEvent>& out)
   }
 }
 
+namespace {
+Kinematics interpolate(const TrackSegment& g, double tt)
+{
+  if (g.a_t == tt || g.hold)
+    return {g.a_x, g.a_y, g.a_speed, g.a_angle};
+  double f = (tt - g.a_t) / (g.b_t - g.a_t);
+  Kinematics k;
+  k.x_m = g.a_x + f * (g.b_x - g.a_x);
+  k.y_m = g.a_y + f * (g.b_y - g.a_y);
+  k.speed_mps = g.b_speed_derived ? g.b_speed : g.a_speed + f * (g.b_speed - g.a_speed);
+  if (g.b_angle_derived) {
+    k.heading_deg = g.b_angle;
+  } else {
+    double d = fmod_360(g.b_angle - g.a_angle + 540.0) - 180.0;  // shorter arc, in [-180, 180)
+    k.heading_deg = normalize_deg(g.a_angle + f * d);
+  }
+  return k;
+}
+} // namespace
+
 Kinematics MobilityTracker::at(VehicleIndex v, double t) const
 {
+  TrackSegment scratch;
+  return at(v, t, scratch);
+}
+
+Kinematics MobilityTracker::at(VehicleIndex v, double t, TrackSegment& cache) const
+{
   Impl& m = *impl_;
+  const double tt = t + m.start;
+  if (tt >= cache.a_t && tt < cache.b_t && cache.start == m.start)
+    return interpolate(cache, tt);
   if (v >= m.track_of.size())
     throw std::out_of_range("MobilityTracker::at: vehicle index " + std::to_string(v) + " has not appeared");
-  const double tt = t + m.start;
   const Track& tr = m.tracks[m.track_of[v]];
   while (!m.eof && m.horizon < tt && tr.active && !tr.samples.empty() && tr.samples.back().t < tt)
     m.read_step();  // asked beyond what was read: read on (results do not depend on how far we have read;
@@ -402,21 +430,14 @@ Kinematics MobilityTracker::at(VehicleIndex v, double t) const
   if (it == s.begin())
     return {s.front().x, s.front().y, s.front().speed, s.front().angle};
   const Sample& a = *(it - 1);
-  if (it == s.end() || a.t == tt || it->t - a.t > m.opt.max_gap_s + kEps)
+  if (it == s.end())
     return {a.x, a.y, a.speed, a.angle};
   const Sample& b = *it;
-  double f = (tt - a.t) / (b.t - a.t);
-  Kinematics k;
-  k.x_m = a.x + f * (b.x - a.x);
-  k.y_m = a.y + f * (b.y - a.y);
-  k.speed_mps = b.speed_derived ? b.speed : a.speed + f * (b.speed - a.speed);
-  if (b.angle_derived) {
-    k.heading_deg = b.angle;
-  } else {
-    double d = fmod_360(b.angle - a.angle + 540.0) - 180.0;  // shorter arc, in [-180, 180)
-    k.heading_deg = normalize_deg(a.angle + f * d);
-  }
-  return k;
+  const TrackSegment g{m.start, a.t, b.t, a.x, a.y, a.speed, a.angle, b.x, b.y, b.speed, b.angle,
+                       b.speed_derived, b.angle_derived, b.t - a.t > m.opt.max_gap_s + kEps};
+  if (!b.first)  // a presence's first sample takes its outgoing segment's values when the next one is read
+    cache = g;
+  return interpolate(g, tt);
 }
 
 const std::string& MobilityTracker::name(VehicleIndex v) const { return impl_->tracks.at(impl_->track_of.at(v)).name; }

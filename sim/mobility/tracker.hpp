@@ -24,6 +24,19 @@ struct Kinematics {
   double heading_deg = 0;  // clockwise from north
 };
 
+/// The two samples that MobilityTracker::at() interpolates between at some instant, copied: at() of any trace time
+/// in [a_t, b_t) is the same interpolation of them (samples are read in time order, so none ever comes between
+/// them), which lets a caller that asks about one vehicle many times a second (the telemetry plane: every CAM and
+/// every beacon) skip the track lookup. Empty (covers nothing) until at() fills it.
+struct TrackSegment {
+  double start = 0;  // the trace time of simulated t = 0
+  double a_t = 0, b_t = 0;  // trace times; b_t <= a_t: empty
+  double a_x = 0, a_y = 0, a_speed = 0, a_angle = 0;
+  double b_x = 0, b_y = 0, b_speed = 0, b_angle = 0;
+  bool b_speed_derived = false, b_angle_derived = false;
+  bool hold = false;  // the gap is beyond max_gap_s: at() holds the first sample
+};
+
 struct MobilityEvent {
   enum class Type : std::uint8_t { Appear, Leave };
   Type type = Type::Appear;
@@ -50,6 +63,8 @@ public:
   /// Position is interpolated linearly between the samples around t; speed and heading likewise (heading
   /// along the shorter arc). t may not be before the last pop_events time minus max_gap.
   Kinematics at(VehicleIndex v, double t) const;
+  /// at(v, t), from `cache` when it covers t (bit for bit the same), else from the track, refilling `cache`.
+  Kinematics at(VehicleIndex v, double t, TrackSegment& cache) const;
   const std::string& name(VehicleIndex v) const;
   const std::string& type(VehicleIndex v) const;
   /// Vehicles that have appeared and not yet left (as of the last pop_events).

@@ -5,6 +5,7 @@
 // a newer CAM replaces an unsent older one). Passive state: the plane in messaging/ schedules it.
 #include "core/ids.hpp"
 #include "core/random.hpp"
+#include "mobility/tracker.hpp"
 #include "mobility/cell_index.hpp"
 #include "radio/frame.hpp"
 #include "radio/loss.hpp"
@@ -27,6 +28,7 @@ struct Obu {
   RandomStream rng{0, StreamPurpose::Telemetry, 0};
   double first_s = 0;          // first generation slot
   std::uint64_t slot = 0;      // generation slots so far (fixed rate: first + slot x period)
+  TrackSegment track;          // the trace segment last interpolated on (MobilityTracker::at's cache)
   RsuId rsu = kNone;           // attached RSU (kNone: none)
   double associated_at_s = 0;  // frames go out from this time on (re-association)
   std::uint32_t held = kNone;  // message held while (re)associating, not yet offered to a channel

@@ -48,7 +48,7 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 [ $# -ge 1 ] || die "usage: tools/bench.sh BUILD_DIR [--sizes \"100 1000 5000\"] [--traces-only] [--write-scenarios] [--no-trace-read | --trace-read-only] [--no-platform | --platform-only]"
 build_dir="$1"
 shift
-sizes="100 1000 5000 city"
+sizes="100 1000 5000 30min city"
 rows_mode=""  # --rows ALL|SAMPLED|NONE: output.messages_mode of every size but city (default: the scenario's, ALL)
 traces_only=0
 write_scenarios=0

@@ -4,9 +4,8 @@
 #include "core/ids.hpp"
 #include "migration/mechanism.hpp"
 
-#include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
-#include <simgrid/s4u/Mutex.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
 
 #include <cstdint>
 #include <deque>
@@ -32,11 +31,13 @@ struct ManagerEvent {
 };
 
 /// The manager's inbox: the events every actor posts to the manager, in posting order, received one by one. A
-/// queue in memory with a SimGrid condition variable for the manager to wait on, not a mailbox: a detached comm
+/// queue in memory with a SimGrid semaphore for the manager to wait on, not a mailbox: a detached comm
 /// per event costs SimGrid 3.32 time linear in the comms outstanding when it completes, which made the 30,000
 /// Appear events of a city's first instant take minutes. Posting never blocks and takes no simulated time (the
 /// events' senders all run on the manager's host, where a zero-byte comm took none either); actors are
-/// cooperative, so post() and get() need no lock of their own (the mutex is the condition variable's).
+/// cooperative, so post() and get() need no lock. A semaphore, not a condition variable with its mutex: the
+/// manager is a daemon killed while it waits, and unwinding a std::unique_lock unlocks the mutex, a simcall that
+/// deadlocks SimGrid's thread contexts (make asan) while the maestro joins the dying actor's thread.
 class ManagerInbox {
 public:
   ManagerInbox();
@@ -52,8 +53,7 @@ public:
 
 private:
   std::deque<ManagerEvent> queue_;
-  simgrid::s4u::MutexPtr mutex_;
-  simgrid::s4u::ConditionVariablePtr ready_;
+  simgrid::s4u::SemaphorePtr ready_;  // released when an event comes while the manager waits
   bool waiting_ = false;
 };
 
